@@ -1,0 +1,66 @@
+package client
+
+import (
+	"time"
+
+	"childsupportkiosk/sync/protocol"
+)
+
+// Store is the kiosk's local side of sync. The encrypted cache (app/cache) implements it; the
+// client knows nothing else about it.
+type Store interface {
+	// Enrolment returns the saved identity, or domain.ErrNotEnrolled when there is none.
+	Enrolment() (Enrolment, error)
+	// SaveEnrolment keeps the kiosk's identity; the token is sealed like any secret.
+	SaveEnrolment(Enrolment) error
+	// Cursor is the last checkpoint applied, 0 before the first sync.
+	Cursor() (int64, error)
+	// ApplyBatch writes a checked batch's changes and its new cursor (b.To) in one transaction,
+	// all or nothing, after making sure b.From is the stored cursor. A record with an unsent
+	// local change (in the outbox) is not overwritten by a download.
+	ApplyBatch(b *protocol.Batch, at time.Time) error
+	// Outbox returns up to n unsent items, oldest first.
+	Outbox(n int) ([]protocol.Push, error)
+	// Acknowledge drops from the outbox every item whose result is not protocol.Failed, and
+	// clears the local-change marks those items held.
+	Acknowledge(results []protocol.PushResult) error
+	// RecordSync notes the outcome of one sync attempt, for status.
+	RecordSync(SyncRecord) error
+	// Status reads the status record.
+	Status() (Status, error)
+	// Wipe crypto-shreds the cache: the wrapped keys are destroyed first, then the files.
+	Wipe() error
+}
+
+// Enrolment is a kiosk's identity at the case server.
+type Enrolment struct {
+	Server   string    `json:"server"` // base URL, e.g. https://cases.agency.example:8443
+	Kiosk    string    `json:"kiosk"`
+	Token    string    `json:"token"` // bearer token; a secret
+	Office   string    `json:"office"`
+	Profile  string    `json:"profile"`
+	Enrolled time.Time `json:"enrolled"`
+}
+
+// SyncRecord is the outcome of one sync attempt.
+type SyncRecord struct {
+	At     time.Time `json:"at"`
+	OK     bool      `json:"ok"`
+	Error  string    `json:"error,omitempty"` // no PII: an error code or transport message
+	Pulled int       `json:"pulled"`          // changes applied
+	Pushed int       `json:"pushed"`          // outbox items acknowledged
+}
+
+// Status is what staff and `kioskctl status` see about sync.
+type Status struct {
+	Server        string         `json:"server"`
+	Kiosk         string         `json:"kiosk"`
+	Office        string         `json:"office"`
+	Profile       string         `json:"profile"`
+	Cursor        int64          `json:"cursor"`
+	LastSuccess   time.Time      `json:"last_success,omitzero"`
+	LastAttempt   time.Time      `json:"last_attempt,omitzero"`
+	LastError     string         `json:"last_error,omitempty"`
+	PendingOutbox int            `json:"pending_outbox"`
+	Counts        map[string]int `json:"counts"` // records per kind
+}
