@@ -1,0 +1,127 @@
+package i18n
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"childsupportkiosk/app/domain"
+)
+
+func shipped(t *testing.T) *Catalog {
+	t.Helper()
+	c, err := Shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// Every key must exist, non-empty, in every language the project ships.
+func TestEveryKeyInEveryLanguage(t *testing.T) {
+	c := shipped(t)
+	if got := strings.Join(c.Languages(), ","); got != "en,es,fr" {
+		t.Fatalf("languages %s, want en,es,fr", got)
+	}
+	for lang, keys := range c.Missing() {
+		t.Errorf("%s lacks %d key(s): %v", lang, len(keys), keys)
+	}
+}
+
+// The parity check itself must catch a missing key.
+func TestMissingIsDetected(t *testing.T) {
+	c, err := Load(fstest.MapFS{
+		"en.json": {Data: []byte(`{"a":"A","b":"B"}`)},
+		"fr.json": {Data: []byte(`{"a":"A","b":" "}`)},
+		"es.json": {Data: []byte(`{"a":"A"}`)},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := c.Missing()
+	if fmt.Sprint(m["es"]) != "[b]" || fmt.Sprint(m["fr"]) != "[b]" || len(m["en"]) != 0 {
+		t.Fatalf("missing = %v", m)
+	}
+	if got := c.Lang("es").T("b"); got != "⟦b⟧" {
+		t.Fatalf("missing key shows as %q", got)
+	}
+}
+
+// Every enumerated value of the domain has a translation.
+func TestDomainValuesTranslated(t *testing.T) {
+	c := shipped(t)
+	var keys []string
+	for _, s := range domain.Sources {
+		keys = append(keys, "source."+string(s))
+	}
+	for _, r := range domain.Reasons {
+		keys = append(keys, "reason."+string(r))
+	}
+	for _, s := range []domain.Status{domain.Disbursed, domain.Held, domain.Pended, domain.Reissued, domain.Refunded} {
+		keys = append(keys, "status."+string(s))
+	}
+	for _, m := range []domain.Method{domain.DirectDeposit, domain.DebitCard, domain.Check} {
+		keys = append(keys, "method."+string(m))
+	}
+	for _, p := range []domain.Problem{domain.ErrSignInFailed, domain.ErrLocked, domain.ErrNoPIN,
+		domain.ErrTempPINExpired, domain.ErrPINLength, domain.ErrPINDigits, domain.ErrPINWeak,
+		domain.ErrPINMismatch, domain.ErrPINSame, domain.ErrNotFound, domain.ErrBadProfile, domain.ErrOffline,
+		domain.ErrRevoked, domain.ErrNotEnrolled, domain.ErrEnrolmentCode, domain.ErrCacheLocked,
+		domain.ErrWrongKey, domain.ErrCorruptRecord} {
+		keys = append(keys, "problem."+string(p))
+	}
+	for _, l := range c.Languages() {
+		for _, k := range keys {
+			if !c.Lang(l).Has(k) {
+				t.Errorf("%s: no text for %s", l, k)
+			}
+		}
+	}
+}
+
+func TestFormats(t *testing.T) {
+	c := shipped(t)
+	en, es, fr := c.Lang("en"), c.Lang("es"), c.Lang("fr")
+	d := domain.Date{Year: 2020, Month: time.April, Day: 10}
+	cases := []struct{ got, want string }{
+		{en.Money(123456789), "$1,234,567.89"},
+		{en.Money(-13015), "-$130.15"},
+		{en.Money(5), "$0.05"},
+		{es.Money(13015), "$130.15"},
+		{fr.Money(123456), "1\u00a0234,56\u00a0$"},
+		{en.Date(d), "04/10/2020"},
+		{es.Date(d), "10/04/2020"},
+		{fr.Date(d), "10/04/2020"},
+		{en.LongDate(d), "April 10, 2020"},
+		{es.LongDate(d), "10 de abril de 2020"},
+		{fr.LongDate(d), "10 avril 2020"},
+		{es.MonthYear(2026, time.August), "agosto de 2026"},
+		{en.Int(1234567), "1,234,567"},
+		{en.Time(time.Date(2026, 1, 2, 14, 5, 0, 0, time.UTC)), "2:05 PM"},
+		{fr.Time(time.Date(2026, 1, 2, 14, 5, 0, 0, time.UTC)), "14 h 05"},
+		{en.Time(time.Date(2026, 1, 2, 0, 30, 0, 0, time.UTC)), "12:30 AM"},
+		{en.T("notice.differs", "phone", "(866) 901-3212"), "We have made every effort to make sure this information is correct. If it differs from your records, please call (866) 901-3212."},
+	}
+	for i, tc := range cases {
+		if tc.got != tc.want {
+			t.Errorf("%d: got %q, want %q", i, tc.got, tc.want)
+		}
+	}
+	if got := c.Lang("de").Code(); got != "en" {
+		t.Errorf("unknown language falls back to %q", got)
+	}
+}
+
+func TestProblemTranslated(t *testing.T) {
+	es := shipped(t).Lang("es")
+	wrapped := fmt.Errorf("sign in: %w", domain.ErrLocked)
+	if got := es.Problem(wrapped); !strings.Contains(got, "recepción") {
+		t.Fatalf("locked in Spanish: %q", got)
+	}
+	if got := es.Problem(errors.New("disk I/O error at /x")); strings.Contains(got, "/x") {
+		t.Fatalf("raw error leaked to the screen: %q", got)
+	}
+}
