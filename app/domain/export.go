@@ -20,6 +20,15 @@ type Export struct {
 	Appointments  []Appointment  `json:"appointments"`
 	Messages      []Message      `json:"messages"`
 	Documents     []Document     `json:"documents"`
+	Deletions     []Deletion     `json:"deletions,omitempty"`
+}
+
+// Deletion names a record the agency no longer keeps: kiosks receive a tombstone for every view
+// of it. Kind is one of the export's record kinds ("office", "participant", "case", "payment",
+// "disbursement", "appointment", "message", "document"); ID is its id, a case's number.
+type Deletion struct {
+	Kind string `json:"kind"`
+	ID   string `json:"id"`
 }
 
 // CaseRecord is a case as the agency keeps it, with both parties. Kiosks never see it whole:
