@@ -52,6 +52,13 @@ func VerifyPIN(verifier, pin string) bool {
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
+// ValidVerifier reports whether v is a well-formed Argon2id verifier with acceptable costs, one
+// VerifyPIN can check; an importer uses it to refuse verifiers no kiosk could ever match.
+func ValidVerifier(v string) bool {
+	_, _, _, err := parseVerifier(v)
+	return err == nil
+}
+
 func parseVerifier(v string) (Argon2Params, []byte, []byte, error) {
 	var p Argon2Params
 	parts := strings.Split(v, "$")
