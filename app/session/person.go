@@ -15,7 +15,7 @@ type Session struct {
 	// mustChange is set after a sign-in with a temporary PIN: nothing else is shown until
 	// the person has chosen a new PIN.
 	mustChange bool
-	started       time.Time
+	started    time.Time
 
 	mu          sync.Mutex
 	participant domain.Participant

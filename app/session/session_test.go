@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"childsupportkiosk/app/domain"
-	"childsupportkiosk/app/session"
 	"childsupportkiosk/app/seal"
+	"childsupportkiosk/app/session"
 	"childsupportkiosk/assets"
 )
 
