@@ -1,0 +1,220 @@
+// Package client is the kiosk's side of sync: enrolment, pushing the outbox and pulling the
+// office's change feed into a Store, with timeouts, retries, progress and a status record.
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"sync"
+	"time"
+
+	"childsupportkiosk/app/domain"
+	"childsupportkiosk/sync/protocol"
+)
+
+// Options tune a Client (and Enroll). The zero value is usable: every field has a default.
+type Options struct {
+	// Name labels the machine at enrolment, for IT (a host name); never personal data.
+	Name string
+	// CAFile is a PEM file of the authority that signed a server's private certificate; empty
+	// means the system's roots.
+	CAFile string
+	// HTTPClient replaces the client built from CAFile (tests, proxies).
+	HTTPClient *http.Client
+	// AllowHTTP permits plain http:// to a server that is not on loopback. Off by default: the
+	// bearer token and the office's records must not cross a network in clear.
+	AllowHTTP bool
+
+	// RequestTimeout bounds one HTTP request, body included (default 2 minutes).
+	RequestTimeout time.Duration
+	// Attempts is how often one request is tried before the sync gives up (default 5).
+	Attempts int
+	// Backoff is the pause before the first retry, doubled after each one up to MaxBackoff,
+	// with jitter (defaults 500 ms and 30 s).
+	Backoff, MaxBackoff time.Duration
+	// BatchSize is how many changes the client asks for per batch (default
+	// protocol.MaxBatch; the server may send fewer).
+	BatchSize int
+
+	// Progress, when set, is called from the syncing goroutine after every pushed chunk and
+	// every applied batch. It must return quickly (hand the value to the UI and return); see
+	// Notify for a channel that never blocks.
+	Progress func(Progress)
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+func (o Options) withDefaults() Options {
+	if o.RequestTimeout <= 0 {
+		o.RequestTimeout = 2 * time.Minute
+	}
+	if o.Attempts <= 0 {
+		o.Attempts = 5
+	}
+	if o.Backoff <= 0 {
+		o.Backoff = 500 * time.Millisecond
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = 30 * time.Second
+	}
+	if o.MaxBackoff < o.Backoff {
+		o.MaxBackoff = o.Backoff
+	}
+	if o.BatchSize <= 0 || o.BatchSize > protocol.MaxBatch {
+		o.BatchSize = protocol.MaxBatch
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// Phases of a sync, as reported in Progress.
+const (
+	PhasePush = "push"
+	PhasePull = "pull"
+)
+
+// Progress tells the UI how far a sync has come.
+type Progress struct {
+	Phase  string // PhasePush or PhasePull
+	Done   int    // outbox items pushed, or changes applied, so far in this sync
+	Total  int    // push: items pending when the sync began; pull: 0, the feed's end is unknown
+	Cursor int64  // the checkpoint the cache holds now
+	More   bool   // pull: the server has more batches
+}
+
+// Notify returns a Progress callback that hands events to ch without ever blocking the sync:
+// when ch is full, the oldest waiting event gives way to the newest, so a slow reader always
+// finds the latest state.
+func Notify(ch chan Progress) func(Progress) {
+	return func(p Progress) {
+		for {
+			select {
+			case ch <- p:
+				return
+			default:
+			}
+			select {
+			case <-ch:
+			default:
+			}
+		}
+	}
+}
+
+// Result is what one sync did.
+type Result struct {
+	Pushed     int   // outbox items the server took (applied, duplicate, superseded or rejected)
+	Rejected   int   // of those, items refused for good
+	PushFailed int   // items the server did not take this time; still in the outbox
+	Pulled     int   // changes applied
+	Batches    int   // batches applied
+	Cursor     int64 // the checkpoint reached
+	Started    time.Time
+	Took       time.Duration
+}
+
+// Client syncs one enrolled kiosk's Store with its case server. It is safe for concurrent use;
+// syncs run one at a time.
+type Client struct {
+	store Store
+	opts  Options
+	http  *http.Client
+	mu    sync.Mutex
+}
+
+// New returns a client for store. The store need not be enrolled yet; Sync reads the enrolment
+// each time.
+func New(store Store, opts Options) (*Client, error) {
+	opts = opts.withDefaults()
+	hc, err := httpClient(opts)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{store: store, opts: opts, http: hc}, nil
+}
+
+// Sync pushes the outbox, then pulls the change feed to its end, applying each checked batch
+// whole. It records the outcome in the store's status, whatever it is. Errors: the store's
+// domain.ErrNotEnrolled; domain.ErrOffline when the server cannot be reached; ErrUnauthorized;
+// domain.ErrRevoked after the store was wiped at the server's word; a *ServerError; an error
+// wrapping protocol.ErrBadBatch when batches kept arriving damaged; the context's error.
+// Whatever the error, the store holds the last whole checkpoint it reached.
+func (c *Client) Sync(ctx context.Context) (Result, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	res := Result{Started: c.opts.Now()}
+	enr, err := c.store.Enrolment()
+	if err != nil {
+		return res, err
+	}
+	err = c.sync(ctx, enr, &res)
+	res.Took = c.opts.Now().Sub(res.Started)
+	if errors.Is(err, errRevoked) {
+		if werr := c.store.Wipe(); werr != nil {
+			return res, errors.Join(domain.ErrRevoked, fmt.Errorf("wiping the cache: %w", werr))
+		}
+		return res, domain.ErrRevoked
+	}
+	rec := SyncRecord{At: res.Started, OK: err == nil, Error: errorText(err), Pulled: res.Pulled,
+		Pushed: res.Pushed}
+	if rerr := c.store.RecordSync(rec); rerr != nil {
+		err = errors.Join(err, fmt.Errorf("recording the sync: %w", rerr))
+	}
+	return res, err
+}
+
+func (c *Client) sync(ctx context.Context, enr Enrolment, res *Result) error {
+	base, err := serverBase(enr.Server, c.opts.AllowHTTP)
+	if err != nil {
+		return err
+	}
+	s := session{c: c, base: base, token: enr.Token}
+	pushErr := s.push(ctx, res)
+	var se *ServerError
+	if pushErr != nil && !errors.As(pushErr, &se) && !errors.Is(pushErr, errPushAnswer) {
+		return pushErr // offline, revoked, unauthorised, cancelled: pulling cannot work either
+	}
+	// A push the server refuses must not keep the kiosk's data stale: pull anyway, and report
+	// both.
+	return errors.Join(pushErr, s.pull(ctx, res))
+}
+
+// Run syncs at once and then every interval (with a little jitter) until ctx ends, the kiosk is
+// revoked or it has no enrolment; it returns that reason. done, when set, hears every outcome.
+func (c *Client) Run(ctx context.Context, every time.Duration, done func(Result, error)) error {
+	if every <= 0 {
+		return errors.New("sync interval must be positive")
+	}
+	for {
+		res, err := c.Sync(ctx)
+		if done != nil {
+			done(res, err)
+		}
+		switch {
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case errors.Is(err, domain.ErrRevoked), errors.Is(err, domain.ErrNotEnrolled),
+			errors.Is(err, ErrUnauthorized):
+			return err
+		}
+		wait := every + time.Duration(rand.Int64N(int64(every)/10+1))
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+func (c *Client) progress(p Progress) {
+	if c.opts.Progress != nil {
+		c.opts.Progress(p)
+	}
+}

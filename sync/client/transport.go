@@ -1,0 +1,290 @@
+package client
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"childsupportkiosk/app/domain"
+	"childsupportkiosk/sync/protocol"
+)
+
+// ErrUnauthorized means the server does not know this kiosk's token: the enrolment is stale
+// (another server, a reset database). IT enrols the kiosk again.
+var ErrUnauthorized = errors.New("the case server does not accept this kiosk's token (enrol again)")
+
+// ErrAlreadyEnrolled is returned by Enroll for a store that has an enrolment.
+var ErrAlreadyEnrolled = errors.New("this cache is already enrolled")
+
+// errRevoked is the server's 410; Sync turns it into a wipe and domain.ErrRevoked.
+var errRevoked = errors.New("kiosk revoked")
+
+// errPushAnswer marks a push response that does not answer the request item by item.
+var errPushAnswer = errors.New("the server's push answer does not match the items sent")
+
+// ServerError is an answer the client did not expect: a status other than 2xx, with the
+// server's error code and message when it sent them.
+type ServerError struct {
+	Status  int
+	Code    string
+	Message string
+}
+
+func (e *ServerError) Error() string {
+	s := fmt.Sprintf("case server answered %d %s", e.Status, http.StatusText(e.Status))
+	if e.Code != "" {
+		s += " (" + e.Code + ")"
+	}
+	if e.Message != "" {
+		s += ": " + e.Message
+	}
+	return s
+}
+
+// Temporary reports whether trying again later may help.
+func (e *ServerError) Temporary() bool {
+	return e.Status >= 500 || e.Status == http.StatusTooManyRequests ||
+		e.Status == http.StatusRequestTimeout
+}
+
+// offlineError is a request that never got an answer: refused, reset, timed out.
+type offlineError struct{ err error }
+
+func (e *offlineError) Error() string { return "case server unreachable: " + e.err.Error() }
+func (e *offlineError) Unwrap() []error {
+	return []error{domain.ErrOffline, e.err}
+}
+
+// certError is a TLS certificate the client does not trust; retrying cannot help.
+type certError struct{ err error }
+
+func (e *certError) Error() string {
+	return "the case server's certificate is not trusted (check the CA file): " + e.err.Error()
+}
+func (e *certError) Unwrap() error { return e.err }
+
+func httpClient(o Options) (*http.Client, error) {
+	if o.HTTPClient != nil {
+		return o.HTTPClient, nil
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	tr.MaxIdleConnsPerHost = 4
+	tr.ResponseHeaderTimeout = o.RequestTimeout
+	if o.CAFile != "" {
+		pem, err := os.ReadFile(o.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("reading the CA file: %w", err)
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, errors.New("the CA file holds no PEM certificate")
+		}
+		tr.TLSClientConfig.RootCAs = pool
+	}
+	return &http.Client{Transport: tr}, nil
+}
+
+// serverBase checks a server URL and returns it without a trailing slash. Plain http is
+// allowed to loopback only, unless allowHTTP.
+func serverBase(raw string, allowHTTP bool) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return "", fmt.Errorf("server URL %q: want https://host[:port]", raw)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("server URL %q: want no user, query or fragment", raw)
+	}
+	if u.Scheme == "http" && !allowHTTP && !loopback(u.Hostname()) {
+		return "", fmt.Errorf("server URL %q: plain http only to this machine; use https", raw)
+	}
+	return strings.TrimRight(u.String(), "/"), nil
+}
+
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// request is one HTTP exchange; decode reads a 2xx body.
+type request struct {
+	method, url, token string
+	body               []byte
+	decode             func(io.Reader) error
+}
+
+// do sends one request within the per-request timeout and maps the answer to an error.
+func do(ctx context.Context, hc *http.Client, timeout time.Duration, r request) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	var body io.Reader
+	if r.body != nil {
+		body = bytes.NewReader(r.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, r.method, r.url, body)
+	if err != nil {
+		return err
+	}
+	if r.body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Accept", "application/json")
+	if r.token != "" {
+		req.Header.Set("Authorization", "Bearer "+r.token)
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return transportError(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return statusError(resp)
+	}
+	if err := r.decode(resp.Body); err != nil {
+		// A body cut short by a dropped connection or a timeout shows up here as a decoding
+		// error; it is as transient as a refused connection.
+		return err
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 4096)) // let the connection be reused
+	return nil
+}
+
+func transportError(err error) error {
+	var ua *x509.UnknownAuthorityError
+	var hn x509.HostnameError
+	var ci x509.CertificateInvalidError
+	var cv *tls.CertificateVerificationError
+	if errors.As(err, &ua) || errors.As(err, &hn) || errors.As(err, &ci) || errors.As(err, &cv) {
+		return &certError{err}
+	}
+	if errors.Is(err, context.Canceled) {
+		return err
+	}
+	return &offlineError{err}
+}
+
+func statusError(resp *http.Response) error {
+	var e protocol.Error
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	_ = json.Unmarshal(b, &e)
+	switch {
+	case resp.StatusCode == http.StatusGone && e.Code == protocol.CodeRevoked:
+		return errRevoked
+	case resp.StatusCode == http.StatusUnauthorized:
+		return ErrUnauthorized
+	case resp.StatusCode == http.StatusForbidden && e.Code == protocol.CodeBadCode:
+		return domain.ErrEnrolmentCode
+	}
+	return &ServerError{Status: resp.StatusCode, Code: e.Code, Message: oneLine(e.Message, 200)}
+}
+
+// transient reports whether another attempt at the same request may succeed.
+func transient(err error) bool {
+	var se *ServerError
+	var oe *offlineError
+	switch {
+	case errors.As(err, &se):
+		return se.Temporary()
+	case errors.As(err, &oe):
+		return true
+	case errors.Is(err, protocol.ErrBadBatch), errors.Is(err, errPushAnswer):
+		return true // damaged or cut short in transit
+	}
+	return false
+}
+
+// retry runs f until it succeeds, fails for good, runs out of attempts or ctx ends. Pauses grow
+// exponentially with full jitter, so a room of kiosks coming back online does not stampede.
+func retry(ctx context.Context, o Options, f func() error) error {
+	pause := o.Backoff
+	for attempt := 1; ; attempt++ {
+		err := f()
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if !transient(err) || attempt >= o.Attempts {
+			return err
+		}
+		wait := pause/2 + time.Duration(rand.Int64N(int64(pause/2)+1))
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+		pause = min(pause*2, o.MaxBackoff)
+	}
+}
+
+// errorText is an error as the status record keeps it: one line, no personal data. The
+// client's own messages carry none; text from the store is scrubbed of digit runs (IDs, SSNs).
+func errorText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return oneLine(err.Error(), 300)
+}
+
+func oneLine(s string, max int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > max {
+		s = s[:max] + "…"
+	}
+	return s
+}
+
+// storeError wraps an error from the Store, keeping its message free of identifiers.
+type storeError struct {
+	op  string
+	err error
+}
+
+func (e *storeError) Error() string { return e.op + ": " + scrubDigits(e.err.Error()) }
+func (e *storeError) Unwrap() error { return e.err }
+
+// scrubDigits hides every run of four or more digits: participant IDs, SSNs, case numbers.
+func scrubDigits(s string) string {
+	var b strings.Builder
+	run := 0
+	flush := func(digits string) {
+		if len(digits) >= 4 {
+			b.WriteString("#")
+		} else {
+			b.WriteString(digits)
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			run++
+			continue
+		}
+		if run > 0 {
+			flush(s[i-run : i])
+			run = 0
+		}
+		b.WriteByte(s[i])
+	}
+	if run > 0 {
+		flush(s[len(s)-run:])
+	}
+	return b.String()
+}
