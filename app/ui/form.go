@@ -1,0 +1,68 @@
+package ui
+
+import (
+	"unicode/utf8"
+
+	"fyne.io/fyne/v2"
+)
+
+// formState is what a form holds while someone types on the on-screen keyboard. It is
+// cleared when the person leaves the screen or signs out.
+type formState struct {
+	open    bool              // the form is shown (Messages: "Write to the office")
+	field   string            // the field the keys go to
+	values  map[string]string // typed text by field
+	choice  string            // a choice made with buttons: a case, a contact field
+	showID  bool              // the participant ID is shown whole
+	problem error
+	sent    string // translation key of the confirmation
+}
+
+func (f *formState) value(name string) string { return f.values[name] }
+
+// maxField bounds what one field takes.
+const maxField = 600
+
+// formKey takes a key for the form field in use.
+func (k *Kiosk) formKey(r rune) {
+	f := &k.form
+	if f.field == "" {
+		return
+	}
+	k.touch()
+	if f.values == nil {
+		f.values = map[string]string{}
+	}
+	v := f.values[f.field]
+	switch r {
+	case keyBack:
+		if v != "" {
+			_, n := utf8.DecodeLastRuneInString(v)
+			v = v[:len(v)-n]
+		}
+	case keyClear:
+		v = ""
+	case keyEnter:
+		v += "\n"
+	default:
+		if r < ' ' {
+			return
+		}
+		v += string(r)
+	}
+	if utf8.RuneCountInString(v) > maxField {
+		return
+	}
+	f.values[f.field] = v
+	f.problem, f.sent = nil, ""
+	k.render()
+}
+
+// textField is a keyboard field of a form.
+func (k *Kiosk) textField(name, label string) fyne.CanvasObject {
+	shown := k.form.value(name)
+	if k.form.field == name {
+		shown += "▏"
+	}
+	return k.field(label, shown, k.form.field == name, func() { k.form.field = name; k.render() })
+}

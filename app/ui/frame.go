@@ -1,0 +1,214 @@
+package ui
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"childsupportkiosk/app/domain"
+)
+
+// frame puts a screen between the header (agency, languages, display modes, Quick Exit), the
+// navigation when signed in, and the footer ("data as of", help line).
+func (k *Kiosk) frame(body fyne.CanvasObject) fyne.CanvasObject {
+	var left fyne.CanvasObject
+	if k.signedIn() {
+		left = k.nav()
+	}
+	main := container.NewBorder(k.header(), k.footer(), left, nil,
+		container.NewVScroll(container.NewPadded(body)))
+	k.warn = k.newWarning()
+	return container.NewStack(main, k.warn.layer)
+}
+
+func (k *Kiosk) header() fyne.CanvasObject {
+	agency := widget.NewLabel(k.t(k.prof.NameKey))
+	agency.TextStyle.Bold = true
+	agency.SizeName = theme.SizeNameSubHeadingText
+	agency.Truncation = fyne.TextTruncateEllipsis
+	tools := container.NewHBox(k.languageButtons()...)
+	large := k.btn("ui.display.large", func() { k.setLarge(!k.theme.large) })
+	if k.theme.large {
+		large.Importance = widget.HighImportance
+	}
+	contrast := k.btn("ui.display.contrast", func() { k.setContrast(!k.theme.contrast) })
+	if k.theme.contrast {
+		contrast.Importance = widget.HighImportance
+	}
+	tools.Add(large)
+	tools.Add(contrast)
+	tools.Add(k.quickExitButton())
+	return container.NewVBox(container.NewBorder(nil, nil, nil, tools, agency), widget.NewSeparator())
+}
+
+// languageButtons offer every language of the profile, each named in itself.
+func (k *Kiosk) languageButtons() []fyne.CanvasObject {
+	var out []fyne.CanvasObject
+	for _, code := range k.prof.Languages {
+		code := code
+		b := k.button(k.o.Catalog.Lang(code).T("language.name"), func() { k.setLanguage(code) })
+		if code == k.lang.Code() {
+			b.Importance = widget.HighImportance
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+func (k *Kiosk) quickExitButton() *widget.Button {
+	b := widget.NewButtonWithIcon(k.t("ui.quick_exit"), theme.LogoutIcon(), k.quickExit)
+	b.Importance = widget.DangerImportance
+	return b
+}
+
+// nav is the signed-in menu. The Other Party entry is absent when any of the person's cases
+// carries the family-violence indicator.
+func (k *Kiosk) nav() fyne.CanvasObject {
+	items := []struct{ key, screen string }{
+		{"ui.nav.home", scrHome},
+		{"ui.nav.payments", scrPayments},
+		{"ui.nav.pay", scrPay},
+		{"ui.nav.documents", scrDocuments},
+		{"ui.nav.messages", scrMessages},
+		{"ui.nav.other_party", scrOtherParty},
+		{"ui.nav.details", scrDetails},
+		{"ui.nav.change_pin", scrChangePIN},
+		{"ui.nav.help", scrHelp},
+	}
+	box := container.NewVBox()
+	for _, it := range items {
+		if it.screen == scrOtherParty && !k.sess.ShowOtherParty() {
+			continue
+		}
+		screen := it.screen
+		b := k.btn(it.key, func() { k.show(screen) })
+		b.Alignment = widget.ButtonAlignLeading
+		if k.screen == screen || (k.screen == scrDetail && screen == scrPayments) {
+			b.Importance = widget.HighImportance
+		}
+		box.Add(b)
+	}
+	box.Add(layout.NewSpacer())
+	out := k.btn("ui.sign_out", func() { k.signOut(scrWelcome, "ui.signin.signed_out") })
+	box.Add(out)
+	return container.NewHBox(container.NewVScroll(box), widget.NewSeparator())
+}
+
+func (k *Kiosk) footer() fyne.CanvasObject {
+	asOf := ""
+	if t := k.asOf(); !t.IsZero() {
+		asOf = k.t("ui.data_as_of", "when", k.lang.DateTime(k.local(t)))
+	} else {
+		asOf = k.t("ui.data_as_of_unknown")
+	}
+	c := k.prof.Contacts
+	help := k.t("ui.help_line", "phone", c.Phone, "tty", c.TTY)
+	left := widget.NewLabel(asOf)
+	right := widget.NewLabel(help)
+	right.Alignment = fyne.TextAlignTrailing
+	right.Wrapping = fyne.TextWrapWord
+	return container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, left, nil, right))
+}
+
+// btn is a button with translated text that counts as activity.
+func (k *Kiosk) btn(key string, tapped func()) *widget.Button {
+	return k.button(k.t(key), tapped)
+}
+
+// button is a button with text already translated or taken from data.
+func (k *Kiosk) button(text string, tapped func()) *widget.Button {
+	return widget.NewButton(text, func() {
+		k.touch()
+		tapped()
+	})
+}
+
+// text is a wrapped label.
+func text(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// heading is a screen's title.
+func heading(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.TextStyle.Bold = true
+	l.SizeName = theme.SizeNameHeadingText
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// subheading titles a part of a screen.
+func subheading(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.TextStyle.Bold = true
+	l.SizeName = theme.SizeNameSubHeadingText
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// problemText shows what went wrong and what to do.
+func problemText(s string) *widget.Label {
+	l := text(s)
+	l.Importance = widget.DangerImportance
+	l.TextStyle.Bold = true
+	return l
+}
+
+// noteText shows that something worked.
+func noteText(s string) *widget.Label {
+	l := text(s)
+	l.Importance = widget.SuccessImportance
+	l.TextStyle.Bold = true
+	return l
+}
+
+// card frames a group of lines.
+func card(objs ...fyne.CanvasObject) fyne.CanvasObject {
+	bg := canvas.NewRectangle(color.Transparent)
+	bg.StrokeColor = theme.Color(theme.ColorNameSeparator)
+	bg.StrokeWidth = 2
+	bg.CornerRadius = 8
+	return container.NewStack(bg, container.NewPadded(container.NewVBox(objs...)))
+}
+
+// pair is a "label: value" line of a detail.
+func pair(label, value string) fyne.CanvasObject {
+	l := widget.NewLabel(label)
+	l.TextStyle.Bold = true
+	v := text(value)
+	return container.NewBorder(nil, nil, l, nil, v)
+}
+
+// atLeast is a layout that gives its objects at least a minimum size: touch targets of 48 px
+// and more whatever the theme.
+type atLeast struct{ min fyne.Size }
+
+func (a atLeast) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Resize(size)
+		o.Move(fyne.NewPos(0, 0))
+	}
+}
+
+func (a atLeast) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	m := a.min
+	for _, o := range objs {
+		m = m.Max(o.MinSize())
+	}
+	return m
+}
+
+func sized(w, h float32, o fyne.CanvasObject) fyne.CanvasObject {
+	return container.New(atLeast{fyne.NewSize(w, h)}, o)
+}
+
+// money, date: formatted for the chosen language.
+func (k *Kiosk) money(c domain.Cents) string { return k.lang.Money(c) }
+func (k *Kiosk) date(d domain.Date) string  { return k.lang.Date(d) }

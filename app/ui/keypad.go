@@ -1,0 +1,71 @@
+package ui
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// keypad is the on-screen number pad for IDs and PINs: there is no keyboard at the kiosk.
+// Keys are at least 96 × 72 px.
+func (k *Kiosk) keypad(press func(rune)) fyne.CanvasObject {
+	grid := container.New(layout.NewGridLayoutWithColumns(3))
+	key := func(b *widget.Button) { grid.Add(sized(96, 72, b)) }
+	for _, r := range "123456789" {
+		r := r
+		key(k.button(string(r), func() { press(r) }))
+	}
+	clear := widget.NewButtonWithIcon(k.t("ui.key.clear"), theme.ContentClearIcon(), func() { k.touch(); press(keyClear) })
+	key(clear)
+	key(k.button("0", func() { press('0') }))
+	back := widget.NewButtonWithIcon(k.t("ui.key.back"), theme.NavigateBackIcon(), func() { k.touch(); press(keyBack) })
+	key(back)
+	return grid
+}
+
+// keyboard is the on-screen keyboard for the few forms a person fills in: letters with the
+// accents of Spanish and French, digits and the signs an address or an e-mail needs.
+func (k *Kiosk) keyboard(press func(rune)) fyne.CanvasObject {
+	rows := []string{"1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm", "áéíóúñüçèà", "@.,-'#/"}
+	box := container.NewVBox()
+	for _, row := range rows {
+		line := container.New(layout.NewGridLayoutWithColumns(10))
+		for _, r := range row {
+			r := r
+			line.Add(sized(56, 56, k.button(string(r), func() { press(r) })))
+		}
+		box.Add(line)
+	}
+	space := k.btn("ui.key.space", func() { press(' ') })
+	back := widget.NewButtonWithIcon(k.t("ui.key.back"), theme.NavigateBackIcon(), func() { k.touch(); press(keyBack) })
+	line := k.btn("ui.key.newline", func() { press(keyEnter) })
+	box.Add(container.NewGridWithColumns(3, sized(0, 56, space), sized(0, 56, line), sized(0, 56, back)))
+	return box
+}
+
+// field shows what was typed in a keypad or keyboard field; tapping it makes it the one the
+// keys go to.
+func (k *Kiosk) field(label, shown string, active bool, tap func()) fyne.CanvasObject {
+	title := widget.NewLabel(label)
+	title.TextStyle.Bold = true
+	value := widget.NewLabel(shown)
+	value.SizeName = theme.SizeNameSubHeadingText
+	value.Wrapping = fyne.TextWrapWord
+	b := k.button("", tap)
+	b.Importance = widget.LowImportance
+	frame := canvas.NewRectangle(color.Transparent)
+	frame.CornerRadius = 8
+	frame.StrokeWidth = 2
+	frame.StrokeColor = theme.Color(theme.ColorNameSeparator)
+	if active {
+		frame.StrokeWidth = 5
+		frame.StrokeColor = theme.Color(theme.ColorNamePrimary)
+		title.Importance = widget.HighImportance
+	}
+	return container.NewStack(b, frame, container.NewPadded(container.NewVBox(title, sized(0, 48, value))))
+}

@@ -1,0 +1,63 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+)
+
+// otherPartyScreen names the other parent of each case and lets the person tell the office
+// where the other parent works or lives. The screen does not exist when any of the person's
+// cases carries the family-violence indicator.
+func (k *Kiosk) otherPartyScreen() fyne.CanvasObject {
+	if !k.sess.ShowOtherParty() {
+		k.screen = scrHome
+		return k.homeScreen()
+	}
+	f := &k.form
+	box := container.NewVBox(heading(k.t("ui.other.title")))
+	cases, _ := k.sess.Cases()
+	choices := container.NewHBox()
+	for _, c := range cases {
+		if !c.ShowOtherParty() {
+			continue
+		}
+		box.Add(pair(k.t("ui.case.number", "number", c.Number), c.OtherParty))
+		if f.choice == "" {
+			f.choice = c.Number
+		}
+		number := c.Number
+		b := k.button(number, func() { k.form.choice = number; k.render() })
+		if number == f.choice {
+			b.Importance = widget.HighImportance
+		}
+		choices.Add(b)
+	}
+	if f.sent != "" {
+		box.Add(noteText(k.t(f.sent)))
+	}
+	box.Add(subheading(k.t("ui.other.tell_us")))
+	box.Add(text(k.t("ui.other.explain")))
+	box.Add(container.NewHBox(boldLabel(k.t("ui.other.which_case")), choices))
+	if f.field == "" {
+		f.field = "employer"
+	}
+	box.Add(k.textField("employer", k.t("ui.other.employer")))
+	box.Add(k.textField("address", k.t("ui.other.address")))
+	send := k.btn("ui.other.send", func() {
+		err := k.sess.SendOtherPartyInfo(k.form.choice, k.form.value("employer"), k.form.value("address"))
+		if err != nil {
+			k.form.problem = err
+		} else {
+			k.form = formState{sent: "ui.other.sent"}
+		}
+		k.render()
+	})
+	send.Importance = widget.HighImportance
+	box.Add(container.NewHBox(send))
+	if f.problem != nil {
+		box.Add(problemText(k.problem(f.problem)))
+	}
+	box.Add(k.keyboard(k.formKey))
+	return box
+}

@@ -1,0 +1,336 @@
+// Package ui is the kiosk's touch-screen interface in Fyne: one file per screen, each built
+// from the domain and a small view state and rebuilt whole when the language, the text size or
+// the contrast changes, so nothing of a person outlives their session in a widget.
+package ui
+
+import (
+	"errors"
+	"strconv"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"childsupportkiosk/app/domain"
+	"childsupportkiosk/app/i18n"
+	"childsupportkiosk/app/session"
+)
+
+// Printer prints the Payments screen on the office printer. app/printing implements it; a
+// kiosk without one shows where to ask instead. Calls run off the UI goroutine and return when
+// the printer has answered.
+type Printer interface {
+	PrintPage(job PrintJob) error // the page of payments on screen
+	PrintYear(job PrintJob) error // every payment of one year: Print By Year
+}
+
+// PrintJob is what a printed payments statement shows.
+type PrintJob struct {
+	Profile     domain.Profile
+	Lang        i18n.Lang
+	Participant domain.Participant
+	Cases       []domain.Case // the family-violence indicator applies on paper too
+	Side        session.Side
+	Year        int // 0: every year (Print Page without a filter)
+	Rows        []session.Row
+	Total       domain.Cents
+	AsOf        time.Time
+}
+
+// DemoLogin is a sample sign-in shown on the welcome screen in demo mode only.
+type DemoLogin struct {
+	Note  string // what the sample shows ("temporary PIN", "family violence"), not translated
+	Login string
+	PIN   string
+}
+
+// Options are what the kiosk UI is built from.
+type Options struct {
+	Sessions *session.Manager
+	Catalog  *i18n.Catalog
+	Printer  Printer     // nil: Print buttons point to the front desk
+	Demo     []DemoLogin // non-empty only in demo mode
+	Language string      // the language to start in; the profile's default when empty
+	Large    bool        // start in large-text mode
+	Contrast bool        // start in high-contrast mode
+	// Tick is how often the idle watch looks at the clock (default one second); 0 in tests,
+	// which call tick themselves after moving the injected clock.
+	Tick time.Duration
+}
+
+// Screens.
+const (
+	scrNeutral    = "neutral"
+	scrWelcome    = "welcome"
+	scrNewPIN     = "newpin"
+	scrHome       = "home"
+	scrPayments   = "payments"
+	scrDetail     = "detail"
+	scrPay        = "pay"
+	scrDocuments  = "documents"
+	scrMessages   = "messages"
+	scrOtherParty = "otherparty"
+	scrDetails    = "details"
+	scrChangePIN  = "changepin"
+	scrHelp       = "help"
+)
+
+// Kiosk is the running interface in one window.
+type Kiosk struct {
+	w       fyne.Window
+	o       Options
+	mgr     *session.Manager
+	prof    domain.Profile
+	lang    i18n.Lang
+	theme   *kioskTheme
+	bridge  bridge
+	screen  string
+	helpOut string // the screen Help was opened from, when signed out
+
+	// The signed-in person; nil when nobody is.
+	sess *session.Session
+	gen  int // raised at every sign-out, so a late sign-in result is dropped
+	idle *session.Idle
+	warn *warning
+
+	// View state, cleared at sign-out.
+	signin signinState
+	pin    pinState
+	pay    payState
+	form   formState
+	note   string // a translation key shown once on the next screen
+}
+
+// New builds the kiosk in w and shows the welcome screen.
+func New(w fyne.Window, o Options) (*Kiosk, error) {
+	if o.Sessions == nil || o.Catalog == nil {
+		return nil, errors.New("ui: Sessions and Catalog are required")
+	}
+	k := &Kiosk{w: w, o: o, mgr: o.Sessions, prof: o.Sessions.Profile(),
+		theme: &kioskTheme{large: o.Large, contrast: o.Contrast}}
+	lang := o.Language
+	if lang == "" {
+		lang = k.prof.DefaultLanguage
+	}
+	k.lang = o.Catalog.Lang(lang)
+	k.idle = session.NewIdle(k.prof.Idle(), k.prof.Warning(), k.mgr.Now())
+	fyne.CurrentApp().Settings().SetTheme(k.theme)
+	w.Canvas().SetOnTypedKey(k.typedKey)
+	w.Canvas().SetOnTypedRune(k.typedRune)
+	k.screen = scrWelcome
+	k.render()
+	if o.Tick > 0 {
+		k.bridge.every(o.Tick, k.tick)
+	}
+	return k, nil
+}
+
+// Stop ends the idle watch and signs out.
+func (k *Kiosk) Stop() {
+	k.bridge.stopTicking()
+	k.signOut(scrNeutral, "")
+}
+
+// t translates a key in the chosen language.
+func (k *Kiosk) t(key string, pairs ...string) string { return k.lang.T(key, pairs...) }
+
+// problem translates an error for the person at the screen.
+func (k *Kiosk) problem(err error) string {
+	if errors.Is(err, session.ErrEmpty) {
+		return k.t("ui.problem.empty")
+	}
+	var up uiProblem
+	if errors.As(err, &up) {
+		return k.t(string(up), "n", itoa(k.prof.PINLength))
+	}
+	return k.lang.Problem(err)
+}
+
+// show moves to a screen. Signed-in screens need a session; without one the welcome screen
+// is shown instead.
+func (k *Kiosk) show(screen string) {
+	k.touch()
+	k.form, k.pin, k.note = formState{}, pinState{}, ""
+	k.screen = screen
+	k.render()
+}
+
+// signedIn reports whether someone is signed in with a PIN they chose.
+func (k *Kiosk) signedIn() bool {
+	return k.sess != nil && k.sess.Active() && !k.sess.NeedsNewPIN()
+}
+
+// render rebuilds the whole window from the state.
+func (k *Kiosk) render() {
+	switch k.screen {
+	case scrWelcome, scrNeutral, scrHelp:
+	case scrNewPIN:
+		if k.sess == nil || !k.sess.Active() {
+			k.screen = scrWelcome
+		}
+	default:
+		if !k.signedIn() {
+			k.screen = scrWelcome
+		}
+	}
+	if k.screen == scrNeutral {
+		k.w.SetContent(k.neutralScreen())
+		return
+	}
+	var body fyne.CanvasObject
+	switch k.screen {
+	case scrWelcome:
+		body = k.welcomeScreen()
+	case scrNewPIN:
+		body = k.newPINScreen()
+	case scrHome:
+		body = k.homeScreen()
+	case scrPayments:
+		body = k.paymentsScreen()
+	case scrDetail:
+		body = k.detailScreen()
+	case scrPay:
+		body = k.makePaymentScreen()
+	case scrDocuments:
+		body = k.documentsScreen()
+	case scrMessages:
+		body = k.messagesScreen()
+	case scrOtherParty:
+		body = k.otherPartyScreen()
+	case scrDetails:
+		body = k.myDetailsScreen()
+	case scrChangePIN:
+		body = k.changePINScreen()
+	case scrHelp:
+		body = k.helpScreen()
+	}
+	k.w.SetContent(k.frame(body))
+}
+
+// touch notes that someone used the screen.
+func (k *Kiosk) touch() {
+	k.idle.Touch(k.mgr.Now())
+	if k.warn != nil && k.warn.shown {
+		k.warn.hide()
+	}
+}
+
+// setLanguage switches the language and re-renders at once.
+func (k *Kiosk) setLanguage(code string) {
+	k.touch()
+	k.lang = k.o.Catalog.Lang(code)
+	k.render()
+}
+
+func (k *Kiosk) setLarge(on bool) {
+	k.touch()
+	k.theme.large = on
+	fyne.CurrentApp().Settings().SetTheme(&kioskTheme{large: k.theme.large, contrast: k.theme.contrast})
+	k.render()
+}
+
+func (k *Kiosk) setContrast(on bool) {
+	k.touch()
+	k.theme.contrast = on
+	fyne.CurrentApp().Settings().SetTheme(&kioskTheme{large: k.theme.large, contrast: k.theme.contrast})
+	k.render()
+}
+
+// quickExit drops the session and shows the neutral screen at once.
+func (k *Kiosk) quickExit() { k.signOut(scrNeutral, "") }
+
+// signOut ends the session and forgets everything the screens held about the person, then
+// shows screen with an optional one-time note.
+func (k *Kiosk) signOut(screen, note string) {
+	k.gen++
+	k.mgr.SignOut()
+	k.sess = nil
+	k.signin = signinState{}
+	k.pin = pinState{}
+	k.pay = payState{}
+	k.form = formState{}
+	k.note = note
+	k.helpOut = ""
+	if k.warn != nil {
+		k.warn.hide()
+	}
+	k.w.Clipboard().SetContent("")
+	k.idle.Touch(k.mgr.Now())
+	k.screen = screen
+	k.render()
+}
+
+// tick follows inactivity: the warning's countdown, then sign-out. Signed out, it clears
+// whatever was half typed on the sign-in screen.
+func (k *Kiosk) tick() {
+	state, left := k.idle.State(k.mgr.Now())
+	if k.sess == nil {
+		if state != session.Active && (k.signin.id != "" || k.signin.pin != "" || k.screen == scrHelp) {
+			k.signin = signinState{}
+			k.screen = scrWelcome
+			k.render()
+		}
+		return
+	}
+	switch state {
+	case session.Warning:
+		k.showWarning(left)
+	case session.TimedOut:
+		k.signOut(scrWelcome, "ui.signin.timed_out")
+	}
+}
+
+func (k *Kiosk) typedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyEscape:
+		k.quickExit()
+	case fyne.KeyBackspace:
+		k.keyInput(keyBack)
+	case fyne.KeyReturn, fyne.KeyEnter:
+		k.keyInput(keyEnter)
+	}
+}
+
+func (k *Kiosk) typedRune(r rune) { k.keyInput(r) }
+
+// Special keys of the on-screen keypads.
+const (
+	keyBack  rune = '\b'
+	keyClear rune = '\x7f'
+	keyEnter rune = '\n'
+)
+
+// keyInput sends a key from a keypad, a keyboard or a scanner to the screen that takes it.
+func (k *Kiosk) keyInput(r rune) {
+	switch k.screen {
+	case scrWelcome:
+		k.signinKey(r)
+	case scrNewPIN, scrChangePIN:
+		k.pinKey(r)
+	case scrMessages, scrOtherParty, scrDetails:
+		k.formKey(r)
+	}
+}
+
+// asOf is the cache's "data as of" time, or zero.
+func (k *Kiosk) asOf() time.Time {
+	t, err := k.mgr.Store().DataAsOf()
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// local turns an instant into the agency's time zone.
+func (k *Kiosk) local(t time.Time) time.Time {
+	if loc, err := k.prof.Location(); err == nil {
+		return t.In(loc)
+	}
+	return t
+}
+
+// uiProblem is a problem of a form on screen, named by its translation key.
+type uiProblem string
+
+func (p uiProblem) Error() string { return string(p) }
+
+func itoa(n int) string { return strconv.Itoa(n) }

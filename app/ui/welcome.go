@@ -1,0 +1,205 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"childsupportkiosk/app/domain"
+	"childsupportkiosk/app/session"
+)
+
+// signinState is what the welcome screen holds while someone types: never a session.
+type signinState struct {
+	onPIN   bool   // the keypad types into the PIN field
+	id, pin string // digits typed so far
+	showID  bool   // the ID is shown whole instead of masked
+	problem error
+	notice  string // translation key of a confirmation ("ui.forgot.sent")
+	busy    bool
+}
+
+// welcomeScreen is the sign-in: participant ID or SSN and PIN on the on-screen keypad.
+func (k *Kiosk) welcomeScreen() fyne.CanvasObject {
+	st := &k.signin
+	idName := k.t(k.prof.ParticipantID.NameKey)
+	ask := k.t("ui.signin.ask_id", "id", idName)
+	if k.prof.AcceptSSN {
+		ask = k.t("ui.signin.ask_id_or_ssn", "id", idName)
+	}
+	idLabel := idName
+	if k.prof.AcceptSSN {
+		idLabel = k.t("ui.signin.id_or_ssn", "id", idName)
+	}
+	shownID := st.id
+	if !st.showID {
+		shownID = domain.MaskID(st.id)
+	}
+	idField := k.field(idLabel, shownID, !st.onPIN, func() { k.signin.onPIN = false; k.render() })
+	pinField := k.field(k.t("ui.signin.pin", "n", itoa(k.prof.PINLength)), strings.Repeat("●", len(st.pin)),
+		st.onPIN, func() { k.signin.onPIN = true; k.render() })
+	showKey := "ui.signin.show_id"
+	if st.showID {
+		showKey = "ui.signin.hide_id"
+	}
+	show := k.btn(showKey, func() { k.signin.showID = !k.signin.showID; k.render() })
+
+	go1 := k.btn("ui.signin.submit", k.submitSignIn)
+	go1.Importance = widget.HighImportance
+	if st.busy {
+		go1.SetText(k.t("ui.signin.checking"))
+		go1.Disable()
+	}
+	forgot := k.btn("ui.signin.forgot", k.forgotPIN)
+
+	left := container.NewVBox(heading(k.t("ui.welcome.title")), text(ask))
+	if k.note != "" {
+		left.Add(noteText(k.t(k.note)))
+	}
+	left.Add(container.NewBorder(nil, nil, nil, show, idField))
+	left.Add(pinField)
+	left.Add(container.NewGridWithColumns(2, sized(0, 64, go1), sized(0, 64, forgot)))
+	if st.problem != nil {
+		left.Add(problemText(k.problem(st.problem)))
+	}
+	if st.notice != "" {
+		left.Add(noteText(k.t(st.notice)))
+	}
+	left.Add(text(k.t("ui.signin.first_time")))
+	help := k.btn("ui.nav.help", func() { k.helpOut = scrWelcome; k.show(scrHelp) })
+	left.Add(container.NewHBox(help))
+
+	right := container.NewVBox(k.keypad(k.signinKey))
+	if len(k.o.Demo) > 0 {
+		right.Add(k.demoBanner())
+	}
+	return container.NewGridWithColumns(2, left, right)
+}
+
+// demoBanner lists sample sign-ins in demo mode; tapping one fills the fields.
+func (k *Kiosk) demoBanner() fyne.CanvasObject {
+	box := container.NewVBox(subheading(k.t("ui.demo.title")), text(k.t("ui.demo.explain")))
+	for _, d := range k.o.Demo {
+		d := d
+		b := k.button(d.Login+" · PIN "+d.PIN+" · "+d.Note, func() {
+			k.signin = signinState{id: d.Login, pin: d.PIN, onPIN: true, showID: true}
+			k.render()
+		})
+		b.Alignment = widget.ButtonAlignLeading
+		box.Add(b)
+	}
+	return card(box)
+}
+
+// signinKey takes a key from the keypad, a keyboard or a card scanner.
+func (k *Kiosk) signinKey(r rune) {
+	st := &k.signin
+	if st.busy {
+		return
+	}
+	k.touch()
+	st.problem, st.notice, k.note = nil, "", ""
+	target := &st.id
+	limit := 20
+	if st.onPIN {
+		target, limit = &st.pin, k.prof.PINLength
+	}
+	switch {
+	case r >= '0' && r <= '9':
+		if len(*target) < limit {
+			*target += string(r)
+		}
+	case r == keyBack:
+		if n := len(*target); n > 0 {
+			*target = (*target)[:n-1]
+		}
+	case r == keyClear:
+		*target = ""
+	case r == keyEnter:
+		if !st.onPIN {
+			st.onPIN = true
+		} else {
+			k.submitSignIn()
+			return
+		}
+	default:
+		return // dashes and spaces from a scanner or a keyboard: digits are what count
+	}
+	k.render()
+}
+
+// submitSignIn checks the PIN off the UI goroutine (Argon2id) and shows the result.
+func (k *Kiosk) submitSignIn() {
+	st := &k.signin
+	if st.busy {
+		return
+	}
+	st.problem, st.notice, k.note = nil, "", ""
+	switch {
+	case st.id == "":
+		st.problem, st.onPIN = errNeedID, false
+	case len(st.pin) != k.prof.PINLength:
+		st.problem, st.onPIN = errNeedPIN, true
+	}
+	if st.problem != nil {
+		k.render()
+		return
+	}
+	st.busy = true
+	k.render()
+	login, pin, gen := st.id, st.pin, k.gen
+	var s *session.Session
+	var err error
+	k.bridge.background(func() { s, err = k.mgr.SignIn(login, pin) }, func() {
+		if gen != k.gen {
+			// Quick Exit or a time-out came first: the sign-in no longer stands.
+			k.mgr.SignOut()
+			return
+		}
+		k.signin.busy = false
+		k.signin.pin = ""
+		if err != nil {
+			k.signin.problem = err
+			k.render()
+			return
+		}
+		k.signin = signinState{}
+		k.sess = s
+		k.touch()
+		if s.NeedsNewPIN() {
+			k.pin = pinState{}
+			k.screen = scrNewPIN
+		} else {
+			k.screen = scrHome
+		}
+		k.render()
+	})
+}
+
+// forgotPIN queues a request for a new PIN. The answer is the same whether or not the ID is
+// known here.
+func (k *Kiosk) forgotPIN() {
+	st := &k.signin
+	st.problem, st.notice, k.note = nil, "", ""
+	if st.id == "" {
+		st.problem, st.onPIN = errNeedIDForgot, false
+		k.render()
+		return
+	}
+	if err := k.mgr.RequestPIN(st.id); err != nil {
+		st.problem = err
+		k.render()
+		return
+	}
+	k.signin = signinState{notice: "ui.forgot.sent"}
+	k.render()
+}
+
+// Problems of the sign-in form itself, shown by their ui. keys.
+var (
+	errNeedID       error = uiProblem("ui.signin.need_id")
+	errNeedPIN      error = uiProblem("ui.signin.need_pin")
+	errNeedIDForgot error = uiProblem("ui.forgot.need_id")
+)
