@@ -211,4 +211,4 @@ func sized(w, h float32, o fyne.CanvasObject) fyne.CanvasObject {
 
 // money, date: formatted for the chosen language.
 func (k *Kiosk) money(c domain.Cents) string { return k.lang.Money(c) }
-func (k *Kiosk) date(d domain.Date) string  { return k.lang.Date(d) }
+func (k *Kiosk) date(d domain.Date) string   { return k.lang.Date(d) }
