@@ -1,0 +1,314 @@
+package cache
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"childsupportkiosk/app/domain"
+	"childsupportkiosk/sync/client"
+	"childsupportkiosk/sync/protocol"
+)
+
+var _ client.Store = (*Cache)(nil)
+
+// readMeta opens a sealed value of the meta table into v. A missing value is sql.ErrNoRows.
+func (c *Cache) readMeta(name string, v any) error {
+	var b []byte
+	if err := c.r.QueryRow(`SELECT value FROM meta WHERE name = ?1`, name).Scan(&b); err != nil {
+		return err
+	}
+	p, err := c.sealer.Open(tableMeta, []byte(name), b)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(p, v)
+}
+
+func (c *Cache) sealMeta(name string, v any) ([]byte, error) {
+	p, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return c.sealer.Seal(tableMeta, []byte(name), p), nil
+}
+
+// Enrolment returns the saved identity, or domain.ErrNotEnrolled.
+func (c *Cache) Enrolment() (client.Enrolment, error) {
+	if c.isClosed() {
+		return client.Enrolment{}, ErrClosed
+	}
+	var e client.Enrolment
+	err := c.readMeta("enrolment", &e)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, domain.ErrNotEnrolled
+	}
+	return e, err
+}
+
+// SaveEnrolment keeps the kiosk's identity, sealed (the token is a secret), synced to disk
+// before it returns.
+func (c *Cache) SaveEnrolment(e client.Enrolment) error {
+	b, err := c.sealMeta("enrolment", e)
+	if err != nil {
+		return err
+	}
+	return c.withSyncFull(func() error { return setMeta(c.w, "enrolment", b) })
+}
+
+// Cursor is the last checkpoint applied, 0 before the first sync.
+func (c *Cache) Cursor() (int64, error) {
+	if c.isClosed() {
+		return 0, ErrClosed
+	}
+	var v int64
+	err := c.r.QueryRow(`SELECT value FROM meta WHERE name = 'cursor'`).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return v, err
+}
+
+// Outbox returns up to n unsent items, oldest first.
+func (c *Cache) Outbox(n int) ([]protocol.Push, error) {
+	if c.isClosed() {
+		return nil, ErrClosed
+	}
+	rows, err := c.r.Query(`SELECT seq, id, kind, body FROM outbox ORDER BY seq LIMIT ?1`, n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []protocol.Push
+	for rows.Next() {
+		var p protocol.Push
+		var body sql.RawBytes
+		if err := rows.Scan(&p.Seq, &p.ID, &p.Kind, &body); err != nil {
+			return nil, err
+		}
+		data, err := c.sealer.Open(tableOutbox, []byte(p.ID), body)
+		if err != nil {
+			return nil, err
+		}
+		p.Data = data
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Acknowledge drops from the outbox every item whose result is not protocol.Failed, in one
+// transaction, and clears the local marks those items held. When the server did not take a
+// local change (superseded or rejected), the record goes back to the server's state as last
+// downloaded; when it took it, the local state stays until the feed brings the server's.
+func (c *Cache) Acknowledge(results []protocol.PushResult) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.isClosed() {
+		return ErrClosed
+	}
+	tx, err := c.w.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, r := range results {
+		if r.Status == protocol.Failed {
+			continue
+		}
+		var seq int64
+		err := tx.QueryRow(`DELETE FROM outbox WHERE id = ?1 RETURNING seq`, r.ID).Scan(&seq)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // acknowledged before
+		}
+		if err != nil {
+			return err
+		}
+		if r.Status == protocol.Superseded || r.Status == protocol.Rejected {
+			if err := c.restoreShadows(tx, seq); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.Exec(`UPDATE records SET local = 0, shadow = NULL WHERE local = ?1`, seq); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// restoreShadows puts back the server's state of the records whose local change seq the server
+// did not take.
+func (c *Cache) restoreShadows(tx *sql.Tx, seq int64) error {
+	type shadowed struct {
+		kind           string
+		rid, owner, sh []byte
+	}
+	rows, err := tx.Query(`SELECT kind, rid, owner, shadow FROM records WHERE local = ?1 AND shadow IS NOT NULL`, seq)
+	if err != nil {
+		return err
+	}
+	var list []shadowed
+	for rows.Next() {
+		var s shadowed
+		if err := rows.Scan(&s.kind, &s.rid, &s.owner, &s.sh); err != nil {
+			rows.Close()
+			return err
+		}
+		list = append(list, s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, s := range list {
+		if len(s.sh) == 0 { // the server deleted it meanwhile
+			if _, err := tx.Exec(`DELETE FROM records WHERE kind = ?1 AND rid = ?2`, s.kind, s.rid); err != nil {
+				return err
+			}
+			if s.kind == protocol.KindParticipant {
+				if _, err := tx.Exec(sqlDropLookups, s.owner); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		owner, data, err := c.openRecord(s.rid, s.sh)
+		if err != nil {
+			return err
+		}
+		var ownerCol []byte
+		if !isNoOwner(owner) {
+			ownerCol = owner
+		}
+		if _, err := tx.Exec(`UPDATE records SET body = ?3, owner = ?4, shadow = NULL, local = 0
+			WHERE kind = ?1 AND rid = ?2`, s.kind, s.rid, s.sh, ownerCol); err != nil {
+			return err
+		}
+		if s.kind == protocol.KindParticipant {
+			if err := c.putLookups(tx, ownerCol, data); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// putLookups replaces a participant's look-up rows from its JSON.
+func (c *Cache) putLookups(tx *sql.Tx, owner, data []byte) error {
+	var p struct {
+		ID  string `json:"id"`
+		SSN string `json:"ssn"`
+	}
+	if err := json.Unmarshal(data, &p); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(sqlDropLookups, owner); err != nil {
+		return err
+	}
+	for _, v := range [][2]string{{"pid", domain.Digits(p.ID)}, {"ssn", domain.Digits(p.SSN)}} {
+		if v[1] != "" {
+			if _, err := tx.Exec(sqlPutLookup, c.index.Index(v[0], v[1]), owner); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// syncState is the sealed status record.
+type syncState struct {
+	LastSuccess time.Time `json:"last_success,omitzero"`
+	LastAttempt time.Time `json:"last_attempt,omitzero"`
+	LastError   string    `json:"last_error,omitempty"`
+}
+
+// RecordSync notes the outcome of one sync attempt. A successful one also means the cache
+// matched the server at r.At, which becomes the "data as of" time.
+func (c *Cache) RecordSync(r client.SyncRecord) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.isClosed() {
+		return ErrClosed
+	}
+	var s syncState
+	if err := c.readMeta("sync", &s); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	s.LastAttempt, s.LastError = r.At, r.Error
+	if r.OK {
+		s.LastSuccess, s.LastError = r.At, ""
+	}
+	b, err := c.sealMeta("sync", s)
+	if err != nil {
+		return err
+	}
+	tx, err := c.w.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := setMeta(tx, "sync", b); err != nil {
+		return err
+	}
+	if r.OK {
+		if err := setAsOf(tx, r.At); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// Status reads the status record: enrolment, cursor, last attempts, pending outbox and the
+// number of records of each kind.
+func (c *Cache) Status() (client.Status, error) {
+	var st client.Status
+	e, err := c.Enrolment()
+	if err != nil && !errors.Is(err, domain.ErrNotEnrolled) {
+		return st, err
+	}
+	st.Server, st.Kiosk, st.Office, st.Profile = e.Server, e.Kiosk, e.Office, e.Profile
+	if st.Cursor, err = c.Cursor(); err != nil {
+		return st, err
+	}
+	var s syncState
+	if err := c.readMeta("sync", &s); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return st, err
+	}
+	st.LastSuccess, st.LastAttempt, st.LastError = s.LastSuccess, s.LastAttempt, s.LastError
+	if err := c.r.QueryRow(`SELECT count(*) FROM outbox`).Scan(&st.PendingOutbox); err != nil {
+		return st, err
+	}
+	st.Counts = map[string]int{}
+	rows, err := c.r.Query(`SELECT kind, count(*) FROM records INDEXED BY records_key GROUP BY kind`)
+	if err != nil {
+		return st, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return st, err
+		}
+		st.Counts[k] = n
+	}
+	return st, rows.Err()
+}
+
+// DataAsOf is when the cache last matched the server: the time of the last batch that brought
+// it up to date, or of the last successful sync. It is the zero time before the first.
+func (c *Cache) DataAsOf() (time.Time, error) {
+	if c.isClosed() {
+		return time.Time{}, ErrClosed
+	}
+	var ns int64
+	err := c.r.QueryRow(`SELECT value FROM meta WHERE name = 'as_of'`).Scan(&ns)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("cache: %w", err)
+	}
+	return time.Unix(0, ns), nil
+}
