@@ -1,0 +1,299 @@
+// Command caseserver is the central case server: it loads agency exports or demo data, enrols and revokes kiosks, and serves the sync API.
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"childsupportkiosk/sync/demo"
+	"childsupportkiosk/sync/server"
+)
+
+const usage = `usage:
+  caseserver demo   --db FILE [--seed N] [--participants N] [--offices N] [--now YYYY-MM-DD] [--json FILE]
+  caseserver import --db FILE EXPORT.json
+  caseserver enroll --db FILE --office OFFICE [--ttl 24h]
+  caseserver revoke --db FILE --kiosk ID
+  caseserver serve  --db FILE --addr HOST:PORT [--tls-cert FILE --tls-key FILE]
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// errUsage marks a mistake in the command line: the usage is shown and the exit code is 2.
+var errUsage = errors.New("usage")
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
+		"demo": demoCmd, "import": importCmd, "enroll": enrollCmd, "revoke": revokeCmd, "serve": serveCmd,
+	}
+	cmd, ok := cmds[args[0]]
+	if !ok {
+		if args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+			fmt.Fprint(stdout, usage)
+			return 0
+		}
+		fmt.Fprintf(stderr, "caseserver: unknown command %q\n%s", args[0], usage)
+		return 2
+	}
+	err := cmd(ctx, args[1:], stdout, stderr)
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(stderr, "caseserver %s: %v\n%s", args[0], strings.TrimPrefix(err.Error(), "usage: "), usage)
+		return 2
+	}
+	fmt.Fprintf(stderr, "caseserver %s: %s\n", args[0], strings.ReplaceAll(err.Error(), "\n", "\n  "))
+	return 1
+}
+
+// flags makes a command's flag set that reports mistakes as errUsage, without printing twice.
+func flags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string, positional int) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errUsage
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if fs.NArg() != positional {
+		if positional == 0 {
+			return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+		}
+		return fmt.Errorf("%w: expected %d argument(s), got %d", errUsage, positional, fs.NArg())
+	}
+	return nil
+}
+
+func openDB(path string) (*server.DB, error) {
+	if path == "" {
+		return nil, fmt.Errorf("%w: --db FILE is required", errUsage)
+	}
+	return server.Open(path)
+}
+
+func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flags("demo", stderr)
+	dbPath := fs.String("db", "", "database file")
+	seed := fs.Uint64("seed", 1, "random seed: the same seed gives the same data")
+	participants := fs.Int("participants", 150, "number of participants")
+	offices := fs.Int("offices", 3, "number of offices")
+	nowFlag := fs.String("now", "", "the demo's today, YYYY-MM-DD (default: today)")
+	jsonPath := fs.String("json", "", "also write the export to this file")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	now := time.Now()
+	if *nowFlag != "" {
+		t, err := time.Parse("2006-01-02", *nowFlag)
+		if err != nil {
+			return fmt.Errorf("%w: --now: not a date (YYYY-MM-DD)", errUsage)
+		}
+		now = t.Add(17 * time.Hour) // 9 a.m. in California
+	}
+	db, err := openDB(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	e, samples, err := demo.Generate(demo.Options{Seed: *seed, Participants: *participants, Offices: *offices, Now: now})
+	if err != nil {
+		return err
+	}
+	if *jsonPath != "" {
+		f, err := os.Create(*jsonPath)
+		if err != nil {
+			return err
+		}
+		err = server.EncodeExport(f, e)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	rep, err := db.Import(ctx, e)
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(stderr, rep)
+	for _, o := range e.Offices {
+		fmt.Fprintf(stdout, "office=%s name=%q\n", o.ID, o.Name)
+	}
+	for _, s := range samples {
+		line := fmt.Sprintf("participant=%s office=%s role=%s pin=%s", s.Participant, s.Office, s.Role, s.PIN)
+		if s.Temporary {
+			line += " temporary=yes"
+		}
+		if s.FamilyViolence {
+			line += " family_violence=yes"
+		}
+		fmt.Fprintln(stdout, line)
+	}
+	return nil
+}
+
+func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flags("import", stderr)
+	dbPath := fs.String("db", "", "database file")
+	if err := parse(fs, args, 1); err != nil {
+		return err
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	e, err := server.ParseExport(f)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	rep, err := db.Import(ctx, e)
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(stdout, rep)
+	return nil
+}
+
+func enrollCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flags("enroll", stderr)
+	dbPath := fs.String("db", "", "database file")
+	office := fs.String("office", "", "the office the kiosk serves")
+	ttl := fs.Duration("ttl", server.DefaultCodeTTL, "how long the code works")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if *office == "" {
+		return fmt.Errorf("%w: --office is required", errUsage)
+	}
+	db, err := openDB(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	code, err := db.NewEnrolmentCode(*office, *ttl)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "code=%s\n", code)
+	return nil
+}
+
+func revokeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flags("revoke", stderr)
+	dbPath := fs.String("db", "", "database file")
+	kiosk := fs.String("kiosk", "", "the kiosk ID")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if *kiosk == "" {
+		return fmt.Errorf("%w: --kiosk is required", errUsage)
+	}
+	db, err := openDB(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Revoke(*kiosk); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "revoked=%s\n", *kiosk)
+	return nil
+}
+
+func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flags("serve", stderr)
+	dbPath := fs.String("db", "", "database file")
+	addr := fs.String("addr", "127.0.0.1:8443", "address to listen on, HOST:PORT")
+	certFile := fs.String("tls-cert", "", "TLS certificate (PEM)")
+	keyFile := fs.String("tls-key", "", "TLS private key (PEM)")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if (*certFile == "") != (*keyFile == "") {
+		return fmt.Errorf("%w: --tls-cert and --tls-key go together", errUsage)
+	}
+	db, err := openDB(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	srv := &http.Server{
+		Handler:           server.Handler(db, logger),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      5 * time.Minute, // a full batch to a slow office line
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	scheme := "http"
+	if *certFile != "" {
+		cert, err := tls.LoadX509KeyPair(*certFile, *keyFile)
+		if err != nil {
+			return fmt.Errorf("TLS: %w", err)
+		}
+		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
+		scheme = "https"
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	if srv.TLSConfig != nil {
+		ln = tls.NewListener(ln, srv.TLSConfig)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	fmt.Fprintf(stdout, "listening=%s://%s\n", scheme, ln.Addr())
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return err
+	}
+	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

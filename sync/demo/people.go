@@ -1,0 +1,267 @@
+package demo
+
+import (
+	"encoding/base64"
+	"fmt"
+	"time"
+
+	"golang.org/x/crypto/argon2"
+
+	"childsupportkiosk/app/domain"
+	"childsupportkiosk/app/seal"
+)
+
+// samples picks, for each office, a custodial parent (with a family-violence case and a held
+// joint-return offset), a noncustodial parent with a long payment history and a parent who is
+// both; it gives them demo PINs, the one who is both a temporary PIN. No one else has a PIN:
+// at the kiosk they are sent to the front desk.
+func (g *gen) samples() ([]Sample, error) {
+	var out []Sample
+	for _, o := range g.e.Offices {
+		var custodial, noncustodial, both *person
+		for _, pp := range g.people {
+			if pp.p.Office != o.ID {
+				continue
+			}
+			switch {
+			case custodial == nil && pp.role == receives && hasCase(pp.getCase, o.ID, func(k *kase) bool { return k.payer != nil }):
+				custodial = pp
+			case pp.role == pays && hasCase(pp.payCase, o.ID, func(k *kase) bool { return k.payee != nil }):
+				if noncustodial == nil || oldest(pp.payCase).start.Before(oldest(noncustodial.payCase).start) {
+					noncustodial = pp
+				}
+			case both == nil && pp.role == pays|receives && len(pp.payCase) > 0 && len(pp.getCase) > 0:
+				both = pp
+			}
+		}
+		if custodial == nil || noncustodial == nil || both == nil {
+			return nil, fmt.Errorf("office %s: too few participants for the demo's samples", o.ID)
+		}
+		// The custodial sample is a survivor: the other parent's name never appears.
+		k := custodial.getCase[0]
+		for _, c := range custodial.getCase {
+			if c.payer != nil {
+				k = c
+				break
+			}
+		}
+		k.rec.FamilyViolence, k.joint = true, true
+		g.forced = append(g.forced, k)
+		// The noncustodial sample has paid every two weeks for over ten years.
+		nk := oldest(noncustodial.payCase)
+		nk.biweekly = true
+		if g.today.AddDays(-365 * 10).Before(nk.start) {
+			nk.start = g.today.AddDays(-365*11 - 20)
+		}
+		for _, s := range []struct {
+			pp   *person
+			role string
+			temp bool
+		}{{custodial, "custodial", false}, {noncustodial, "noncustodial", false}, {both, "both", true}} {
+			pin, err := g.givePIN(s.pp.p, s.temp)
+			if err != nil {
+				return nil, err
+			}
+			fv := false
+			for _, c := range append(append([]*kase{}, s.pp.payCase...), s.pp.getCase...) {
+				fv = fv || c.rec.FamilyViolence
+			}
+			out = append(out, Sample{Participant: s.pp.p.ID, Office: o.ID, Role: s.role, PIN: pin,
+				Temporary: s.temp, FamilyViolence: fv})
+			g.sampled[s.pp] = true
+		}
+	}
+	return out, nil
+}
+
+func hasCase(ks []*kase, office string, ok func(*kase) bool) bool {
+	for _, k := range ks {
+		if k.rec.Office == office && ok(k) {
+			return true
+		}
+	}
+	return false
+}
+
+func oldest(ks []*kase) *kase {
+	var o *kase
+	for _, k := range ks {
+		if k.payee != nil && (o == nil || k.start.Before(o.start)) {
+			o = k
+		}
+	}
+	if o == nil {
+		return ks[0]
+	}
+	return o
+}
+
+// givePIN chooses a demo PIN that passes the rules for a new PIN and stores its verifier. The
+// verifier's salt comes from the seed, so the export stays the same from run to run.
+func (g *gen) givePIN(p *domain.Participant, temporary bool) (string, error) {
+	var pin string
+	for {
+		pin = g.digits(g.profile.PINLength)
+		if domain.CheckNewPIN(pin, g.profile.PINLength, p.BirthDate) == nil {
+			break
+		}
+	}
+	salt := make([]byte, 16)
+	for i := range salt {
+		salt[i] = byte(g.r.UintN(256))
+	}
+	c := seal.PINParams
+	sum := argon2.IDKey([]byte(pin), salt, c.Time, c.MemoryKiB, c.Threads, 32)
+	b64 := base64.RawStdEncoding
+	p.PIN = domain.PIN{Verifier: fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, c.MemoryKiB,
+		c.Time, c.Threads, b64.EncodeToString(salt), b64.EncodeToString(sum)), Version: 1, IssuedBy: "import"}
+	if temporary {
+		p.PIN.Temporary = true
+		p.PIN.Expires = g.now.Add(g.profile.TempPINValidity())
+	}
+	if !seal.ValidVerifier(p.PIN.Verifier) {
+		return "", fmt.Errorf("demo PIN verifier is not valid")
+	}
+	return pin, nil
+}
+
+// heldOffsets adds a recent federal refund offset on a joint return to each forced case: its
+// disbursement is held, as the custodial sample sees.
+func (g *gen) heldOffsets() {
+	for i, k := range g.forced {
+		g.payment(k, weekday(g.today.AddDays(-75-i)), domain.Cents(g.between(900, 3200)*100+g.r.IntN(100)),
+			domain.FederalTaxOffset)
+	}
+}
+
+// appointments gives about a third of the participants an office appointment in the coming
+// weeks, every sample one, and some cases a court date for both parents.
+func (g *gen) appointments() {
+	topics := []string{"appointment.topic.review", "appointment.topic.intake", "appointment.topic.modification",
+		"appointment.topic.documents"}
+	office := map[string]*domain.Office{}
+	for i := range g.e.Offices {
+		office[g.e.Offices[i].ID] = &g.e.Offices[i]
+	}
+	for _, pp := range g.people {
+		ks := append(append([]*kase{}, pp.getCase...), pp.payCase...)
+		if len(ks) == 0 || !g.sampled[pp] && !g.chance(0.3) {
+			continue
+		}
+		k := ks[0]
+		o := office[k.rec.Office]
+		g.nApp++
+		g.e.Appointments = append(g.e.Appointments, domain.Appointment{ID: fmt.Sprintf("A%07d", g.nApp),
+			Participant: pp.p.ID, Case: k.rec.Number, Kind: domain.OfficeAppointment,
+			At: g.slot(g.between(1, 28), 9, 15), Place: o.Name + ", " + o.Address, Topic: topics[g.r.IntN(len(topics))]})
+	}
+	courts := map[string]County{}
+	for _, c := range Counties {
+		courts[c.ID] = c
+	}
+	for _, k := range g.cases {
+		if !g.chance(0.1) {
+			continue
+		}
+		at := g.slot(g.between(7, 45), 8, 10)
+		place := fmt.Sprintf("%s, Dept. %d", courts[k.rec.Office].Court, g.between(2, 40))
+		for _, party := range k.rec.Parties {
+			if party.Participant == "" {
+				continue
+			}
+			g.nApp++
+			g.e.Appointments = append(g.e.Appointments, domain.Appointment{ID: fmt.Sprintf("A%07d", g.nApp),
+				Participant: party.Participant, Case: k.rec.Number, Kind: domain.CourtDate, At: at, Place: place,
+				Topic: "appointment.topic.hearing"})
+		}
+	}
+}
+
+// slot is a half-hour on a weekday, days from today, between the hours given, office time.
+func (g *gen) slot(days, fromHour, toHour int) time.Time {
+	d := g.today.AddDays(days)
+	switch d.Time(time.UTC).Weekday() {
+	case time.Saturday:
+		d = d.AddDays(2)
+	case time.Sunday:
+		d = d.AddDays(1)
+	}
+	h := g.between(fromHour, toHour)
+	m := 30 * g.r.IntN(2)
+	return time.Date(d.Year, d.Month, d.Day, h, m, 0, 0, g.loc)
+}
+
+// Message texts by language: subject and body.
+var messageTexts = map[string][][2]string{
+	"en": {
+		{"Your payment was received", "We received a payment on your case. It will appear in your payment history within two business days."},
+		{"Appointment reminder", "This is a reminder of your appointment at our office. Please bring a photo ID and any documents about your income."},
+		{"Annual review of your order", "Your support order is due for its review. You can ask for a review at the front desk or by phone."},
+		{"Update your address", "Mail to you was returned. Please update your address so that you receive notices and payments."},
+	},
+	"es": {
+		{"Recibimos su pago", "Recibimos un pago en su caso. Aparecerá en su historial de pagos dentro de dos días hábiles."},
+		{"Recordatorio de cita", "Le recordamos su cita en nuestra oficina. Traiga una identificación con foto y documentos sobre sus ingresos."},
+		{"Revisión anual de su orden", "Su orden de manutención debe revisarse. Puede pedir la revisión en la recepción o por teléfono."},
+	},
+	"fr": {
+		{"Votre paiement a été reçu", "Nous avons reçu un paiement sur votre dossier. Il apparaîtra dans votre historique sous deux jours ouvrés."},
+		{"Rappel de rendez-vous", "Nous vous rappelons votre rendez-vous à notre bureau. Munissez-vous d'une pièce d'identité avec photo."},
+	},
+}
+
+// messages gives every sample and about a fifth of the others a message or two from the office,
+// some answered.
+func (g *gen) messages() {
+	for _, pp := range g.people {
+		ks := append(append([]*kase{}, pp.getCase...), pp.payCase...)
+		if len(ks) == 0 || !g.sampled[pp] && !g.chance(0.2) {
+			continue
+		}
+		texts := messageTexts[pp.p.Language]
+		if texts == nil {
+			texts = messageTexts["en"]
+		}
+		for i := range g.between(1, 2) {
+			t := texts[(i+g.r.IntN(len(texts)))%len(texts)]
+			g.nMsg++
+			sent := g.now.Add(-time.Duration(g.between(2, 60)*24+g.between(0, 8)) * time.Hour)
+			m := domain.Message{ID: fmt.Sprintf("M%07d", g.nMsg), Participant: pp.p.ID, Case: ks[0].rec.Number,
+				FromOffice: true, Sent: sent, Subject: t[0], Body: t[1]}
+			g.e.Messages = append(g.e.Messages, m)
+			if g.chance(0.3) {
+				g.nMsg++
+				g.e.Messages = append(g.e.Messages, domain.Message{ID: fmt.Sprintf("M%07d", g.nMsg),
+					Participant: pp.p.ID, Case: m.Case, Sent: sent.Add(time.Duration(g.between(1, 30)) * time.Hour),
+					Subject: "Re: " + t[0], Body: "Thank you. / Gracias. / Merci.", InReplyTo: m.ID})
+			}
+		}
+	}
+}
+
+// documents gives each case's participants its support order, a yearly statement notice and,
+// for some, a form to fill in.
+func (g *gen) documents() {
+	for _, k := range g.cases {
+		for _, party := range k.rec.Parties {
+			if party.Participant == "" {
+				continue
+			}
+			g.doc(party.Participant, k.rec.Number, "Order for Child Support", "order", k.start)
+			g.doc(party.Participant, k.rec.Number, fmt.Sprintf("Annual Notice of Collections and Distributions %d", g.today.Year-1),
+				"notice", domain.Date{Year: g.today.Year, Month: time.January, Day: 31})
+			if g.chance(0.25) {
+				g.doc(party.Participant, k.rec.Number, "Request for Review of Support Order", "form", g.today.AddDays(-g.between(1, 90)))
+			}
+		}
+	}
+}
+
+func (g *gen) doc(participant, caseNumber, title, kind string, date domain.Date) {
+	if g.today.Before(date) {
+		date = g.today
+	}
+	g.nDoc++
+	g.e.Documents = append(g.e.Documents, domain.Document{ID: fmt.Sprintf("DOC%07d", g.nDoc), Participant: participant,
+		Case: caseNumber, Title: title, Kind: kind, Date: date})
+}

@@ -1,0 +1,371 @@
+package server
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"childsupportkiosk/sync/protocol"
+)
+
+// Handler serves the sync API of sync/protocol from db. It logs each request with logger:
+// method, endpoint, status, kiosk ID, counts and duration, never any personal data.
+func Handler(db *DB, logger *slog.Logger) http.Handler {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	a := &api{db: db, log: logger, limiter: &enrolLimiter{}}
+	mux := http.NewServeMux()
+	mux.HandleFunc(protocol.PathHealth, a.only(http.MethodGet, a.health))
+	mux.HandleFunc(protocol.PathEnroll, a.only(http.MethodPost, a.enroll))
+	mux.HandleFunc(protocol.PathChanges, a.only(http.MethodGet, a.authed(a.changes)))
+	mux.HandleFunc(protocol.PathPush, a.only(http.MethodPost, a.authed(a.push)))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		a.fail(w, r, http.StatusNotFound, protocol.CodeBadRequest, "no such endpoint")
+	})
+	return a.logged(mux)
+}
+
+type api struct {
+	db      *DB
+	log     *slog.Logger
+	limiter *enrolLimiter
+}
+
+// note is what a handler tells the request log: set on the request's context-free record.
+type note struct {
+	status int
+	kiosk  string
+	count  int
+	errMsg string
+}
+
+type noteWriter struct {
+	http.ResponseWriter
+	n *note
+}
+
+func (w *noteWriter) WriteHeader(code int) {
+	if w.n.status == 0 {
+		w.n.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *noteWriter) Write(b []byte) (int, error) {
+	if w.n.status == 0 {
+		w.n.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func notes(w http.ResponseWriter) *note {
+	if nw, ok := w.(*noteWriter); ok {
+		return nw.n
+	}
+	return &note{}
+}
+
+// endpoints are the paths the log may name; any other path is logged as "other", since a
+// mistyped URL could carry anything.
+var endpoints = map[string]bool{protocol.PathHealth: true, protocol.PathEnroll: true,
+	protocol.PathChanges: true, protocol.PathPush: true}
+
+func (a *api) logged(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		n := &note{}
+		next.ServeHTTP(&noteWriter{w, n}, r)
+		path := r.URL.Path
+		if !endpoints[path] {
+			path = "other"
+		}
+		attrs := []any{"method", r.Method, "endpoint", path, "status", n.status,
+			"ms", time.Since(start).Milliseconds()}
+		if n.kiosk != "" {
+			attrs = append(attrs, "kiosk", n.kiosk)
+		}
+		if n.count > 0 {
+			attrs = append(attrs, "count", n.count)
+		}
+		if n.errMsg != "" {
+			attrs = append(attrs, "error", n.errMsg)
+		}
+		level := slog.LevelInfo
+		if n.status >= 500 {
+			level = slog.LevelError
+		}
+		if path == protocol.PathHealth && n.status == http.StatusOK {
+			level = slog.LevelDebug
+		}
+		a.log.Log(r.Context(), level, "request", attrs...)
+	})
+}
+
+func (a *api) only(method string, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != method {
+			w.Header().Set("Allow", method)
+			a.fail(w, r, http.StatusMethodNotAllowed, protocol.CodeBadRequest, "use "+method)
+			return
+		}
+		h(w, r)
+	}
+}
+
+// authed finds the kiosk of the bearer token; a revoked kiosk gets 410 on every call.
+func (a *api) authed(h func(http.ResponseWriter, *http.Request, Kiosk)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		auth := r.Header.Get("Authorization")
+		token, ok := strings.CutPrefix(auth, "Bearer ")
+		if !ok || token == "" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="caseserver"`)
+			a.fail(w, r, http.StatusUnauthorized, protocol.CodeUnauthorized, "a bearer token is required")
+			return
+		}
+		k, err := a.db.Authenticate(strings.TrimSpace(token))
+		switch {
+		case errors.Is(err, ErrRevoked):
+			notes(w).kiosk = k.ID
+			a.fail(w, r, http.StatusGone, protocol.CodeRevoked, "this kiosk was revoked; wipe its data")
+			return
+		case errors.Is(err, ErrUnauthorized):
+			w.Header().Set("WWW-Authenticate", `Bearer realm="caseserver", error="invalid_token"`)
+			a.fail(w, r, http.StatusUnauthorized, protocol.CodeUnauthorized, "unknown token; enrol again")
+			return
+		case err != nil:
+			a.internal(w, r, err)
+			return
+		}
+		notes(w).kiosk = k.ID
+		a.db.seen(k)
+		h(w, r, k)
+	}
+}
+
+func (a *api) fail(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
+	n := notes(w)
+	if n.errMsg == "" {
+		n.errMsg = code
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(protocol.Error{Code: code, Message: msg})
+}
+
+func (a *api) internal(w http.ResponseWriter, r *http.Request, err error) {
+	// The error of a database call names tables and constraints, never values.
+	notes(w).errMsg = err.Error()
+	a.fail(w, r, http.StatusInternalServerError, protocol.CodeInternal, "internal error")
+	notes(w).errMsg = err.Error()
+}
+
+func (a *api) health(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	io.WriteString(w, "ok")
+}
+
+// readJSON decodes a request body of at most max bytes strictly into v.
+func readJSON(w http.ResponseWriter, r *http.Request, max int64, v any) (status int, msg string) {
+	body := http.MaxBytesReader(w, r.Body, max)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return http.StatusRequestEntityTooLarge, "request larger than " + strconv.FormatInt(max, 10) + " bytes"
+		}
+		return http.StatusBadRequest, "request is not the expected JSON"
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return http.StatusBadRequest, "trailing data after the JSON request"
+	}
+	return 0, ""
+}
+
+func (a *api) enroll(w http.ResponseWriter, r *http.Request) {
+	if !a.limiter.allow(time.Now()) {
+		w.Header().Set("Retry-After", "60")
+		a.fail(w, r, http.StatusTooManyRequests, protocol.CodeBadCode, "too many wrong codes; wait a minute")
+		return
+	}
+	var req protocol.EnrollRequest
+	if status, msg := readJSON(w, r, 4<<10, &req); status != 0 {
+		a.fail(w, r, status, protocol.CodeBadRequest, msg)
+		return
+	}
+	resp, err := a.db.Enroll(req.Code, req.Name)
+	switch {
+	case errors.Is(err, ErrBadCode):
+		a.limiter.failed(time.Now())
+		a.fail(w, r, http.StatusForbidden, protocol.CodeBadCode, "enrolment code is wrong, used or expired")
+		return
+	case err != nil && strings.HasPrefix(err.Error(), "kiosk name"):
+		a.fail(w, r, http.StatusBadRequest, protocol.CodeBadRequest, err.Error())
+		return
+	case err != nil:
+		a.internal(w, r, err)
+		return
+	}
+	notes(w).kiosk = resp.Kiosk
+	a.log.Info("kiosk enrolled", "kiosk", resp.Kiosk, "office", resp.Office)
+	writeJSON(w, resp)
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	json.NewEncoder(w).Encode(v)
+}
+
+func (a *api) changes(w http.ResponseWriter, r *http.Request, k Kiosk) {
+	q := r.URL.Query()
+	after, err := strconv.ParseInt(q.Get("after"), 10, 64)
+	if q.Get("after") == "" {
+		after, err = 0, nil
+	}
+	if err != nil || after < 0 {
+		a.fail(w, r, http.StatusBadRequest, protocol.CodeBadRequest, "after: a cursor, 0 or more")
+		return
+	}
+	limit := protocol.DefaultBatch
+	if s := q.Get("limit"); s != "" {
+		limit, err = strconv.Atoi(s)
+		if err != nil || limit < 1 {
+			a.fail(w, r, http.StatusBadRequest, protocol.CodeBadRequest, "limit: a number, 1 or more")
+			return
+		}
+	}
+	b, err := a.db.ChangesContext(r.Context(), k.Office, after, limit)
+	if err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	notes(w).count = len(b.Changes)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	bw := bufio.NewWriterSize(w, 64<<10)
+	writeBatch(bw, &b)
+	bw.Flush()
+}
+
+// writeBatch writes a batch as JSON by hand, each record's body as stored: the bytes the kiosk
+// checks the checksum against are the bytes the server hashed, and nothing is re-encoded.
+func writeBatch(w *bufio.Writer, b *protocol.Batch) {
+	var buf []byte
+	buf = append(buf, `{"from":`...)
+	buf = strconv.AppendInt(buf, b.From, 10)
+	buf = append(buf, `,"to":`...)
+	buf = strconv.AppendInt(buf, b.To, 10)
+	buf = append(buf, `,"more":`...)
+	buf = strconv.AppendBool(buf, b.More)
+	buf = append(buf, `,"checksum":"`...)
+	buf = append(buf, b.Checksum...)
+	buf = append(buf, `","changes":[`...)
+	w.Write(buf)
+	for i := range b.Changes {
+		c := &b.Changes[i]
+		buf = buf[:0]
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, `{"seq":`...)
+		buf = strconv.AppendInt(buf, c.Seq, 10)
+		buf = append(buf, `,"kind":`...)
+		buf = appendString(buf, c.Kind)
+		buf = append(buf, `,"id":`...)
+		buf = appendString(buf, c.ID)
+		if c.Owner != "" {
+			buf = append(buf, `,"owner":`...)
+			buf = appendString(buf, c.Owner)
+		}
+		if c.Deleted {
+			buf = append(buf, `,"deleted":true`...)
+		}
+		if len(c.Data) > 0 {
+			buf = append(buf, `,"data":`...)
+			w.Write(buf)
+			w.Write(c.Data)
+			buf = buf[:0]
+		}
+		buf = append(buf, '}')
+		w.Write(buf)
+	}
+	w.WriteString("]}\n")
+}
+
+// appendString appends s as a JSON string: IDs are plain ASCII and go as they are; anything
+// else goes through encoding/json.
+func appendString(buf []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			return append(buf, q...)
+		}
+	}
+	buf = append(buf, '"')
+	buf = append(buf, s...)
+	return append(buf, '"')
+}
+
+func (a *api) push(w http.ResponseWriter, r *http.Request, k Kiosk) {
+	var req protocol.PushRequest
+	if status, msg := readJSON(w, r, protocol.MaxPushBytes, &req); status != 0 {
+		a.fail(w, r, status, protocol.CodeBadRequest, msg)
+		return
+	}
+	if len(req.Items) > protocol.MaxPushItems {
+		a.fail(w, r, http.StatusBadRequest, protocol.CodeBadRequest,
+			"more than "+strconv.Itoa(protocol.MaxPushItems)+" items in one push")
+		return
+	}
+	results := a.db.PushContext(r.Context(), k.ID, req.Items)
+	notes(w).count = len(results)
+	counts := map[string]int{}
+	for _, res := range results {
+		counts[res.Status]++
+	}
+	if counts[protocol.Rejected] > 0 || counts[protocol.Failed] > 0 {
+		a.log.Warn("push not all applied", "kiosk", k.ID, "applied", counts[protocol.Applied],
+			"duplicate", counts[protocol.Duplicate], "superseded", counts[protocol.Superseded],
+			"rejected", counts[protocol.Rejected], "failed", counts[protocol.Failed])
+	}
+	writeJSON(w, protocol.PushResponse{Results: results})
+}
+
+// enrolLimiter slows down guessing of enrolment codes: after 20 wrong codes within a minute,
+// every enrolment waits until the minute has passed.
+type enrolLimiter struct {
+	mu       sync.Mutex
+	failures []time.Time
+}
+
+func (l *enrolLimiter) prune(now time.Time) {
+	i := 0
+	for i < len(l.failures) && now.Sub(l.failures[i]) > time.Minute {
+		i++
+	}
+	l.failures = l.failures[i:]
+}
+
+func (l *enrolLimiter) allow(now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.prune(now)
+	return len(l.failures) < 20
+}
+
+func (l *enrolLimiter) failed(now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.prune(now)
+	l.failures = append(l.failures, now)
+}

@@ -1,0 +1,595 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"childsupportkiosk/app/domain"
+	"childsupportkiosk/sync/protocol"
+)
+
+// Report says what an import did, kind by kind.
+type Report struct {
+	Kinds       []KindReport
+	FeedChanges int   // view records added, changed or made tombstones on the change feed
+	Seq         int64 // the feed's last sequence number after the import
+}
+
+// KindReport counts the records of one kind in an import.
+type KindReport struct {
+	Kind                               string
+	Added, Changed, Unchanged, Deleted int
+}
+
+// String is the report as key=value lines.
+func (r Report) String() string {
+	var b strings.Builder
+	for _, k := range r.Kinds {
+		fmt.Fprintf(&b, "kind=%s added=%d changed=%d unchanged=%d deleted=%d\n", k.Kind, k.Added, k.Changed, k.Unchanged, k.Deleted)
+	}
+	fmt.Fprintf(&b, "feed_changes=%d seq=%d\n", r.FeedChanges, r.Seq)
+	return b.String()
+}
+
+// Kind returns the counts for one kind.
+func (r Report) Kind(kind string) KindReport {
+	for _, k := range r.Kinds {
+		if k.Kind == kind {
+			return k
+		}
+	}
+	return KindReport{Kind: kind}
+}
+
+// Import checks an export whole and then loads it in one transaction, all or nothing. An export
+// that breaks a rule returns an *Invalid naming the first problems, and changes nothing.
+// Records are upserted by ID; a record whose content is unchanged keeps its place on the
+// change feed, so importing the same export twice changes nothing.
+func (d *DB) Import(ctx context.Context, e *domain.Export) (Report, error) {
+	var rep Report
+	err := d.write(ctx, func(tx *sql.Tx) error {
+		inv, err := validate(e, txKnown{tx})
+		if err != nil {
+			return err
+		}
+		if inv != nil {
+			return inv
+		}
+		im := &importer{tx: tx, e: e, dirty: map[source]bool{}}
+		if im.v, err = newViews(tx); err != nil {
+			return err
+		}
+		defer im.v.close()
+		if err := im.run(ctx); err != nil {
+			return err
+		}
+		rep = im.report()
+		return nil
+	})
+	if err != nil {
+		return Report{}, err
+	}
+	return rep, nil
+}
+
+type importer struct {
+	tx     *sql.Tx
+	e      *domain.Export
+	v      *views
+	counts map[string]*KindReport
+	// dirty are the sources whose views must be recomputed; the value says the source is new
+	// in this import (no live views to retire).
+	dirty map[source]bool
+	// empty are the kinds whose base table held nothing when the import began: their records
+	// are all new, and need not be looked up one by one.
+	empty map[string]bool
+}
+
+// kinds is the order of import: what is referred to comes first.
+var kinds = []string{protocol.KindOffice, protocol.KindParticipant, protocol.KindCase, protocol.KindPayment,
+	protocol.KindDisbursement, protocol.KindAppointment, protocol.KindMessage, protocol.KindDocument}
+
+func (im *importer) count(kind string) *KindReport {
+	if im.counts == nil {
+		im.counts = map[string]*KindReport{}
+	}
+	if im.counts[kind] == nil {
+		im.counts[kind] = &KindReport{Kind: kind}
+	}
+	return im.counts[kind]
+}
+
+func (im *importer) report() Report {
+	r := Report{FeedChanges: im.v.changed, Seq: im.v.seq}
+	for _, k := range kinds {
+		r.Kinds = append(r.Kinds, *im.count(k))
+	}
+	return r
+}
+
+func (im *importer) mark(s source, fresh bool) {
+	if old, ok := im.dirty[s]; ok {
+		fresh = fresh && old
+	}
+	im.dirty[s] = fresh
+}
+
+func (im *importer) run(ctx context.Context) error {
+	im.empty = map[string]bool{}
+	for _, k := range kinds {
+		var any int
+		if err := im.tx.QueryRow(`SELECT EXISTS (SELECT 1 FROM ` + tables[k] + `)`).Scan(&any); err != nil {
+			return err
+		}
+		im.empty[k] = any == 0
+	}
+	if err := im.deletions(); err != nil {
+		return err
+	}
+	e := im.e
+	for i := range e.Offices {
+		o := &e.Offices[i]
+		if err := im.upsertOffice(o); err != nil {
+			return err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for i := range e.Participants {
+		p := &e.Participants[i]
+		if err := im.upsertParticipant(p); err != nil {
+			return err
+		}
+	}
+	for i := range e.Cases {
+		if err := im.upsertCase(&e.Cases[i]); err != nil {
+			return err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for i := range e.Payments {
+		p := &e.Payments[i]
+		if err := im.upsertOwned(protocol.KindPayment, p.ID, p.Case, p.Payer, p); err != nil {
+			return err
+		}
+		if i%65536 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+	}
+	for i := range e.Disbursements {
+		p := &e.Disbursements[i]
+		if err := im.upsertOwned(protocol.KindDisbursement, p.ID, p.Case, p.Payee, p); err != nil {
+			return err
+		}
+		if i%65536 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+	}
+	for i := range e.Appointments {
+		a := &e.Appointments[i]
+		if err := im.upsertOwned(protocol.KindAppointment, a.ID, a.Case, a.Participant, a); err != nil {
+			return err
+		}
+	}
+	for i := range e.Messages {
+		m := &e.Messages[i]
+		if err := im.upsertOwned(protocol.KindMessage, m.ID, m.Case, m.Participant, m); err != nil {
+			return err
+		}
+	}
+	for i := range e.Documents {
+		d := &e.Documents[i]
+		if err := im.upsertOwned(protocol.KindDocument, d.ID, d.Case, d.Participant, d); err != nil {
+			return err
+		}
+	}
+	if err := im.checkDeletions(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return im.refresh()
+}
+
+// stmts caches prepared statements by text for the transaction.
+func (im *importer) exec(query string, args ...any) (sql.Result, error) {
+	st, err := im.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.Exec(args...)
+}
+
+func (im *importer) stmt(query string) (*sql.Stmt, error) {
+	if im.v.stmts == nil {
+		im.v.stmts = map[string]*sql.Stmt{}
+	}
+	if st, ok := im.v.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := im.tx.Prepare(query)
+	if err != nil {
+		return nil, err
+	}
+	im.v.stmts[query] = st
+	return st, nil
+}
+
+// previous reads a base record's stored hash and body; ok is false when there is none.
+func (im *importer) previous(kind, id string) (hash, body []byte, ok bool, err error) {
+	t := tables[kind]
+	key := "id"
+	if kind == protocol.KindCase {
+		key = "number"
+	}
+	st, err := im.stmt(`SELECT hash, body FROM ` + t + ` WHERE ` + key + ` = ?`)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	err = st.QueryRow(id).Scan(&hash, &body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, false, nil
+	}
+	return hash, body, err == nil, err
+}
+
+// classify marshals a record and compares it with what is stored: it returns the body, its
+// hash, the stored body (when changed) and whether it is new, changed or neither.
+func (im *importer) classify(kind, id string, rec any) (body, hash, old []byte, added, changed bool, err error) {
+	body, err = json.Marshal(rec)
+	if err != nil {
+		return
+	}
+	hash = hashOf(body)
+	var prevHash, prevBody []byte
+	ok := false
+	if !im.empty[kind] {
+		if prevHash, prevBody, ok, err = im.previous(kind, id); err != nil {
+			return
+		}
+	}
+	c := im.count(kind)
+	switch {
+	case !ok:
+		c.Added++
+		added = true
+	case !bytes.Equal(prevHash, hash):
+		c.Changed++
+		changed, old = true, prevBody
+	default:
+		c.Unchanged++
+	}
+	return
+}
+
+func (im *importer) upsertOffice(o *domain.Office) error {
+	body, hash, _, added, changed, err := im.classify(protocol.KindOffice, o.ID, o)
+	if err != nil || !added && !changed {
+		return err
+	}
+	if _, err := im.exec(`INSERT INTO offices(id, hash, body) VALUES (?, ?, ?)
+		ON CONFLICT(id) DO UPDATE SET hash = excluded.hash, body = excluded.body`, o.ID, hash, body); err != nil {
+		return err
+	}
+	im.mark(source{protocol.KindOffice, o.ID}, added)
+	return nil
+}
+
+func (im *importer) upsertParticipant(p *domain.Participant) error {
+	body, hash, old, added, changed, err := im.classify(protocol.KindParticipant, p.ID, p)
+	if err != nil || !added && !changed {
+		return err
+	}
+	if _, err := im.exec(`INSERT INTO participants(id, ssn, office, hash, body) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT(id) DO UPDATE SET ssn = excluded.ssn, office = excluded.office, hash = excluded.hash,
+		body = excluded.body`, p.ID, p.SSN, p.Office, hash, body); err != nil {
+		return err
+	}
+	im.v.participants[p.ID] = p
+	im.mark(source{protocol.KindParticipant, p.ID}, added)
+	if changed {
+		var was domain.Participant
+		if err := json.Unmarshal(old, &was); err != nil {
+			return fmt.Errorf("stored participant: %w", err)
+		}
+		if was.Name != p.Name {
+			// The other party's name is part of every case view of its cases.
+			if err := im.markCasesOf(p.ID); err != nil {
+				return err
+			}
+		}
+		if was.Office != p.Office {
+			// Records without a case are seen at the home office.
+			for _, k := range []string{protocol.KindAppointment, protocol.KindMessage, protocol.KindDocument} {
+				if err := im.markWhere(k, `owner = ? AND case_number = ''`, p.ID); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (im *importer) markCasesOf(participant string) error {
+	rows, err := im.tx.Query(`SELECT case_number FROM case_parties WHERE participant = ?`, participant)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return err
+		}
+		im.mark(source{protocol.KindCase, n}, false)
+	}
+	return rows.Err()
+}
+
+// markWhere marks dirty every record of a kind that matches a condition on its base table.
+func (im *importer) markWhere(kind, cond string, args ...any) error {
+	rows, err := im.tx.Query(`SELECT id FROM `+tables[kind]+` WHERE `+cond, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		im.mark(source{kind, id}, false)
+	}
+	return rows.Err()
+}
+
+func (im *importer) upsertCase(k *domain.CaseRecord) error {
+	body, hash, old, added, changed, err := im.classify(protocol.KindCase, k.Number, k)
+	if err != nil || !added && !changed {
+		return err
+	}
+	if _, err := im.exec(`INSERT INTO cases(number, office, hash, body) VALUES (?, ?, ?, ?)
+		ON CONFLICT(number) DO UPDATE SET office = excluded.office, hash = excluded.hash, body = excluded.body`,
+		k.Number, k.Office, hash, body); err != nil {
+		return err
+	}
+	im.v.cases[k.Number] = k
+	im.mark(source{protocol.KindCase, k.Number}, added)
+	if changed {
+		var was domain.CaseRecord
+		if err := json.Unmarshal(old, &was); err != nil {
+			return fmt.Errorf("stored case: %w", err)
+		}
+		// Its former parties may no longer be seen at this office.
+		for _, p := range was.Parties {
+			if p.Participant != "" {
+				im.mark(source{protocol.KindParticipant, p.Participant}, false)
+			}
+		}
+		if _, err := im.exec(`DELETE FROM case_parties WHERE case_number = ?`, k.Number); err != nil {
+			return err
+		}
+		if was.Office != k.Office {
+			for _, kind := range []string{protocol.KindPayment, protocol.KindDisbursement, protocol.KindAppointment,
+				protocol.KindMessage, protocol.KindDocument} {
+				if err := im.markWhere(kind, `case_number = ?`, k.Number); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for _, p := range k.Parties {
+		if p.Participant == "" {
+			continue
+		}
+		if _, err := im.exec(`INSERT OR IGNORE INTO case_parties(participant, case_number) VALUES (?, ?)`,
+			p.Participant, k.Number); err != nil {
+			return err
+		}
+		// The participant is now seen at the case's office.
+		im.mark(source{protocol.KindParticipant, p.Participant}, im.freshParticipant(p.Participant))
+	}
+	return nil
+}
+
+// freshParticipant reports whether a participant is new in this import (so it has no views yet).
+func (im *importer) freshParticipant(id string) bool {
+	fresh, ok := im.dirty[source{protocol.KindParticipant, id}]
+	return ok && fresh
+}
+
+// upsertOwned writes a payment, disbursement, appointment, message or document. A new one's
+// view is built at once from the body just made: the initial import of millions of payments
+// never reads them back.
+func (im *importer) upsertOwned(kind, id, caseNumber, owner string, rec any) error {
+	body, hash, _, added, changed, err := im.classify(kind, id, rec)
+	if err != nil || !added && !changed {
+		return err
+	}
+	if _, err := im.exec(`INSERT INTO `+tables[kind]+`(id, case_number, owner, hash, body) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT(id) DO UPDATE SET case_number = excluded.case_number, owner = excluded.owner,
+		hash = excluded.hash, body = excluded.body`, id, caseNumber, owner, hash, body); err != nil {
+		return err
+	}
+	s := source{kind, id}
+	if added {
+		office, err := im.v.ownedOffice(caseNumber, owner)
+		if err != nil {
+			return err
+		}
+		if office != "" {
+			return im.v.write(s, []view{{office: office, kind: kind, id: id, owner: owner, body: body}}, true)
+		}
+	}
+	im.mark(s, false)
+	return nil
+}
+
+// deletions removes the base records an export lists as deleted; their views become tombstones
+// when the dirty sources are refreshed.
+func (im *importer) deletions() error {
+	for _, del := range im.e.Deletions {
+		t := tables[del.Kind]
+		key := "id"
+		if del.Kind == protocol.KindCase {
+			key = "number"
+		}
+		_, old, ok, err := im.previous(del.Kind, del.ID)
+		if err != nil {
+			return err
+		}
+		c := im.count(del.Kind)
+		if !ok {
+			c.Unchanged++ // deleted before: nothing to do
+			continue
+		}
+		c.Deleted++
+		if _, err := im.exec(`DELETE FROM `+t+` WHERE `+key+` = ?`, del.ID); err != nil {
+			return err
+		}
+		im.v.forget(del.Kind, del.ID)
+		im.mark(source{del.Kind, del.ID}, false)
+		if del.Kind == protocol.KindCase {
+			var was domain.CaseRecord
+			if err := json.Unmarshal(old, &was); err != nil {
+				return fmt.Errorf("stored case: %w", err)
+			}
+			for _, p := range was.Parties {
+				if p.Participant != "" {
+					im.mark(source{protocol.KindParticipant, p.Participant}, false)
+				}
+			}
+			if _, err := im.exec(`DELETE FROM case_parties WHERE case_number = ?`, del.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// checkDeletions refuses deletions that would leave records pointing at nothing: a deleted
+// participant, case or office must no longer be referred to once the import is applied.
+func (im *importer) checkDeletions() error {
+	var problems []string
+	for i, del := range im.e.Deletions {
+		if len(problems) == MaxProblems {
+			return &Invalid{Problems: problems, More: true}
+		}
+		var checks []struct{ what, query string }
+		switch del.Kind {
+		case protocol.KindOffice:
+			checks = []struct{ what, query string }{
+				{"participant", `SELECT id FROM participants WHERE office = ? LIMIT 1`},
+				{"case", `SELECT number FROM cases WHERE office = ? LIMIT 1`},
+			}
+		case protocol.KindParticipant:
+			checks = []struct{ what, query string }{
+				{"case", `SELECT case_number FROM case_parties WHERE participant = ? LIMIT 1`},
+			}
+			for _, k := range kinds[3:] {
+				checks = append(checks, struct{ what, query string }{k, `SELECT id FROM ` + tables[k] + ` WHERE owner = ? LIMIT 1`})
+			}
+		case protocol.KindCase:
+			for _, k := range kinds[3:] {
+				checks = append(checks, struct{ what, query string }{k, `SELECT id FROM ` + tables[k] + ` WHERE case_number = ? LIMIT 1`})
+			}
+		}
+		for _, c := range checks {
+			var ref string
+			err := im.tx.QueryRow(c.query, del.ID).Scan(&ref)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
+			} else if err != nil {
+				return err
+			}
+			problems = append(problems, fmt.Sprintf("%s: id: still referred to by %s %s; delete or change it in the same export",
+				at("deletions", i, del.ID), c.what, ref))
+			break
+		}
+	}
+	if len(problems) > 0 {
+		return &Invalid{Problems: problems}
+	}
+	return nil
+}
+
+// refresh recomputes the views of every dirty source, in the order of kinds.
+func (im *importer) refresh() error {
+	byKind := map[string][]source{}
+	for s := range im.dirty {
+		byKind[s.kind] = append(byKind[s.kind], s)
+	}
+	for _, k := range kinds {
+		ss := byKind[k]
+		sortSources(ss)
+		for _, s := range ss {
+			if err := im.v.refresh(s, im.dirty[s]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func sortSources(ss []source) {
+	slices.SortFunc(ss, func(a, b source) int { return strings.Compare(a.id, b.id) })
+}
+
+// txKnown answers the validator from the database, inside the import's transaction.
+type txKnown struct{ tx *sql.Tx }
+
+func (k txKnown) office(id string) (domain.Office, bool, error) {
+	var o domain.Office
+	var b []byte
+	err := k.tx.QueryRow(`SELECT body FROM offices WHERE id = ?`, id).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, false, nil
+	} else if err != nil {
+		return o, false, err
+	}
+	return o, true, json.Unmarshal(b, &o)
+}
+
+func (k txKnown) participant(id string) (bool, error) {
+	var one int
+	err := k.tx.QueryRow(`SELECT 1 FROM participants WHERE id = ?`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func (k txKnown) caseRecord(number string) (domain.CaseRecord, bool, error) {
+	var c domain.CaseRecord
+	var b []byte
+	err := k.tx.QueryRow(`SELECT body FROM cases WHERE number = ?`, number).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, false, nil
+	} else if err != nil {
+		return c, false, err
+	}
+	return c, true, json.Unmarshal(b, &c)
+}
+
+func (k txKnown) ssnHolder(ssn string) (string, bool, error) {
+	var id string
+	err := k.tx.QueryRow(`SELECT id FROM participants WHERE ssn = ?`, ssn).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	return id, err == nil, err
+}

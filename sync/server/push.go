@@ -1,0 +1,443 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"childsupportkiosk/app/domain"
+	"childsupportkiosk/app/seal"
+	"childsupportkiosk/sync/protocol"
+)
+
+// rejection is a pushed item that can never be applied; its reason is plain and has no PII.
+type rejection string
+
+func (r rejection) Error() string { return string(r) }
+
+// Push applies a kiosk's outbox items in order. Each is applied once, keyed by (kiosk, item
+// ID), in the same transaction as its effect: a retried item answers protocol.Duplicate. A PIN
+// update wins only with a higher PIN version than the server's (else protocol.Superseded). An
+// item that cannot be applied answers protocol.Rejected with a reason; one that failed for a
+// passing cause (the database was busy) answers protocol.Failed and may be retried.
+func (d *DB) Push(kiosk string, items []protocol.Push) []protocol.PushResult {
+	return d.PushContext(context.Background(), kiosk, items)
+}
+
+// PushContext is Push with a context.
+func (d *DB) PushContext(ctx context.Context, kiosk string, items []protocol.Push) []protocol.PushResult {
+	results := make([]protocol.PushResult, len(items))
+	for i, it := range items {
+		results[i] = protocol.PushResult{ID: it.ID, Status: protocol.Failed, Reason: "not attempted"}
+	}
+	k, err := d.kiosk(`id = ?`, kiosk)
+	if err != nil || !k.Revoked.IsZero() {
+		for i := range results {
+			results[i].Reason = "unknown or revoked kiosk"
+			results[i].Status = protocol.Rejected
+		}
+		return results
+	}
+	// All items in one transaction. Every refusal happens before an item writes anything; any
+	// other error undoes the whole request, and every item answers Failed to be retried.
+	err = d.write(ctx, func(tx *sql.Tx) error {
+		v, err := newViews(tx)
+		if err != nil {
+			return err
+		}
+		defer v.close()
+		for i, it := range items {
+			if results[i], err = d.pushOne(tx, v, k, it); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		for i := range results {
+			results[i] = protocol.PushResult{ID: items[i].ID, Status: protocol.Failed, Reason: "server busy; retry"}
+		}
+	}
+	return results
+}
+
+func (d *DB) pushOne(tx *sql.Tx, v *views, k Kiosk, it protocol.Push) (protocol.PushResult, error) {
+	res := protocol.PushResult{ID: it.ID}
+	if it.ID == "" || len(it.ID) > 100 || !plainID(it.ID) {
+		res.Status, res.Reason = protocol.Rejected, "item id: 1 to 100 of letters, digits and - _ . :"
+		return res, nil
+	}
+	var prior string
+	err := tx.QueryRow(`SELECT status FROM pushed WHERE kiosk = ? AND id = ?`, k.ID, it.ID).Scan(&prior)
+	if err == nil {
+		res.Status = protocol.Duplicate
+		return res, nil
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return res, err
+	}
+	status, err := d.apply(tx, v, k, it)
+	var rej rejection
+	switch {
+	case errors.As(err, &rej):
+		res.Status, res.Reason = protocol.Rejected, string(rej)
+	case err != nil:
+		return res, err
+	default:
+		res.Status = status
+		if status == protocol.Superseded {
+			res.Reason = "a newer PIN state is on the server"
+		}
+	}
+	_, err = tx.Exec(`INSERT INTO pushed(kiosk, id, seq, kind, status, received) VALUES (?, ?, ?, ?, ?, ?)`,
+		k.ID, it.ID, it.Seq, truncate(it.Kind, 40), res.Status, unix(d.Now()))
+	return res, err
+}
+
+// strictJSON decodes one JSON object into v, refusing unknown fields and trailing data.
+func strictJSON(data []byte, v any) error {
+	if len(data) == 0 {
+		return rejection("no data")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return rejection("data: not the expected JSON object")
+	}
+	if dec.More() {
+		return rejection("data: trailing data")
+	}
+	return nil
+}
+
+// apply carries out one item; a rejection error refuses it for good.
+func (d *DB) apply(tx *sql.Tx, v *views, k Kiosk, it protocol.Push) (string, error) {
+	switch it.Kind {
+	case domain.SendPINChange, domain.SendPINIssued, domain.SendPINState:
+		var u domain.PINUpdate
+		if err := strictJSON(it.Data, &u); err != nil {
+			return "", err
+		}
+		return d.applyPIN(tx, v, k, it.Kind, u)
+
+	case domain.SendMessage:
+		var m domain.Message
+		if err := strictJSON(it.Data, &m); err != nil {
+			return "", err
+		}
+		return d.applyMessage(tx, v, k, m)
+
+	case domain.SendPINRequest:
+		var r domain.PINRequest
+		if err := strictJSON(it.Data, &r); err != nil {
+			return "", err
+		}
+		if r.At.IsZero() {
+			return "", rejection("at: is missing")
+		}
+		return d.request(tx, v, k, it.Kind, r.Participant, "", it.Data)
+
+	case domain.SendContactChange:
+		var r domain.ContactChange
+		if err := strictJSON(it.Data, &r); err != nil {
+			return "", err
+		}
+		switch {
+		case r.Field != "address" && r.Field != "phone" && r.Field != "email":
+			return "", rejection("field: must be address, phone or email")
+		case !utf8.ValidString(r.Value) || strings.TrimSpace(r.Value) == "" || utf8.RuneCountInString(r.Value) > 300:
+			return "", rejection("value: 1 to 300 characters")
+		case r.At.IsZero():
+			return "", rejection("at: is missing")
+		}
+		return d.request(tx, v, k, it.Kind, r.Participant, "", it.Data)
+
+	case domain.SendOtherPartyInfo:
+		var r domain.OtherPartyInfo
+		if err := strictJSON(it.Data, &r); err != nil {
+			return "", err
+		}
+		for _, s := range []string{r.Employer, r.Address, r.Other} {
+			if !utf8.ValidString(s) || utf8.RuneCountInString(s) > 1000 {
+				return "", rejection("text: at most 1000 characters of valid UTF-8")
+			}
+		}
+		switch {
+		case r.Employer == "" && r.Address == "" && r.Other == "":
+			return "", rejection("nothing to tell")
+		case r.At.IsZero():
+			return "", rejection("at: is missing")
+		}
+		return d.request(tx, v, k, it.Kind, r.Participant, r.Case, it.Data)
+
+	case domain.SendAudit:
+		var a domain.AuditEvent
+		if err := strictJSON(it.Data, &a); err != nil {
+			return "", err
+		}
+		return d.applyAudit(tx, k, a)
+	}
+	return "", rejection(fmt.Sprintf("unknown kind %q", truncate(it.Kind, 40)))
+}
+
+// visible loads a participant a kiosk of office may act for: one with a view on its feed.
+func visible(tx *sql.Tx, v *views, office, participant string) (*domain.Participant, error) {
+	if participant == "" {
+		return nil, rejection("participant: is missing")
+	}
+	var one int
+	err := tx.QueryRow(`SELECT 1 FROM records WHERE office = ? AND kind = ? AND id = ? AND deleted = 0`,
+		office, protocol.KindParticipant, participant).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, rejection("participant: not known at this kiosk's office")
+	} else if err != nil {
+		return nil, err
+	}
+	p, err := v.participant(participant)
+	if err != nil {
+		return nil, err
+	}
+	if p == nil {
+		return nil, rejection("participant: not known at this kiosk's office")
+	}
+	return p, nil
+}
+
+func (d *DB) applyPIN(tx *sql.Tx, v *views, k Kiosk, kind string, u domain.PINUpdate) (string, error) {
+	p, err := visible(tx, v, k.Office, u.Participant)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case u.PIN.Verifier != "" && !seal.ValidVerifier(u.PIN.Verifier):
+		return "", rejection("pin.verifier: not an Argon2id verifier")
+	case (kind == domain.SendPINChange || kind == domain.SendPINIssued) && u.PIN.Verifier == "":
+		return "", rejection("pin.verifier: is missing")
+	case kind == domain.SendPINIssued && !u.PIN.Temporary:
+		return "", rejection("pin.temporary: an issued PIN is temporary")
+	case u.PIN.Failures < 0 || u.PIN.Failures > 100:
+		return "", rejection("pin.failures: must be 0 to 100")
+	case len(u.PIN.IssuedBy) > 64 || !utf8.ValidString(u.PIN.IssuedBy):
+		return "", rejection("pin.issued_by: at most 64 characters")
+	}
+	if u.PIN.Version <= p.PIN.Version {
+		return protocol.Superseded, nil
+	}
+	np := *p
+	np.PIN = u.PIN
+	body, err := json.Marshal(&np)
+	if err != nil {
+		return "", err
+	}
+	if _, err := tx.Exec(`UPDATE participants SET hash = ?, body = ? WHERE id = ?`, hashOf(body), body, p.ID); err != nil {
+		return "", err
+	}
+	v.participants[p.ID] = &np
+	if err := v.refresh(source{protocol.KindParticipant, p.ID}, false); err != nil {
+		return "", err
+	}
+	return protocol.Applied, nil
+}
+
+func (d *DB) applyMessage(tx *sql.Tx, v *views, k Kiosk, m domain.Message) (string, error) {
+	p, err := visible(tx, v, k.Office, m.Participant)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case m.ID == "" || len(m.ID) > 64 || !plainID(m.ID):
+		return "", rejection("id: 1 to 64 of letters, digits and - _ . :")
+	case m.FromOffice:
+		return "", rejection("from_office: a kiosk sends messages from the participant")
+	case m.Sent.IsZero():
+		return "", rejection("sent: is missing")
+	case !utf8.ValidString(m.Subject) || strings.TrimSpace(m.Subject) == "" || utf8.RuneCountInString(m.Subject) > 200:
+		return "", rejection("subject: 1 to 200 characters")
+	case !utf8.ValidString(m.Body) || strings.TrimSpace(m.Body) == "" || utf8.RuneCountInString(m.Body) > 10000:
+		return "", rejection("body: 1 to 10000 characters")
+	case m.InReplyTo != "" && (len(m.InReplyTo) > 64 || !plainID(m.InReplyTo)):
+		return "", rejection("in_reply_to: not a message id")
+	case strings.ContainsFunc(m.Subject, unicode.IsControl):
+		return "", rejection("subject: contains a control character")
+	}
+	if m.Case != "" {
+		if err := partyOf(tx, m.Case, p.ID, k.Office); err != nil {
+			return "", err
+		}
+	}
+	var one int
+	if err := tx.QueryRow(`SELECT 1 FROM messages WHERE id = ?`, m.ID).Scan(&one); err == nil {
+		return "", rejection("id: a message with this id exists")
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return "", err
+	}
+	body, err := json.Marshal(&m)
+	if err != nil {
+		return "", err
+	}
+	if _, err := tx.Exec(`INSERT INTO messages(id, case_number, owner, hash, body) VALUES (?, ?, ?, ?, ?)`,
+		m.ID, m.Case, m.Participant, hashOf(body), body); err != nil {
+		return "", err
+	}
+	if err := v.refresh(source{protocol.KindMessage, m.ID}, true); err != nil {
+		return "", err
+	}
+	return protocol.Applied, nil
+}
+
+// partyOf checks that a participant is a party of a case seen at the office.
+func partyOf(tx *sql.Tx, number, participant, office string) error {
+	var one int
+	err := tx.QueryRow(`SELECT 1 FROM case_parties p JOIN cases c ON c.number = p.case_number
+		WHERE p.case_number = ? AND p.participant = ? AND c.office = ?`, number, participant, office).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return rejection("case: not one of the participant's cases at this office")
+	}
+	return err
+}
+
+func (d *DB) request(tx *sql.Tx, v *views, k Kiosk, kind, participant, caseNumber string, data []byte) (string, error) {
+	p, err := visible(tx, v, k.Office, participant)
+	if err != nil {
+		return "", err
+	}
+	if caseNumber != "" {
+		if err := partyOf(tx, caseNumber, p.ID, k.Office); err != nil {
+			return "", err
+		}
+	}
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, data); err != nil {
+		return "", rejection("data: not JSON")
+	}
+	_, err = tx.Exec(`INSERT INTO requests(office, kiosk, kind, participant, body, received) VALUES (?, ?, ?, ?, ?, ?)`,
+		k.Office, k.ID, kind, p.ID, compact.Bytes(), unix(d.Now()))
+	if err != nil {
+		return "", err
+	}
+	return protocol.Applied, nil
+}
+
+// An audit event's detail must not carry an identifier: no run of digits as long as an SSN or
+// a participant ID could be (7 or more), no "@".
+func looksPersonal(s string) bool {
+	run := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			run++
+			if run >= 7 {
+				return true
+			}
+		} else if r != '-' && r != ' ' {
+			run = 0
+		}
+	}
+	return strings.Contains(s, "@")
+}
+
+func token(s string, max int) bool {
+	if len(s) > max {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '-' || b == '_' || b == '.' || b == ':' || b == '=' || b == '+' || b == '/') {
+			return false
+		}
+	}
+	return true
+}
+
+func (d *DB) applyAudit(tx *sql.Tx, k Kiosk, a domain.AuditEvent) (string, error) {
+	switch {
+	case a.At.IsZero():
+		return "", rejection("at: is missing")
+	case a.Kiosk != "" && a.Kiosk != k.ID:
+		return "", rejection("kiosk: not this kiosk")
+	case a.Action == "" || !token(a.Action, 64):
+		return "", rejection("action: 1 to 64 of letters, digits and - _ . :")
+	case !token(a.Subject, 128) || a.Subject != "" && domain.Digits(a.Subject) == a.Subject:
+		return "", rejection("subject: must be a keyed hash, never an identifier")
+	case !token(a.Staff, 64) || looksPersonal(a.Staff):
+		return "", rejection("staff: a staff ID of letters and digits")
+	case !utf8.ValidString(a.Detail) || utf8.RuneCountInString(a.Detail) > 200 || strings.ContainsFunc(a.Detail, unicode.IsControl):
+		return "", rejection("detail: at most 200 printable characters")
+	case looksPersonal(a.Detail) || looksPersonal(a.Subject):
+		return "", rejection("detail: looks like it carries an identifier; audit events carry no PII")
+	}
+	_, err := tx.Exec(`INSERT INTO audit(kiosk, at, action, subject, staff, detail, received) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		k.ID, unix(a.At), a.Action, a.Subject, a.Staff, a.Detail, unix(d.Now()))
+	if err != nil {
+		return "", err
+	}
+	return protocol.Applied, nil
+}
+
+// AuditEvents returns the audit events a kiosk pushed, in the order received.
+func (d *DB) AuditEvents(kiosk string) ([]domain.AuditEvent, error) {
+	rows, err := d.sql.Query(`SELECT kiosk, at, action, subject, staff, detail FROM audit WHERE kiosk = ? ORDER BY n`, kiosk)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []domain.AuditEvent
+	for rows.Next() {
+		var a domain.AuditEvent
+		var at int64
+		if err := rows.Scan(&a.Kiosk, &at, &a.Action, &a.Subject, &a.Staff, &a.Detail); err != nil {
+			return nil, err
+		}
+		a.At = fromUnix(at)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Request is something a parent asked the office for at a kiosk.
+type Request struct {
+	Kind        string // domain.SendPINRequest, SendContactChange or SendOtherPartyInfo
+	Kiosk       string
+	Participant string
+	Data        json.RawMessage // the pushed item's data
+	Received    time.Time
+}
+
+// Requests returns an office's requests, oldest first.
+func (d *DB) Requests(office string) ([]Request, error) {
+	rows, err := d.sql.Query(`SELECT kind, kiosk, participant, body, received FROM requests WHERE office = ? ORDER BY n`, office)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Request
+	for rows.Next() {
+		var r Request
+		var at int64
+		var body []byte
+		if err := rows.Scan(&r.Kind, &r.Kiosk, &r.Participant, &body, &at); err != nil {
+			return nil, err
+		}
+		r.Data, r.Received = body, fromUnix(at)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Participant returns a participant as the server holds it, or domain.ErrNotFound.
+func (d *DB) Participant(id string) (domain.Participant, error) {
+	var p domain.Participant
+	var body []byte
+	err := d.sql.QueryRow(`SELECT body FROM participants WHERE id = ?`, id).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, domain.ErrNotFound
+	} else if err != nil {
+		return p, err
+	}
+	return p, json.Unmarshal(body, &p)
+}

@@ -1,0 +1,637 @@
+package server
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"childsupportkiosk/app/domain"
+	"childsupportkiosk/app/seal"
+	"childsupportkiosk/assets"
+)
+
+// MaxProblems is how many problems an import reports before it stops looking.
+const MaxProblems = 20
+
+// Invalid is the error of an export that breaks the rules: the first problems found, each naming
+// the record and the field. Nothing was changed.
+type Invalid struct {
+	Problems []string
+	More     bool // more problems were left unreported
+}
+
+func (e *Invalid) Error() string {
+	s := fmt.Sprintf("export refused, nothing changed: %d problem(s)", len(e.Problems))
+	if e.More {
+		s = fmt.Sprintf("export refused, nothing changed: more than %d problems", len(e.Problems))
+	}
+	return s + ":\n  " + strings.Join(e.Problems, "\n  ")
+}
+
+// known answers what the server already holds, for references an export makes to records it
+// does not carry. A nil known means an empty server.
+type known interface {
+	office(id string) (domain.Office, bool, error)
+	participant(id string) (bool, error)
+	caseRecord(number string) (domain.CaseRecord, bool, error)
+	ssnHolder(ssn string) (string, bool, error)
+}
+
+// Validate checks an export on its own, as if the server held nothing yet, and returns the
+// first problems found (at most MaxProblems), or nil.
+func Validate(e *domain.Export) *Invalid {
+	inv, _ := validate(e, nil)
+	return inv
+}
+
+type checker struct {
+	e        *domain.Export
+	db       known
+	problems []string
+	more     bool
+
+	idLen        int
+	offices      map[string]*domain.Office
+	locs         map[string]*time.Location
+	participants map[string]*domain.Participant
+	cases        map[string]*domain.CaseRecord
+	deleted      map[string]map[string]bool // kind → id
+}
+
+// errFull stops validation once MaxProblems are found.
+type errFull struct{}
+
+func validate(e *domain.Export, db known) (inv *Invalid, err error) {
+	c := &checker{e: e, db: db, offices: map[string]*domain.Office{}, locs: map[string]*time.Location{},
+		participants: map[string]*domain.Participant{}, cases: map[string]*domain.CaseRecord{},
+		deleted: map[string]map[string]bool{}}
+	defer func() {
+		switch r := recover().(type) {
+		case nil:
+		case errFull:
+			c.more = true
+		case dbError:
+			err = r.err
+		default:
+			panic(r)
+		}
+		if err == nil && len(c.problems) > 0 {
+			inv = &Invalid{Problems: c.problems, More: c.more}
+		}
+	}()
+	c.run()
+	return nil, nil
+}
+
+type dbError struct{ err error }
+
+func (c *checker) must(err error) {
+	if err != nil {
+		panic(dbError{err})
+	}
+}
+
+func (c *checker) add(format string, a ...any) {
+	if len(c.problems) == MaxProblems {
+		panic(errFull{})
+	}
+	c.problems = append(c.problems, fmt.Sprintf(format, a...))
+}
+
+// recRef names a record for a problem: "payments[12] (id P-9)". It is formatted only when a
+// problem is reported.
+type recRef struct {
+	list string
+	i    int
+	id   string
+}
+
+func at(list string, i int, id string) recRef { return recRef{list, i, id} }
+
+func (r recRef) String() string {
+	list, i, id := r.list, r.i, r.id
+	if id == "" {
+		return fmt.Sprintf("%s[%d]", list, i)
+	}
+	if len(id) > 40 || !plainID(id) {
+		if len(id) > 40 {
+			id = id[:40]
+		}
+		return fmt.Sprintf("%s[%d] (id %q)", list, i, id)
+	}
+	return fmt.Sprintf("%s[%d] (id %s)", list, i, id)
+}
+
+func plainID(s string) bool {
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '-' || b == '_' || b == '.' || b == ':') {
+			return false
+		}
+	}
+	return true
+}
+
+// ident checks a record ID: 1 to 64 of letters, digits and - _ . : (never "/", which joins a
+// case number and a participant ID in a case view's ID).
+func (c *checker) ident(rec recRef, field, s string) bool {
+	switch {
+	case s == "":
+		c.add("%s: %s: is empty", rec, field)
+	case len(s) > 64:
+		c.add("%s: %s: longer than 64 characters", rec, field)
+	case !plainID(s):
+		c.add("%s: %s: may hold only letters, digits and - _ . :", rec, field)
+	default:
+		return true
+	}
+	return false
+}
+
+// text checks free text: valid UTF-8, no control characters but new lines in long text, at most
+// max characters, and not empty when required.
+func (c *checker) text(rec recRef, field, s string, max int, required bool) {
+	switch {
+	case !utf8.ValidString(s):
+		c.add("%s: %s: not valid UTF-8", rec, field)
+	case required && strings.TrimSpace(s) == "":
+		c.add("%s: %s: is empty", rec, field)
+	case utf8.RuneCountInString(s) > max:
+		c.add("%s: %s: longer than %d characters", rec, field, max)
+	default:
+		for _, r := range s {
+			if unicode.IsControl(r) && !(max > 200 && (r == '\n' || r == '\t')) {
+				c.add("%s: %s: contains a control character", rec, field)
+				return
+			}
+		}
+	}
+}
+
+func (c *checker) seen(ids map[string]int, rec recRef, id string, i int, list string) {
+	if j, dup := ids[id]; dup {
+		c.add("%s: id: same as %s[%d]", rec, list, j)
+		return
+	}
+	ids[id] = i
+}
+
+// SSNs whose area, group or serial the Social Security Administration never issues.
+func plausibleSSN(s string) bool {
+	if len(s) != 9 || domain.Digits(s) != s {
+		return false
+	}
+	area, group, serial := s[:3], s[3:5], s[5:]
+	return area != "000" && area != "666" && area[0] != '9' && group != "00" && serial != "0000"
+}
+
+func (c *checker) generatedDate(office string) domain.Date {
+	loc := c.locs[office]
+	if loc == nil {
+		loc = time.UTC
+	}
+	return domain.DateOf(c.e.Generated.In(loc))
+}
+
+func (c *checker) run() {
+	e := c.e
+	if e.Format != domain.ExportFormat {
+		c.add("format: must be %q", domain.ExportFormat)
+	}
+	profile, err := assets.Profile(e.Agency)
+	if err != nil {
+		c.add("agency: %q is not a known agency profile (%s)", truncate(e.Agency, 20), strings.Join(assets.ProfileIDs(), ", "))
+		return // every participant ID's length depends on it
+	}
+	c.idLen = profile.ParticipantID.Length
+	if e.Generated.IsZero() {
+		c.add("generated: is missing")
+	}
+
+	for i, d := range e.Deletions {
+		rec := at("deletions", i, d.ID)
+		if !deletable[d.Kind] {
+			c.add("%s: kind: %q is not one of office, participant, case, payment, disbursement, appointment, message, document", rec, truncate(d.Kind, 20))
+			continue
+		}
+		if !c.ident(rec, "id", d.ID) {
+			continue
+		}
+		if c.deleted[d.Kind] == nil {
+			c.deleted[d.Kind] = map[string]bool{}
+		}
+		if c.deleted[d.Kind][d.ID] {
+			c.add("%s: listed twice", rec)
+		}
+		c.deleted[d.Kind][d.ID] = true
+	}
+
+	ids := map[string]int{}
+	for i := range e.Offices {
+		o := &e.Offices[i]
+		rec := at("offices", i, o.ID)
+		if c.ident(rec, "id", o.ID) {
+			c.seen(ids, rec, o.ID, i, "offices")
+			c.alsoDeleted(rec, "office", o.ID)
+		}
+		c.text(rec, "name", o.Name, 200, true)
+		if o.Agency != e.Agency {
+			c.add("%s: agency: must be the export's agency %q", rec, e.Agency)
+		}
+		if loc, err := time.LoadLocation(o.TimeZone); err != nil || o.TimeZone == "" || o.TimeZone == "Local" {
+			c.add("%s: timezone: %q is not a known time zone", rec, truncate(o.TimeZone, 40))
+		} else {
+			c.locs[o.ID] = loc
+		}
+		c.text(rec, "address", o.Address, 300, false)
+		c.text(rec, "phone", o.Phone, 40, false)
+		c.offices[o.ID] = o
+	}
+
+	ids = map[string]int{}
+	ssns := map[string]int{}
+	for i := range e.Participants {
+		p := &e.Participants[i]
+		rec := at("participants", i, p.ID)
+		if len(p.ID) != c.idLen || domain.Digits(p.ID) != p.ID {
+			c.add("%s: id: must be %d digits", rec, c.idLen)
+		} else {
+			c.seen(ids, rec, p.ID, i, "participants")
+			c.alsoDeleted(rec, "participant", p.ID)
+		}
+		switch {
+		case len(p.SSN) != 9 || domain.Digits(p.SSN) != p.SSN:
+			c.add("%s: ssn: must be 9 digits, no dashes", rec)
+		case !plausibleSSN(p.SSN):
+			c.add("%s: ssn: not a number the SSA issues (area 000, 666 or 9xx, group 00 or serial 0000)", rec)
+		default:
+			if j, dup := ssns[p.SSN]; dup {
+				c.add("%s: ssn: same as participants[%d]", rec, j)
+			} else {
+				ssns[p.SSN] = i
+				if c.db != nil {
+					holder, ok, err := c.db.ssnHolder(p.SSN)
+					c.must(err)
+					if ok && holder != p.ID && !c.isDeleted("participant", holder) {
+						if _, inExport := ids[holder]; !inExport {
+							c.add("%s: ssn: already belongs to another participant on the server", rec)
+						}
+					}
+				}
+			}
+		}
+		c.text(rec, "name", p.Name, 200, true)
+		if !p.BirthDate.IsZero() && (p.BirthDate.Year < 1900 || c.generatedDate(p.Office).Before(p.BirthDate)) {
+			c.add("%s: birth_date: must be after 1900 and not in the future", rec)
+		}
+		if len(p.Language) > 16 || strings.Trim(p.Language, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-") != "" {
+			c.add("%s: language: must be a language code such as \"es\"", rec)
+		}
+		c.officeRef(rec, "office", p.Office)
+		c.pin(rec, "pin", p.PIN)
+		c.participants[p.ID] = p
+	}
+	// A participant whose SSN another participant of the export had before is fine: the later
+	// record wins within one import only when the holder moves away, which the unique index checks.
+
+	ids = map[string]int{}
+	for i := range e.Cases {
+		k := &e.Cases[i]
+		rec := at("cases", i, k.Number)
+		if c.ident(rec, "number", k.Number) {
+			c.seen(ids, rec, k.Number, i, "cases")
+			c.alsoDeleted(rec, "case", k.Number)
+		}
+		c.officeRef(rec, "office", k.Office)
+		c.text(rec, "court_order", k.CourtOrder, 64, false)
+		c.parties(rec, k)
+		b := k.Balances
+		for _, f := range []struct {
+			name string
+			v    domain.Cents
+		}{{"monthly_current", b.MonthlyCurrent}, {"arrears", b.Arrears}, {"interest", b.Interest}, {"fees", b.Fees}} {
+			if f.v < 0 {
+				c.add("%s: balances.%s: must not be negative", rec, f.name)
+			}
+		}
+		if !b.AsOf.IsZero() && c.generatedDate(k.Office).Before(b.AsOf) {
+			c.add("%s: balances.as_of: after the export's generated date", rec)
+		}
+		c.cases[k.Number] = k
+	}
+
+	ids = map[string]int{}
+	for i := range e.Payments {
+		p := &e.Payments[i]
+		rec := at("payments", i, p.ID)
+		if c.ident(rec, "id", p.ID) {
+			c.seen(ids, rec, p.ID, i, "payments")
+			c.alsoDeleted(rec, "payment", p.ID)
+		}
+		office := c.partyRef(rec, "case", "payer", p.Case, p.Payer, domain.Noncustodial)
+		c.amount(rec, "amount", p.Amount)
+		if !p.Source.Valid() {
+			c.add("%s: source: %q is not a known source", rec, truncate(string(p.Source), 30))
+		}
+		a := p.Allocation
+		if a.Current < 0 || a.Arrears < 0 || a.Interest < 0 || a.Fees < 0 {
+			c.add("%s: allocation: parts must not be negative", rec)
+		} else if a.Total() != p.Amount {
+			c.add("%s: allocation: parts add up to %d cents, not the amount %d", rec, a.Total(), p.Amount)
+		}
+		c.date(rec, "received", p.Received, office)
+	}
+
+	ids = map[string]int{}
+	for i := range e.Disbursements {
+		d := &e.Disbursements[i]
+		rec := at("disbursements", i, d.ID)
+		if c.ident(rec, "id", d.ID) {
+			c.seen(ids, rec, d.ID, i, "disbursements")
+			c.alsoDeleted(rec, "disbursement", d.ID)
+		}
+		office := c.partyRef(rec, "case", "payee", d.Case, d.Payee, domain.Custodial)
+		c.amount(rec, "amount", d.Amount)
+		if !d.Source.Valid() {
+			c.add("%s: source: %q is not a known source", rec, truncate(string(d.Source), 30))
+		}
+		if !d.Method.Valid() {
+			c.add("%s: method: %q is not direct_deposit, debit_card or check", rec, truncate(string(d.Method), 30))
+		}
+		switch {
+		case !d.Status.Valid():
+			c.add("%s: status: %q is not disbursed, held, pended, reissued or refunded", rec, truncate(string(d.Status), 30))
+		case !d.Reason.Valid():
+			c.add("%s: reason: %q is not a known reason", rec, truncate(string(d.Reason), 30))
+		case d.Status != domain.Disbursed && d.Reason == domain.NoReason:
+			c.add("%s: reason: required when the status is %s", rec, d.Status)
+		}
+		c.date(rec, "date", d.Date, office)
+	}
+
+	ids = map[string]int{}
+	for i := range e.Appointments {
+		a := &e.Appointments[i]
+		rec := at("appointments", i, a.ID)
+		if c.ident(rec, "id", a.ID) {
+			c.seen(ids, rec, a.ID, i, "appointments")
+			c.alsoDeleted(rec, "appointment", a.ID)
+		}
+		c.ownerRef(rec, a.Participant, a.Case)
+		if a.Kind != domain.OfficeAppointment && a.Kind != domain.CourtDate {
+			c.add("%s: kind: must be appointment or court", rec)
+		}
+		if a.At.IsZero() {
+			c.add("%s: at: is missing", rec)
+		}
+		c.text(rec, "place", a.Place, 300, true)
+		c.text(rec, "topic", a.Topic, 100, false)
+	}
+
+	ids = map[string]int{}
+	for i := range e.Messages {
+		m := &e.Messages[i]
+		rec := at("messages", i, m.ID)
+		if c.ident(rec, "id", m.ID) {
+			c.seen(ids, rec, m.ID, i, "messages")
+			c.alsoDeleted(rec, "message", m.ID)
+		}
+		c.ownerRef(rec, m.Participant, m.Case)
+		if m.Sent.IsZero() {
+			c.add("%s: sent: is missing", rec)
+		} else if m.Sent.After(e.Generated) {
+			c.add("%s: sent: after the export's generated time", rec)
+		}
+		c.text(rec, "subject", m.Subject, 200, true)
+		c.text(rec, "body", m.Body, 10000, true)
+		if m.InReplyTo != "" {
+			c.ident(rec, "in_reply_to", m.InReplyTo)
+		}
+	}
+
+	ids = map[string]int{}
+	for i := range e.Documents {
+		d := &e.Documents[i]
+		rec := at("documents", i, d.ID)
+		if c.ident(rec, "id", d.ID) {
+			c.seen(ids, rec, d.ID, i, "documents")
+			c.alsoDeleted(rec, "document", d.ID)
+		}
+		c.ownerRef(rec, d.Participant, d.Case)
+		c.text(rec, "title", d.Title, 200, true)
+		if d.Kind != "notice" && d.Kind != "order" && d.Kind != "form" {
+			c.add("%s: kind: must be notice, order or form", rec)
+		}
+		if d.Date.IsZero() {
+			c.add("%s: date: is missing", rec)
+		}
+	}
+}
+
+var deletable = map[string]bool{"office": true, "participant": true, "case": true, "payment": true,
+	"disbursement": true, "appointment": true, "message": true, "document": true}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		s = s[:n]
+	}
+	return strings.ToValidUTF8(s, "?")
+}
+
+func (c *checker) isDeleted(kind, id string) bool { return c.deleted[kind][id] }
+
+func (c *checker) alsoDeleted(rec recRef, kind, id string) {
+	if c.isDeleted(kind, id) {
+		c.add("%s: id: also listed in deletions", rec)
+	}
+}
+
+func (c *checker) amount(rec recRef, field string, v domain.Cents) {
+	if v <= 0 {
+		c.add("%s: %s: must be more than 0", rec, field)
+	} else if v > 100_000_000_00 {
+		c.add("%s: %s: more than 100 million", rec, field)
+	}
+}
+
+func (c *checker) date(rec recRef, field string, d domain.Date, office string) {
+	switch {
+	case d.IsZero():
+		c.add("%s: %s: is missing", rec, field)
+	case d.Year < 1950:
+		c.add("%s: %s: before 1950", rec, field)
+	case c.generatedDate(office).Before(d):
+		c.add("%s: %s: after the export's generated date", rec, field)
+	}
+}
+
+func (c *checker) pin(rec recRef, field string, p domain.PIN) {
+	switch {
+	case p.Verifier != "" && !seal.ValidVerifier(p.Verifier):
+		c.add("%s: %s.verifier: not an Argon2id verifier ($argon2id$v=19$m=…,t=…,p=…$salt$hash)", rec, field)
+	case p.Verifier == "" && p.Temporary:
+		c.add("%s: %s.temporary: a temporary PIN needs a verifier", rec, field)
+	}
+	if p.Version < 0 {
+		c.add("%s: %s.version: must not be negative", rec, field)
+	}
+	if p.Failures < 0 || p.Failures > 100 {
+		c.add("%s: %s.failures: must be 0 to 100", rec, field)
+	}
+	c.text(rec, field+".issued_by", p.IssuedBy, 64, false)
+}
+
+// officeRef checks that an office is in the export or on the server, and not deleted.
+func (c *checker) officeRef(rec recRef, field, id string) bool {
+	if id == "" {
+		c.add("%s: %s: is empty", rec, field)
+		return false
+	}
+	if c.isDeleted("office", id) {
+		c.add("%s: %s: office %s is deleted by this export", rec, field, truncate(id, 64))
+		return false
+	}
+	if _, ok := c.offices[id]; ok {
+		return true
+	}
+	if c.db != nil {
+		o, ok, err := c.db.office(id)
+		c.must(err)
+		if ok {
+			c.offices[id] = &o
+			if loc, err := time.LoadLocation(o.TimeZone); err == nil {
+				c.locs[id] = loc
+			}
+			return true
+		}
+	}
+	c.add("%s: %s: no office %q", rec, field, truncate(id, 64))
+	return false
+}
+
+func (c *checker) participantRef(rec recRef, field, id string) bool {
+	if id == "" {
+		c.add("%s: %s: is empty", rec, field)
+		return false
+	}
+	if c.isDeleted("participant", id) {
+		c.add("%s: %s: the participant is deleted by this export", rec, field)
+		return false
+	}
+	if _, ok := c.participants[id]; ok {
+		return true
+	}
+	if c.db != nil {
+		ok, err := c.db.participant(id)
+		c.must(err)
+		if ok {
+			c.participants[id] = nil // known on the server
+			return true
+		}
+	}
+	c.add("%s: %s: no such participant", rec, field)
+	return false
+}
+
+func (c *checker) caseRef(rec recRef, field, number string) *domain.CaseRecord {
+	if number == "" {
+		c.add("%s: %s: is empty", rec, field)
+		return nil
+	}
+	if c.isDeleted("case", number) {
+		c.add("%s: %s: case %s is deleted by this export", rec, field, truncate(number, 64))
+		return nil
+	}
+	if k, ok := c.cases[number]; ok {
+		return k
+	}
+	if c.db != nil {
+		k, ok, err := c.db.caseRecord(number)
+		c.must(err)
+		if ok {
+			c.cases[number] = &k
+			return &k
+		}
+	}
+	c.add("%s: %s: no case %q", rec, field, truncate(number, 64))
+	return nil
+}
+
+func (c *checker) parties(rec recRef, k *domain.CaseRecord) {
+	if len(k.Parties) != 2 {
+		c.add("%s: parties: must be two, one custodial and one noncustodial", rec)
+		return
+	}
+	roles := map[domain.Role]int{}
+	participants := 0
+	for j, p := range k.Parties {
+		field := fmt.Sprintf("parties[%d]", j)
+		if !p.Role.Valid() {
+			c.add("%s: %s.role: must be custodial or noncustodial", rec, field)
+		}
+		roles[p.Role]++
+		switch {
+		case p.Participant != "" && p.Name != "":
+			c.add("%s: %s: either a participant or a name, not both", rec, field)
+		case p.Participant != "":
+			participants++
+			c.participantRef(rec, field+".participant", p.Participant)
+		case p.Name != "":
+			c.text(rec, field+".name", p.Name, 200, true)
+		default:
+			c.add("%s: %s: needs a participant or a name", rec, field)
+		}
+	}
+	if roles[domain.Custodial] != 1 || roles[domain.Noncustodial] != 1 {
+		c.add("%s: parties: must be one custodial and one noncustodial", rec)
+	}
+	if participants == 0 {
+		c.add("%s: parties: at least one must be a participant", rec)
+	}
+	if k.Parties[0].Participant != "" && k.Parties[0].Participant == k.Parties[1].Participant {
+		c.add("%s: parties: the same participant twice", rec)
+	}
+}
+
+// partyRef checks a money record's case and participant, and that the participant has the role
+// on that case; it returns the case's office.
+func (c *checker) partyRef(rec recRef, caseField, whoField, number, who string, role domain.Role) string {
+	k := c.caseRef(rec, caseField, number)
+	if !c.participantRef(rec, whoField, who) || k == nil {
+		if k != nil {
+			return k.Office
+		}
+		return ""
+	}
+	for _, p := range k.Parties {
+		if p.Participant == who {
+			if p.Role != role {
+				c.add("%s: %s: not the %s party of case %s", rec, whoField, role, truncate(number, 64))
+			}
+			return k.Office
+		}
+	}
+	c.add("%s: %s: not a party of case %s", rec, whoField, truncate(number, 64))
+	return k.Office
+}
+
+// ownerRef checks the participant of an appointment, message or document, and its case when it
+// names one: the participant must be a party of it.
+func (c *checker) ownerRef(rec recRef, who, number string) {
+	okWho := c.participantRef(rec, "participant", who)
+	if number == "" {
+		return
+	}
+	k := c.caseRef(rec, "case", number)
+	if k == nil || !okWho {
+		return
+	}
+	for _, p := range k.Parties {
+		if p.Participant == who {
+			return
+		}
+	}
+	c.add("%s: participant: not a party of case %s", rec, truncate(number, 64))
+}
