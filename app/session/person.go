@@ -2,6 +2,7 @@ package session
 
 import (
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -177,14 +178,19 @@ func (s *Session) Documents() ([]domain.Document, error) {
 	return ds, nil
 }
 
-// SendMessage queues a message to the local office.
+// SendMessage queues a message to the local office. Without a subject, the first line of the
+// body is the subject.
 func (s *Session) SendMessage(subject, body, caseNumber string) error {
 	id := s.ParticipantID()
 	if id == "" {
 		return domain.ErrNotFound
 	}
-	if subject == "" && body == "" {
+	body = strings.TrimSpace(body)
+	if body == "" {
 		return ErrEmpty
+	}
+	if subject = strings.TrimSpace(subject); subject == "" {
+		subject = firstLine(body, 80)
 	}
 	now := s.m.cfg.Now().UTC()
 	msg := domain.Message{ID: newID(), Participant: id, Case: caseNumber, Sent: now,
@@ -231,7 +237,7 @@ func (s *Session) RequestContactChange(field, value string) error {
 	default:
 		return domain.ErrNotFound
 	}
-	if value == "" {
+	if value = strings.TrimSpace(value); value == "" {
 		return ErrEmpty
 	}
 	c := domain.ContactChange{Participant: id, Field: field, Value: value, At: s.m.cfg.Now().UTC()}
@@ -259,6 +265,7 @@ func (s *Session) SendOtherPartyInfo(caseNumber, employer, address string) error
 	if id == "" || !s.ShowOtherParty() {
 		return domain.ErrNotFound
 	}
+	employer, address = strings.TrimSpace(employer), strings.TrimSpace(address)
 	if employer == "" && address == "" {
 		return ErrEmpty
 	}
@@ -269,4 +276,15 @@ func (s *Session) SendOtherPartyInfo(caseNumber, employer, address string) error
 	}
 	s.m.audit("other_party_info", id)
 	return nil
+}
+
+// firstLine is the first line of s, cut to at most n characters.
+func firstLine(s string, n int) string {
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		s = s[:i]
+	}
+	if r := []rune(s); len(r) > n {
+		s = strings.TrimSpace(string(r[:n-1])) + "…"
+	}
+	return s
 }

@@ -39,7 +39,7 @@ func (s *Session) ChangePIN(current, first, second string) error {
 		return err
 	}
 	pin := domain.PIN{Verifier: v, Version: p.PIN.Version + 1, IssuedBy: "kiosk:" + m.cfg.Kiosk}
-	if err := m.store.UpdatePIN(p.ID, pin); err != nil {
+	if err := m.store.SetPIN(p.ID, pin, domain.SendPINChange); err != nil {
 		return err
 	}
 	s.mu.Lock()

@@ -13,7 +13,9 @@ import (
 // PINStore keeps a participant's PIN state. The encrypted cache implements it, writing the
 // change and its outbox item in one transaction.
 type PINStore interface {
-	UpdatePIN(participant string, pin domain.PIN) error
+	// SetPIN saves the PIN state and queues it for the server as kind: domain.SendPINChange
+	// for a PIN the person chose, domain.SendPINState for failures and locks.
+	SetPIN(participant string, pin domain.PIN, kind string) error
 }
 
 // Outbox queues what the kiosk sends up to the case server (domain.Send* kinds).
@@ -114,7 +116,8 @@ func (m *Manager) SignIn(login, pin string) (*Session, error) {
 	}
 	if !m.cfg.VerifyPIN(p.PIN.Verifier, pin) {
 		p.PIN.RecordFailure(now, m.cfg.Profile.MaxFailures)
-		if err := m.store.UpdatePIN(p.ID, p.PIN); err != nil {
+		p.PIN.Version++ // the server keeps the higher version
+		if err := m.store.SetPIN(p.ID, p.PIN, domain.SendPINState); err != nil {
 			return nil, err
 		}
 		m.audit("signin_failed", p.ID)
@@ -129,7 +132,8 @@ func (m *Manager) SignIn(login, pin string) (*Session, error) {
 	}
 	if p.PIN.Failures != 0 {
 		p.PIN.RecordSuccess()
-		if err := m.store.UpdatePIN(p.ID, p.PIN); err != nil {
+		p.PIN.Version++
+		if err := m.store.SetPIN(p.ID, p.PIN, domain.SendPINState); err != nil {
 			return nil, err
 		}
 	}

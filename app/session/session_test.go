@@ -37,7 +37,7 @@ func (s *memStore) Messages(string) ([]domain.Message, error)         { return n
 func (s *memStore) Documents(string) ([]domain.Document, error)       { return nil, nil }
 func (s *memStore) Office() (domain.Office, error)                    { return domain.Office{}, nil }
 func (s *memStore) DataAsOf() (time.Time, error)                      { return time.Time{}, nil }
-func (s *memStore) UpdatePIN(id string, pin domain.PIN) error {
+func (s *memStore) SetPIN(id string, pin domain.PIN, kind string) error {
 	for i := range s.people {
 		if s.people[i].ID == id {
 			s.people[i].PIN = pin

@@ -7,14 +7,14 @@ import (
 	"testing"
 )
 
-// TestShots saves the main screens as PNG files in $KIOSK_SHOTS, to look at them; it does
-// nothing otherwise.
+// TestShots saves screens as PNG files in $KIOSK_SHOTS, to look at them; it does nothing
+// otherwise.
 func TestShots(t *testing.T) {
 	dir := os.Getenv("KIOSK_SHOTS")
 	if dir == "" {
 		t.Skip("KIOSK_SHOTS not set")
 	}
-	r := newRig(t)
+	r := newRig(t, shared(t))
 	shot := func(name string) {
 		f, err := os.Create(filepath.Join(dir, name+".png"))
 		if err != nil {
@@ -26,12 +26,21 @@ func TestShots(t *testing.T) {
 		}
 	}
 	shot("welcome")
-	r.signIn(t, r.s[0].login, r.s[0].pin)
-	shot("home")
-	tapT(t, r.c, r.tr("ui.nav.payments"))
-	shot("payments")
-	r.k.setLanguage("es")
-	shot("payments-es")
-	r.k.quickExit()
+	for _, role := range []string{"noncustodial", "custodial"} {
+		s := r.s[role]
+		r.signIn(t, s.Participant, s.PIN)
+		for _, lang := range []string{"en", "es", "fr"} {
+			r.k.setLanguage(lang)
+			for _, scr := range []string{scrHome, scrPayments, scrPay, scrDocuments, scrMessages, scrOtherParty, scrDetails, scrChangePIN, scrHelp} {
+				r.k.show(scr)
+				shot(role + "-" + scr + "-" + lang)
+			}
+		}
+		r.k.setLanguage("en")
+		r.k.show(scrPayments)
+		tapFirstRow(t, r)
+		shot(role + "-detail")
+		r.k.quickExit()
+	}
 	shot("neutral")
 }

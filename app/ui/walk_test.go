@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -101,4 +102,80 @@ func mustNotHave(t testing.TB, c fyne.Canvas, s string) {
 	if has(c, s) {
 		t.Fatalf("%q is on screen and must not be", s)
 	}
+}
+
+// rows are the tappable payment rows on screen, top to bottom: a stack of a text-less button
+// and the row's labels.
+func rows(c fyne.Canvas) []*widget.Button {
+	var out []*widget.Button
+	walk(c, func(o fyne.CanvasObject, visible bool) {
+		st, ok := o.(*fyne.Container)
+		if !ok || !visible || len(st.Objects) != 2 {
+			return
+		}
+		if b, ok := st.Objects[0].(*widget.Button); ok && b.Text == "" {
+			if _, ok := st.Objects[1].(*fyne.Container); ok {
+				out = append(out, b)
+			}
+		}
+	})
+	return out
+}
+
+// tapRowWith taps the payment row, or the keypad field, holding every one of the texts: a
+// stack of a text-less button under the labels.
+func tapRowWith(t testing.TB, c fyne.Canvas, want ...string) {
+	t.Helper()
+	var found *widget.Button
+	walk(c, func(o fyne.CanvasObject, visible bool) {
+		st, ok := o.(*fyne.Container)
+		if !ok || !visible || len(st.Objects) < 2 || found != nil {
+			return
+		}
+		b, ok := st.Objects[0].(*widget.Button)
+		if !ok || b.Text != "" {
+			return
+		}
+		var got []string
+		for _, part := range st.Objects[1:] {
+			walkObject(part, func(o fyne.CanvasObject) {
+				if l, ok := o.(*widget.Label); ok {
+					got = append(got, l.Text)
+				}
+			})
+		}
+		for _, w := range want {
+			if !slices.Contains(got, w) {
+				return
+			}
+		}
+		found = b
+	})
+	if found == nil {
+		t.Fatalf("no payment row with %q", want)
+	}
+	test.Tap(found)
+}
+
+func walkObject(o fyne.CanvasObject, visit func(fyne.CanvasObject)) {
+	visit(o)
+	switch v := o.(type) {
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			walkObject(c, visit)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(v).Objects() {
+			walkObject(c, visit)
+		}
+	}
+}
+
+func tapFirstRow(t testing.TB, r *rig) {
+	t.Helper()
+	rs := rows(r.c)
+	if len(rs) == 0 {
+		t.Fatal("no payment rows")
+	}
+	test.Tap(rs[0])
 }
