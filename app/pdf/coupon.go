@@ -43,7 +43,7 @@ func (m Maker) Coupon(c domain.Coupon, dated domain.Date) (Document, error) {
 			d.para(d.lh(), "L", l.T("doc.coupon.other_ways"))
 			d.setFont("", 8.5)
 			for _, k := range m.Profile.PaymentOptions {
-				d.paraAt(d.margin+3, d.width()-3, d.lh(), "L", "• "+l.T(k))
+				d.bullet(l.T(k))
 			}
 		}
 		// The stub sits at the foot of the first page, where a window envelope expects it.
@@ -128,7 +128,7 @@ func (m Maker) PaymentReceipt(r Receipt) (Document, error) {
 		d.rollField(l.T("doc.col.case"), ln.Case)
 		d.rollRule()
 		d.setFont("B", 9.5)
-		d.para(d.lh(), "L", l.T("doc.filter."+string(ln.Direction)))
+		d.para(d.lh(), "L", l.T("doc.receipt."+string(ln.Direction)))
 		d.pair("B", 12, l.T("doc.col.amount"), d.money(ln.Amount))
 		d.pair("", 8.5, l.T("doc.col.date"), l.Date(ln.Date))
 		d.rollField(l.T("doc.col.source"), l.T("source."+string(ln.Source)))
@@ -155,6 +155,9 @@ func (m Maker) PaymentReceipt(r Receipt) (Document, error) {
 					d.pair("", 8.5, l.T("doc.applied.fees"), d.money(a.Fees))
 				}
 			}
+		}
+		if ln.ID != "" {
+			d.rollField(l.T("doc.reference"), ln.ID)
 		}
 		d.rollFoot(r.DataAsOf)
 	})

@@ -66,12 +66,6 @@ func (m Maker) PaymentPage(p Page) (Document, error) {
 	return Document{Kind: PaymentPage, Bytes: b}, err
 }
 
-func (d *doc) headerCells() []string {
-	l := d.l
-	return []string{l.T("doc.col.date"), l.T("doc.col.amount"), l.T("doc.col.source"),
-		l.T("doc.col.method"), l.T("doc.col.status")}
-}
-
 func scaleCols(cols []col, f float64) []col {
 	out := make([]col, len(cols))
 	for i, c := range cols {
@@ -122,7 +116,7 @@ func (d *doc) caseMonth(c domain.CaseMonth, s domain.MonthlyStatement) {
 	d.caseHeading(c.Case)
 	d.gap(1.5)
 	d.setFont("B", 9)
-	d.para(d.lh(), "L", month)
+	d.para(d.lh(), "L", capFirst(month))
 	d.pairIndented(l.T("doc.monthly.due"), d.money(c.Due), "")
 	if c.Case.Role == domain.Noncustodial {
 		d.pairIndented(l.T("doc.monthly.paid"), d.money(c.Total.Paid), "B")

@@ -366,6 +366,18 @@ func (d *doc) paraAt(x, w, lh float64, align, s string) {
 	}
 }
 
+// bullet writes a list item with a hanging indent.
+func (d *doc) bullet(s string) {
+	const indent = 4.0
+	lines := d.wrap(s, d.width()-indent-3)
+	d.need(float64(len(lines)) * d.lh())
+	d.line(d.margin+3, indent, d.lh(), "L", "•")
+	for _, ln := range lines {
+		d.line(d.margin+3+indent, d.width()-indent-3, d.lh(), "L", ln)
+		d.y += d.lh()
+	}
+}
+
 // text writes wrapped text in a style and size.
 func (d *doc) text(style string, size float64, s string) {
 	d.setFont(style, size)
@@ -479,7 +491,7 @@ func (d *doc) dataAsOf(t time.Time) string {
 // with its dates on the right.
 func (d *doc) letterhead(dated domain.Date, asOf time.Time) {
 	y0 := d.y
-	leftW := d.width() * 0.55
+	leftW := d.width() * 0.52
 	rightX := d.margin + leftW + 4
 	rightW := d.width() - leftW - 4
 	d.setFont("B", 13)
@@ -504,11 +516,19 @@ func (d *doc) letterhead(dated domain.Date, asOf time.Time) {
 	}
 	yl := d.y
 	d.y = y0
-	d.setFont("B", 14)
+	// The title shrinks a little rather than break a month from its year.
+	size := 13.0
+	for d.setFont("B", size); size > 10.5 && d.strWidth(d.title) > rightW; d.setFont("B", size) {
+		size -= 0.5
+	}
 	d.paraAt(rightX, rightW, d.lh(), "R", d.title)
 	d.setFont("", 8.5)
 	if !dated.IsZero() {
-		d.paraAt(rightX, rightW, d.lh(), "R", d.field(d.l.T("doc.statement_date"), d.l.LongDate(dated)))
+		key := "doc.statement_date"
+		if d.kind == PaymentCoupon || d.kind == PaymentPage {
+			key = "doc.col.date"
+		}
+		d.paraAt(rightX, rightW, d.lh(), "R", d.field(d.l.T(key), d.l.LongDate(dated)))
 	}
 	d.paraAt(rightX, rightW, d.lh(), "R", d.dataAsOf(asOf))
 	d.y = max(d.y, yl) + 3
@@ -523,29 +543,41 @@ func (d *doc) person(name, id string) {
 	d.para(d.lh(), "L", d.field(d.l.T(d.m.Profile.ParticipantID.NameKey), domain.MaskID(id)))
 }
 
+// capFirst capitalises the first letter, for a month name that starts a line ("septembre 2024").
+func capFirst(s string) string {
+	for i, r := range s {
+		return strings.ToUpper(string(r)) + s[i+len(string(r)):]
+	}
+	return s
+}
+
 // money formats an amount in the document's language.
 func (d *doc) money(c domain.Cents) string { return d.l.Money(c) }
 
 // roleText is a role in words.
 func (d *doc) roleText(r domain.Role) string { return d.l.T("role." + string(r)) }
 
-// lineCells gives the date, amount, source, method and status of a statement line.
+// lineCells gives the date, source, method, status and amount of a statement line.
 func (d *doc) lineCells(l domain.StatementLine) []string {
 	method, status := d.l.T("doc.none"), d.l.T("doc.status.posted")
 	if l.Direction == domain.Received {
 		method = d.l.T("method." + string(l.Method))
 		status = d.l.T("status." + string(l.Status))
 	}
-	return []string{d.l.Date(l.Date), d.money(l.Amount), d.l.T("source." + string(l.Source)), method, status}
+	return []string{d.l.Date(l.Date), d.l.T("source." + string(l.Source)), method, status, d.money(l.Amount)}
 }
 
-// lineCols are the columns of a statement line table.
-var lineCols = []col{{0.13, "L"}, {0.15, "R"}, {0.34, "L"}, {0.18, "L"}, {0.20, "L"}}
+// lineCols are the columns of a statement line table; the amount comes last, where subtotals
+// line up under it.
+var lineCols = []col{{0.13, "L"}, {0.35, "L"}, {0.17, "L"}, {0.19, "L"}, {0.16, "R"}}
 
-func (d *doc) lineHeader() {
-	d.row(lineCols, []string{d.l.T("doc.col.date"), d.l.T("doc.col.amount"), d.l.T("doc.col.source"),
-		d.l.T("doc.col.method"), d.l.T("doc.col.status")}, "B", 8.5, shade, true)
+func (d *doc) headerCells() []string {
+	l := d.l
+	return []string{l.T("doc.col.date"), l.T("doc.col.source"), l.T("doc.col.method"),
+		l.T("doc.col.status"), l.T("doc.col.amount")}
 }
+
+func (d *doc) lineHeader() { d.row(lineCols, d.headerCells(), "B", 8.5, shade, true) }
 
 // lineRow draws a statement line, and under it the reason for a status in plain words.
 func (d *doc) lineRow(l domain.StatementLine) {

@@ -371,3 +371,52 @@ func TestNameOutsideLatin(t *testing.T) {
 	}
 	contains(t, rollText(t, doc.Bytes), "Оксана Ковальчук", "$130.15")
 }
+
+// Every kind of document in every language: no missing text, and (with KIOSK_PDF_OUT set) the
+// files to look at.
+func TestEveryKindEveryLanguage(t *testing.T) {
+	r := records(52)
+	cat, err := i18n.Shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range cat.Languages() {
+		m := maker(t, lang, "CA")
+		ny := maker(t, lang, "NY")
+		c, _ := r.Coupon(2025, time.February)
+		docs := map[string]func() (Document, error){
+			"yearly": func() (Document, error) { return m.YearlyStatement(r.Yearly(2024, day(2025, 1, 15))) },
+			"page": func() (Document, error) {
+				return m.PaymentPage(Page{ParticipantID: r.Participant.ID, ParticipantName: r.Participant.Name,
+					Direction: domain.Made, Lines: r.Lines(domain.Made)[:20], Number: 2, Of: 3,
+					Date: day(2025, 1, 15), DataAsOf: r.DataAsOf})
+			},
+			"monthly": func() (Document, error) {
+				return ny.MonthlyStatement(r.Monthly(2024, time.September, day(2024, 10, 2)))
+			},
+			"coupon": func() (Document, error) { return m.Coupon(c, day(2025, 1, 15)) },
+			"receipt": func() (Document, error) {
+				return m.PaymentReceipt(Receipt{ParticipantID: r.Participant.ID, ParticipantName: r.Participant.Name,
+					Line: domain.LineOfPayment(r.Made[3]), DataAsOf: r.DataAsOf})
+			},
+			"pinslip": func() (Document, error) {
+				return m.TempPINSlip(PINSlip{ParticipantID: r.Participant.ID, ParticipantName: r.Participant.Name,
+					PIN: "482913", Expires: fixedNow.Add(24 * time.Hour), DataAsOf: r.DataAsOf})
+			},
+		}
+		for name, mk := range docs {
+			doc, err := mk()
+			if err != nil {
+				t.Fatalf("%s %s: %v", name, lang, err)
+			}
+			save(t, "all-"+name+"-"+lang+".pdf", doc.Bytes)
+			text := pdfText(t, doc.Bytes)
+			if strings.Contains(text, "⟦") {
+				t.Errorf("%s %s: missing translation: %s", name, lang, text)
+			}
+			if strings.Contains(text, "Jorge") {
+				t.Errorf("%s %s: the hidden other party shows", name, lang)
+			}
+		}
+	}
+}

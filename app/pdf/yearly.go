@@ -211,22 +211,19 @@ func (d *doc) caseYear(c domain.CaseYear, year int) {
 	d.gap(6)
 }
 
-// subtotal is a shaded row: a label, then the amount paid or received and, if any, held.
+// subtotal is a shaded row: a label (with what is held, if anything), then the amount paid or
+// received under the amount column.
 func (d *doc) subtotal(label string, t domain.Totals, style string, size float64) {
-	l := d.l
-	amount := t.Paid + t.Received
-	rest := ""
 	if t.Held != 0 {
-		rest = l.T("doc.held_amount", "amount", d.money(t.Held))
+		label += " · " + d.l.T("doc.held_amount", "amount", d.money(t.Held))
 	}
-	d.row([]col{{0.60, "L"}, {0.18, "R"}, {0.22, "R"}},
-		[]string{label, d.money(amount), rest}, style, size, shade, true)
+	d.row([]col{{0.84, "L"}, {0.16, "R"}}, []string{label, d.money(t.Paid + t.Received)}, style, size, shade, true)
 }
 
 // closing writes the notices every statement carries: the tax note and the agency's notices.
 func (d *doc) closing(dated domain.Date) {
 	l := d.l
-	d.need(30)
+	d.need(20)
 	d.gap(2)
 	d.setFont("B", 9)
 	d.para(d.lh(), "L", l.T("doc.tax_note"))
