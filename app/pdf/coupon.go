@@ -132,6 +132,9 @@ func (m Maker) PaymentReceipt(r Receipt) (Document, error) {
 		d.pair("B", 12, l.T("doc.col.amount"), d.money(ln.Amount))
 		d.pair("", 8.5, l.T("doc.col.date"), l.Date(ln.Date))
 		d.rollField(l.T("doc.col.source"), l.T("source."+string(ln.Source)))
+		if ln.ID != "" {
+			d.rollField(l.T("doc.reference"), ln.ID)
+		}
 		if ln.Direction == domain.Received {
 			d.rollField(l.T("doc.col.method"), l.T("method."+string(ln.Method)))
 			d.rollField(l.T("doc.col.status"), l.T("status."+string(ln.Status)))
@@ -155,9 +158,6 @@ func (m Maker) PaymentReceipt(r Receipt) (Document, error) {
 					d.pair("", 8.5, l.T("doc.applied.fees"), d.money(a.Fees))
 				}
 			}
-		}
-		if ln.ID != "" {
-			d.rollField(l.T("doc.reference"), ln.ID)
 		}
 		d.rollFoot(r.DataAsOf)
 	})

@@ -83,8 +83,13 @@ func CheckFonts() error {
 	return nil
 }
 
-func addFonts(f *gofpdf.Fpdf, full bool) error {
-	for _, ff := range []struct{ style, name string }{{"", regularFont}, {"B", boldFont}} {
+// addFonts embeds the regular weight and, unless regularOnly, the bold one.
+func addFonts(f *gofpdf.Fpdf, full bool, regularOnly ...bool) error {
+	weights := []struct{ style, name string }{{"", regularFont}, {"B", boldFont}}
+	if len(regularOnly) > 0 && regularOnly[0] {
+		weights = weights[:1]
+	}
+	for _, ff := range weights {
 		b, err := fontBytes(ff.name, full)
 		if err != nil {
 			return err
@@ -180,14 +185,16 @@ func (d *doc) open(full bool) error {
 	at := d.m.now()
 	f.SetCreationDate(at)
 	f.SetModificationDate(at)
-	f.SetCompression(true)
+	f.SetCompression(!d.roll) // a slip's few lines are not worth a compressor
 	f.SetAutoPageBreak(false, 0)
 	f.SetMargins(d.margin, d.top, d.margin)
 	f.SetCellMargin(0)
 	f.SetTitle(d.title, true)
 	f.SetCreator("childsupportkiosk", true)
 	f.SetProducer("childsupportkiosk", true)
-	if err := addFonts(f, full); err != nil {
+	// A roll slip embeds one weight and draws its bold by stroking the outline: embedding a
+	// font is most of a receipt's cost, and thermal printers show the difference poorly anyway.
+	if err := addFonts(f, full, d.roll); err != nil {
 		return err
 	}
 	d.f = f
@@ -278,6 +285,9 @@ func (d *doc) width() float64 { return d.w - 2*d.margin }
 
 func (d *doc) setFont(style string, size float64) {
 	d.style, d.size = style, size
+	if d.roll {
+		style = ""
+	}
 	d.f.SetFont(family, style, size)
 }
 
@@ -340,6 +350,15 @@ func (d *doc) line(x, w, h float64, align, s string) {
 			}
 		}
 		return
+	}
+	if d.roll {
+		if d.style == "B" {
+			d.f.SetTextRenderingMode(2) // fill, then stroke: a bold stroke on the regular outline
+			d.f.SetLineWidth(d.size * 0.018)
+			d.f.SetDrawColor(0, 0, 0)
+		} else {
+			d.f.SetTextRenderingMode(0)
+		}
 	}
 	d.f.SetXY(x, d.y)
 	d.f.CellFormat(w, h, s, "", 0, align+"M", false, 0, "")
