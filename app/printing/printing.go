@@ -39,6 +39,7 @@ type State string
 
 // States reported as events.
 const (
+	Ready     State = "ready"     // from Check: the printer can print now
 	Queued    State = "queued"    // CUPS holds the job; the printer has not started it
 	Printing  State = "printing"  // the printer is working on it
 	Completed State = "completed" // the printer says it printed
@@ -126,15 +127,7 @@ type Job struct {
 // Completed only when CUPS says the printer finished the job. A job that fails or runs out of
 // time is canceled, so pages never come out after the person has gone. Every print is audited.
 func (p *Printer) Print(ctx context.Context, j Job, events func(Event)) Event {
-	queue, media := p.Config.Office, p.Config.OfficeMedia
-	if j.Doc.Kind.OnRoll() {
-		queue, media = p.Config.Receipt, p.Config.ReceiptMedia
-		if media == "" {
-			media = ReceiptMedia
-		}
-	} else if media == "" {
-		media = LetterMedia
-	}
+	queue, media := p.target(j.Doc.Kind)
 	end := p.Submit(ctx, queue, media, "kiosk "+string(j.Doc.Kind), j.Doc.Bytes, events)
 	p.audit(j, end)
 	return end
@@ -190,21 +183,8 @@ func (p *Printer) Submit(ctx context.Context, queue, media, title string, doc []
 	c := newClient(resolveServer(p.Config.Server), 5*time.Second)
 
 	// Before sending anything: is there such a printer, does it take jobs, has it the media?
-	pa, err := c.printerAttributes(ctx, queue)
-	if err != nil {
-		return fail(CUPSDown, 0, "")
-	}
-	if pa.status == statusNotFound {
-		return fail(NoSuchPrinter, 0, "")
-	}
-	if pa.status >= 0x0400 {
-		return fail(OtherFailure, 0, fmt.Sprintf("IPP status 0x%04x", pa.status))
-	}
-	if r, msg, bad := printerTrouble(pa); bad {
-		return fail(r, 0, msg)
-	}
-	if ms := pa.strs("media-supported"); len(ms) > 0 && !slices.Contains(ms, media) {
-		return fail(MediaMissing, 0, "media "+media+" not supported")
+	if e, ok := preflight(ctx, c, queue, media); !ok {
+		return emit(e)
 	}
 
 	pj, err := c.printJob(ctx, queue, media, title, doc)
@@ -279,6 +259,58 @@ func (p *Printer) Submit(ctx context.Context, queue, media, title string, doc []
 		case <-tick.C:
 		}
 	}
+}
+
+// preflight asks CUPS whether a queue exists, takes jobs and has the media; ok is false with a
+// Failed event when it cannot print.
+func preflight(ctx context.Context, c *client, queue, media string) (e Event, ok bool) {
+	fail := func(r Reason, msg string) (Event, bool) {
+		return Event{State: Failed, Reason: r, Queue: queue, Message: msg}, false
+	}
+	pa, err := c.printerAttributes(ctx, queue)
+	switch {
+	case err != nil:
+		return fail(CUPSDown, "")
+	case pa.status == statusNotFound:
+		return fail(NoSuchPrinter, "")
+	case pa.status >= 0x0400:
+		return fail(OtherFailure, fmt.Sprintf("IPP status 0x%04x", pa.status))
+	}
+	if r, msg, bad := printerTrouble(pa); bad {
+		return fail(r, msg)
+	}
+	if ms := pa.strs("media-supported"); len(ms) > 0 && !slices.Contains(ms, media) {
+		return fail(MediaMissing, "media "+media+" not supported")
+	}
+	return Event{State: Ready, Queue: queue, Message: pa.str("printer-state-message")}, true
+}
+
+// Check tells, without printing, whether the printer for a kind of document can print now: a
+// Ready event, or a Failed one with the reason. Staff screens show it; the kiosk may hide a print
+// button that cannot work.
+func (p *Printer) Check(ctx context.Context, kind pdf.Kind) Event {
+	queue, media := p.target(kind)
+	if strings.TrimSpace(queue) == "" {
+		return Event{State: Failed, Reason: NotConfigured}
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	e, _ := preflight(ctx, newClient(resolveServer(p.Config.Server), 5*time.Second), queue, media)
+	return e
+}
+
+// target is the queue and media for a kind of document.
+func (p *Printer) target(kind pdf.Kind) (queue, media string) {
+	queue, media = p.Config.Office, p.Config.OfficeMedia
+	if kind.OnRoll() {
+		queue, media = p.Config.Receipt, p.Config.ReceiptMedia
+		if media == "" {
+			media = ReceiptMedia
+		}
+	} else if media == "" {
+		media = LetterMedia
+	}
+	return queue, media
 }
 
 // printerTrouble tells from a printer's attributes whether a job cannot print now.

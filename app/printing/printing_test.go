@@ -211,6 +211,23 @@ func TestNoSuchPrinter(t *testing.T) {
 	}
 }
 
+func TestCheck(t *testing.T) {
+	office, receipt, _, _ := testPrinters(t)
+	p := &Printer{Config: Config{Office: office, Receipt: receipt}}
+	for _, k := range []pdf.Kind{pdf.YearlyStatement, pdf.TempPINSlip} {
+		if e := p.Check(context.Background(), k); e.State != Ready {
+			t.Errorf("%s: %+v, want ready", k, e)
+		}
+	}
+	p.Config.Receipt = "NoSuchKioskQueue"
+	if e := p.Check(context.Background(), pdf.PaymentReceipt); e.Reason != NoSuchPrinter {
+		t.Errorf("missing receipt queue: %+v", e)
+	}
+	if e := (&Printer{}).Check(context.Background(), pdf.PaymentCoupon); e.Reason != NotConfigured {
+		t.Errorf("no queue: %+v", e)
+	}
+}
+
 func TestMediaTheRollLacks(t *testing.T) {
 	_, receipt, _, _ := testPrinters(t)
 	p := &Printer{Config: Config{Timeout: 20 * time.Second}}
@@ -271,7 +288,7 @@ func TestMessagesTranslated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	events := []Event{{State: Queued}, {State: Printing}, {State: Completed}}
+	events := []Event{{State: Ready}, {State: Queued}, {State: Printing}, {State: Completed}}
 	for _, r := range []Reason{NotConfigured, NoSuchPrinter, CUPSDown, Stopped, MediaMissing, Canceled, TimedOut, OtherFailure} {
 		events = append(events, Event{State: Failed, Reason: r})
 	}
