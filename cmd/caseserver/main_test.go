@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestDemoImportEnrollRevoke(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "cases.db")
+	exportFile := filepath.Join(dir, "export.json")
+	code, out, errOut := runCmd(t, "demo", "--db", db, "--seed", "4", "--participants", "40", "--offices", "2",
+		"--now", "2026-11-15", "--json", exportFile)
+	if code != 0 {
+		t.Fatalf("demo: %d %s", code, errOut)
+	}
+	offices := regexp.MustCompile(`(?m)^office=(\S+) name="[^"]+"$`).FindAllStringSubmatch(out, -1)
+	samples := regexp.MustCompile(`(?m)^participant=\d{10} office=\S+ role=(custodial|noncustodial|both) pin=\d{6}( temporary=yes)?( family_violence=yes)?$`).FindAllString(out, -1)
+	if len(offices) != 2 || len(samples) != 6 || strings.Count(out, "temporary=yes") != 2 {
+		t.Fatalf("demo output:\n%s", out)
+	}
+
+	// The export it wrote imports again with nothing to change.
+	code, out, errOut = runCmd(t, "import", "--db", db, exportFile)
+	if code != 0 || !strings.Contains(out, "kind=payment added=0 changed=0") || !strings.Contains(out, "feed_changes=0") {
+		t.Fatalf("import: %d\n%s%s", code, out, errOut)
+	}
+
+	// A broken export: the problems, a non-zero exit, nothing changed.
+	b, _ := os.ReadFile(exportFile)
+	bad := strings.Replace(string(b), `"timezone":"America/Los_Angeles"`, `"timezone":"Nowhere/Else"`, 1)
+	badFile := filepath.Join(dir, "bad.json")
+	os.WriteFile(badFile, []byte(bad), 0o600)
+	code, _, errOut = runCmd(t, "import", "--db", db, badFile)
+	if code != 1 || !strings.Contains(errOut, `offices[0] (id CA-LA): timezone: "Nowhere/Else" is not a known time zone`) ||
+		!strings.Contains(errOut, "nothing changed") {
+		t.Fatalf("bad import: %d %s", code, errOut)
+	}
+
+	code, out, _ = runCmd(t, "enroll", "--db", db, "--office", offices[0][1], "--ttl", "2h")
+	if code != 0 || !regexp.MustCompile(`^code=[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}\n$`).MatchString(out) {
+		t.Fatalf("enroll: %d %q", code, out)
+	}
+	code, _, errOut = runCmd(t, "enroll", "--db", db, "--office", "CA-NOPE")
+	if code != 1 || !strings.Contains(errOut, `no such office "CA-NOPE"`) || strings.Count(errOut, "\n") != 1 {
+		t.Fatalf("enroll unknown office: %d %q", code, errOut)
+	}
+	code, _, errOut = runCmd(t, "revoke", "--db", db, "--kiosk", "kiosk-nope")
+	if code != 1 || !strings.Contains(errOut, "no such kiosk") {
+		t.Fatalf("revoke unknown: %d %q", code, errOut)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	for _, args := range [][]string{{}, {"frobnicate"}, {"enroll", "--db"}, {"enroll", "--db", "x.db"},
+		{"import", "--db", "x.db"}, {"demo", "--participants", "many"}, {"serve", "--db", "x.db", "--tls-cert", "c.pem"},
+		{"revoke", "--db", "x.db", "extra"}} {
+		code, _, errOut := runCmd(t, args...)
+		if code != 2 || !strings.Contains(errOut, "usage:") {
+			t.Errorf("%q: exit %d\n%s", args, code, errOut)
+		}
+	}
+	if code, _, errOut := runCmd(t, "import", "--db", filepath.Join(t.TempDir(), "x.db"), "/nonexistent/export.json"); code != 1 || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("missing file: %d %q", code, errOut)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestServe(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "cases.db")
+	if code, _, errOut := runCmd(t, "demo", "--db", db, "--participants", "12", "--offices", "1"); code != 0 {
+		t.Fatal(errOut)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, logs syncBuffer
+	done := make(chan int)
+	go func() { done <- run(ctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, &out, &logs) }()
+	var url string
+	for deadline := time.Now().Add(10 * time.Second); url == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if m := regexp.MustCompile(`listening=(http://127\.0\.0\.1:\d+)\n`).FindStringSubmatch(out.String()); m != nil {
+			url = m[1]
+		}
+	}
+	if url == "" {
+		t.Fatalf("no listening= line: %q %s", out.String(), logs.String())
+	}
+	resp, err := http.Get(url + "/v1/health")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(body) != "ok" {
+		t.Fatalf("health: %d %q", resp.StatusCode, body)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("serve ended with %d: %s", code, logs.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not shut down")
+	}
+}
