@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -364,4 +365,25 @@ func itoa(i int) string {
 		return digits[i : i+1]
 	}
 	return itoa(i/10) + digits[i%10:i%10+1]
+}
+
+// The example in docs/export-format.md is a valid export.
+func TestDocumentedExample(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/export-format.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(doc), "```json\n")
+	example, _, ok2 := strings.Cut(rest, "```")
+	if !ok || !ok2 {
+		t.Fatal("no JSON example in docs/export-format.md")
+	}
+	e, err := ParseExport(strings.NewReader(example))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := mustImport(t, openTest(t), e)
+	if r.Kind("payment").Added != 2 || r.Kind("payment").Unchanged != 1 {
+		t.Fatalf("report:\n%s", r)
+	}
 }
