@@ -147,5 +147,5 @@ func (d *doc) caseMonth(c domain.CaseMonth, s domain.MonthlyStatement) {
 		}
 		d.head = nil
 	}
-	d.gap(6)
+	d.gap(4)
 }

@@ -610,28 +610,32 @@ func (d *doc) lineRow(l domain.StatementLine) {
 	}
 }
 
-// qr draws a QR code of url (size mm square) at x, with a caption to its right.
-func (d *doc) qr(url, caption string, size float64) error {
-	d.setFont("", 8.5)
-	lines := d.wrap(caption, d.width()-size-4)
-	h := max(size, float64(len(lines))*d.lh())
-	d.need(h + 2)
+// personWithQR writes the participant's name and masked ID on the left and, on the right of the
+// same band, a QR code of url with its caption: the first page has room for it, where a page of
+// its own at the end would waste paper.
+func (d *doc) personWithQR(name, id, url, caption string) error {
+	const size, capW = 20.0, 72.0
+	y0 := d.y
+	leftW := d.width() - size - capW - 6
+	d.setFont("", 10)
+	d.paraAt(d.margin, leftW, d.lh(), "L", d.field(d.l.T("doc.name"), name))
+	d.paraAt(d.margin, leftW, d.lh(), "L", d.field(d.l.T(d.m.Profile.ParticipantID.NameKey), domain.MaskID(id)))
+	yl := d.y
+	x := d.w - d.margin - size
 	if !d.dry {
-		name, err := registerQR(d.f, url)
+		img, err := registerQR(d.f, url)
 		if err != nil {
 			return err
 		}
-		d.f.ImageOptions(name, d.margin, d.y, size, size, false, gofpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+		d.f.ImageOptions(img, x, y0-1, size, size, false, gofpdf.ImageOptions{ImageType: "PNG"}, 0, "")
 	}
-	y := d.y
-	d.y += (size - float64(len(lines))*d.lh()) / 2
-	if d.y < y {
-		d.y = y
-	}
+	d.setFont("", 7.5)
+	lines := d.wrap(caption, capW)
+	d.y = y0 + max(0, (size-float64(len(lines))*d.lh())/2) - 1
 	for _, ln := range lines {
-		d.line(d.margin+size+4, d.width()-size-4, d.lh(), "L", ln)
+		d.line(x-2-capW, capW, d.lh(), "R", ln)
 		d.y += d.lh()
 	}
-	d.y = y + h + 2
+	d.y = max(yl, y0+size-1)
 	return nil
 }

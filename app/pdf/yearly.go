@@ -42,7 +42,12 @@ func (m Maker) YearlyStatement(s domain.YearlyStatement) (Document, error) {
 	var qrErr error
 	b, err := d.run(func() {
 		d.letterhead(s.Date, s.DataAsOf)
-		d.person(s.ParticipantName, s.ParticipantID)
+		if v := m.Profile.Videos; len(v) > 0 {
+			qrErr = d.personWithQR(s.ParticipantName, s.ParticipantID, v[0].URL,
+				l.T("doc.qr", "title", l.T(v[0].TitleKey))+"\n"+v[0].URL)
+		} else {
+			d.person(s.ParticipantName, s.ParticipantID)
+		}
 		d.gap(2)
 		if s.Empty() {
 			d.gap(2)
@@ -55,9 +60,6 @@ func (m Maker) YearlyStatement(s domain.YearlyStatement) (Document, error) {
 			d.caseYear(c, s.Year)
 		}
 		d.closing(s.Date)
-		if v := m.Profile.Videos; len(v) > 0 && qrErr == nil {
-			qrErr = d.qr(v[0].URL, l.T("doc.qr", "title", l.T(v[0].TitleKey))+"\n"+v[0].URL, 22)
-		}
 	})
 	if err == nil {
 		err = qrErr
@@ -223,7 +225,14 @@ func (d *doc) subtotal(label string, t domain.Totals, style string, size float64
 // closing writes the notices every statement carries: the tax note and the agency's notices.
 func (d *doc) closing(dated domain.Date) {
 	l := d.l
-	d.need(20)
+	// The notices stay together: measure them first.
+	d.setFont("B", 9)
+	h := 2 + 1.5 + 3 + float64(len(d.wrap(l.T("doc.tax_note"), d.width())))*d.lh()
+	d.setFont("", 8)
+	for _, n := range d.m.Profile.Notices {
+		h += float64(len(d.wrap(l.T(n, "phone", d.m.Profile.Contacts.Phone), d.width()))) * d.lh()
+	}
+	d.need(h)
 	d.gap(2)
 	d.setFont("B", 9)
 	d.para(d.lh(), "L", l.T("doc.tax_note"))
