@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,6 +28,12 @@ var ApplyHook func(step string, n int)
 
 // HookEvery is how many rows ApplyBatch writes between two "rows" calls of ApplyHook.
 const HookEvery = 1000
+
+// Page cache sizes of the writer: while catching up (bulkCacheKiB) and otherwise.
+const (
+	bulkCacheKiB   = 256 << 10
+	writerCacheKiB = 32 << 10
+)
 
 // ErrCursorMismatch is returned by ApplyBatch for a batch that does not start at the stored
 // cursor; nothing is written.
@@ -148,23 +155,201 @@ func ownerOrNone(owner []byte) []byte {
 // Statements of ApplyBatch. A record with a local change keeps its body; the download goes to
 // its shadow, which Acknowledge restores if the server does not take the local change.
 const (
-	sqlUpsert = `INSERT INTO records(kind, rid, owner, body) VALUES (?1, ?2, ?3, ?4)
-		ON CONFLICT(kind, rid) DO UPDATE SET
+	sqlInsert = `INSERT INTO records(kind, rid, owner, body) VALUES `
+	sqlValues = `(?, ?, ?, ?)`
+	sqlOnKey  = ` ON CONFLICT(rid) DO UPDATE SET
 			owner  = iif(local = 0, excluded.owner, owner),
 			body   = iif(local = 0, excluded.body, body),
 			shadow = iif(local = 0, NULL, excluded.body)`
-	sqlDelete       = `DELETE FROM records WHERE kind = ?1 AND rid = ?2 AND local = 0`
-	sqlShadowDelete = `UPDATE records SET shadow = X'' WHERE kind = ?1 AND rid = ?2 AND local <> 0`
-	sqlLocal        = `SELECT local FROM records WHERE kind = ?1 AND rid = ?2`
+	sqlDelete       = `DELETE FROM records WHERE rid = ?1 AND local = 0`
+	sqlShadowDelete = `UPDATE records SET shadow = X'' WHERE rid = ?1 AND local <> 0`
+	sqlLocal        = `SELECT local FROM records WHERE rid = ?1`
 	sqlDropLookups  = `DELETE FROM lookup WHERE owner = ?1`
 	sqlPutLookup    = `INSERT OR REPLACE INTO lookup(bidx, owner) VALUES (?1, ?2)`
 )
+
+// The indexes of records, as the first migration makes them. A bulk load drops them and makes
+// them again at its end; a migration that changes them must change these too.
+const (
+	sqlKeyIndex   = `CREATE UNIQUE INDEX records_key ON records (rid)`
+	sqlOwnerIndex = `CREATE INDEX records_owner ON records (owner, kind)`
+	sqlLocalIndex = `CREATE INDEX records_local ON records (local) WHERE local <> 0`
+)
+
+// rowsPerInsert is how many records one INSERT statement writes: one statement for many rows
+// spares most of the cost of a statement per row.
+const rowsPerInsert = 64
+
+func insertSQL(n int, upsert bool) string {
+	var b strings.Builder
+	b.WriteString(sqlInsert)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(sqlValues)
+	}
+	if upsert {
+		b.WriteString(sqlOnKey)
+	}
+	return b.String()
+}
+
+// writer writes prepared rows inside ApplyBatch's transaction, in feed order. Plain records are
+// gathered and written rowsPerInsert at a time; participants (with their look-ups) and
+// deletions are written one by one, after what was gathered before them.
+type writer struct {
+	c       *Cache
+	tx      *sql.Tx
+	bulk    bool // a bulk load: no indexes, every change appended (see ApplyBatch)
+	many    *sql.Stmt
+	one     *sql.Stmt
+	del     *sql.Stmt
+	shadow  *sql.Stmt
+	local   *sql.Stmt
+	drop    *sql.Stmt
+	put     *sql.Stmt
+	pending []*row
+	args    []any
+	tombs   int // deletions appended during a bulk load
+	written int
+}
+
+func newWriter(c *Cache, tx *sql.Tx, bulk bool) (*writer, error) {
+	w := &writer{c: c, tx: tx, bulk: bulk, args: make([]any, 0, 4*rowsPerInsert)}
+	var err error
+	prep := func(q string) *sql.Stmt {
+		if err != nil {
+			return nil
+		}
+		var st *sql.Stmt
+		st, err = tx.Prepare(q)
+		return st
+	}
+	w.many = prep(insertSQL(rowsPerInsert, !bulk))
+	w.one = prep(insertSQL(1, !bulk))
+	w.drop = prep(sqlDropLookups)
+	w.put = prep(sqlPutLookup)
+	if !bulk {
+		w.del = prep(sqlDelete)
+		w.shadow = prep(sqlShadowDelete)
+		w.local = prep(sqlLocal)
+	}
+	if err != nil {
+		w.close()
+		return nil, fmt.Errorf("cache: %w", err)
+	}
+	return w, nil
+}
+
+func (w *writer) close() {
+	for _, st := range []*sql.Stmt{w.many, w.one, w.del, w.shadow, w.local, w.drop, w.put} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+func (w *writer) add(r *row) error {
+	if r.kind != protocol.KindParticipant && (!r.deleted || w.bulk) {
+		w.pending = append(w.pending, r)
+		if len(w.pending) == rowsPerInsert {
+			return w.flush()
+		}
+		return nil
+	}
+	if err := w.flush(); err != nil {
+		return err
+	}
+	if r.kind == protocol.KindParticipant {
+		// A participant's look-ups follow its body; a participant with a local change
+		// keeps both until the change is acknowledged. A bulk load has no local changes.
+		var mark int64
+		if !w.bulk {
+			err := w.local.QueryRow(r.rid).Scan(&mark)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		}
+		if mark == 0 {
+			if _, err := w.drop.Exec(r.owner); err != nil {
+				return err
+			}
+			for _, bidx := range [][]byte{r.pid, r.ssn} {
+				if bidx != nil && !r.deleted {
+					if _, err := w.put.Exec(bidx, r.owner); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	}
+	if w.bulk || !r.deleted {
+		w.pending = append(w.pending, r)
+		return w.flush()
+	}
+	if _, err := w.del.Exec(r.rid); err != nil {
+		return err
+	}
+	_, err := w.shadow.Exec(r.rid)
+	w.count(1)
+	return err
+}
+
+// flush writes the gathered rows. In a bulk load a deletion is appended as a tombstone, an
+// empty body, which the end of the load resolves.
+func (w *writer) flush() error {
+	if len(w.pending) == 0 {
+		return nil
+	}
+	w.args = w.args[:0]
+	for _, r := range w.pending {
+		body := r.body
+		if r.deleted {
+			body = []byte{}
+			w.tombs++
+		}
+		var owner any
+		if r.owner != nil {
+			owner = r.owner
+		}
+		w.args = append(w.args, r.kind, r.rid, owner, body)
+	}
+	n := len(w.pending)
+	var err error
+	if n == rowsPerInsert {
+		_, err = w.many.Exec(w.args...)
+	} else {
+		for i := 0; i < n && err == nil; i++ {
+			_, err = w.one.Exec(w.args[4*i : 4*i+4]...)
+		}
+	}
+	clear(w.pending)
+	w.pending = w.pending[:0]
+	w.count(n)
+	return err
+}
+
+func (w *writer) count(n int) {
+	before := w.written
+	w.written += n
+	if ApplyHook != nil && w.written/HookEvery != before/HookEvery {
+		ApplyHook("rows", w.written/HookEvery*HookEvery)
+	}
+}
 
 // ApplyBatch writes a checked batch's changes and its new cursor in one transaction, all or
 // nothing, after making sure b.From is the stored cursor (ErrCursorMismatch otherwise). A
 // record with an unsent local change keeps it. When the batch is the last one (b.More is
 // false), at becomes the cache's "data as of" time. Bodies are sealed by a few workers while
 // the single writer inserts, in feed order.
+//
+// An initial sync (an empty cache, a first batch with more to follow) is a bulk load: the two
+// indexes of records are dropped and every change is appended, which is several times faster
+// than keeping indexes of random tokens up to date; the last batch of the load (or the next
+// successful RecordSync) removes superseded and deleted rows and builds the indexes again.
+// Until then the cache answers reads with ErrInitialSync. Every step is one transaction, so a
+// crash anywhere resumes where it stopped.
 func (c *Cache) ApplyBatch(b *protocol.Batch, at time.Time) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
@@ -217,8 +402,17 @@ func (c *Cache) ApplyBatch(b *protocol.Batch, at time.Time) error {
 		}
 	}()
 
-	ctx := context.Background()
-	tx, err := c.w.BeginTx(ctx, nil)
+	// While more batches follow (an initial sync, a long absence), let the writer keep much
+	// of the indexes in memory: their keys are random tokens, so every batch touches pages
+	// all over them. The cache shrinks back once the kiosk has caught up.
+	if b.More && !c.bigCache {
+		if _, err := c.w.Exec(fmt.Sprintf("PRAGMA cache_size = -%d", bulkCacheKiB)); err != nil {
+			return fmt.Errorf("cache: %w", err)
+		}
+		c.bigCache = true
+	}
+
+	tx, err := c.w.BeginTx(context.Background(), nil)
 	if err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
@@ -226,36 +420,50 @@ func (c *Cache) ApplyBatch(b *protocol.Batch, at time.Time) error {
 	if ApplyHook != nil {
 		ApplyHook("begin", 0)
 	}
-	var cursor int64
-	if err := tx.QueryRow(`SELECT value FROM meta WHERE name = 'cursor'`).Scan(&cursor); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("cache: reading the cursor: %w", err)
+	cursor, err := metaInt(tx, "cursor")
+	if err != nil {
+		return err
 	}
 	if b.From != cursor {
 		return fmt.Errorf("%w: batch from %d, cursor %d", ErrCursorMismatch, b.From, cursor)
 	}
-
-	st, err := prepareAll(tx, sqlUpsert, sqlDelete, sqlShadowDelete, sqlLocal, sqlDropLookups, sqlPutLookup)
+	bulk, err := metaInt(tx, "bulk")
 	if err != nil {
 		return err
 	}
-	defer st.close()
-	upsert, del, shadowDel, local, dropLookups, putLookup := st[0], st[1], st[2], st[3], st[4], st[5]
+	if bulk == 0 && cursor == 0 && b.More && len(b.Changes) > 0 {
+		if bulk, err = startBulk(tx); err != nil {
+			return err
+		}
+	}
 
-	written := 0
+	w, err := newWriter(c, tx, bulk != 0)
+	if err != nil {
+		return err
+	}
+	defer w.close()
 	for _, ch := range chunks {
 		<-ch.done
 		if ch.err != nil {
 			return ch.err
 		}
 		for i := range ch.rows {
-			r := &ch.rows[i]
-			if err := c.applyRow(r, upsert, del, shadowDel, local, dropLookups, putLookup); err != nil {
-				return fmt.Errorf("cache: writing a %s record: %w", r.kind, err)
+			if err := w.add(&ch.rows[i]); err != nil {
+				return fmt.Errorf("cache: writing a %s record: %w", ch.rows[i].kind, err)
 			}
-			written++
-			if ApplyHook != nil && written%HookEvery == 0 {
-				ApplyHook("rows", written)
-			}
+		}
+	}
+	if err := w.flush(); err != nil {
+		return fmt.Errorf("cache: writing records: %w", err)
+	}
+	if bulk != 0 && w.tombs > 0 {
+		if _, err := tx.Exec(`UPDATE meta SET value = value + ?1 WHERE name = 'bulk'`, w.tombs); err != nil {
+			return fmt.Errorf("cache: %w", err)
+		}
+	}
+	if bulk != 0 && !b.More {
+		if err := finishBulk(tx); err != nil {
+			return err
 		}
 	}
 	if err := setMeta(tx, "cursor", b.To); err != nil {
@@ -267,69 +475,101 @@ func (c *Cache) ApplyBatch(b *protocol.Batch, at time.Time) error {
 		}
 	}
 	if ApplyHook != nil {
-		ApplyHook("commit", written)
+		ApplyHook("commit", w.written)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
 	if ApplyHook != nil {
-		ApplyHook("committed", written)
+		ApplyHook("committed", w.written)
+	}
+	if !b.More && c.bigCache {
+		c.bigCache = false
+		if _, err := c.w.Exec(fmt.Sprintf("PRAGMA cache_size = -%d", writerCacheKiB)); err != nil {
+			return fmt.Errorf("cache: %w", err)
+		}
 	}
 	return nil
 }
 
-func (c *Cache) applyRow(r *row, upsert, del, shadowDel, local, dropLookups, putLookup *sql.Stmt) error {
-	if r.kind == protocol.KindParticipant {
-		// A participant's look-ups follow its body; a participant with a local change
-		// keeps both until the change is acknowledged.
-		var mark int64
-		err := local.QueryRow(r.kind, r.rid).Scan(&mark)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		if mark == 0 {
-			if _, err := dropLookups.Exec(r.owner); err != nil {
-				return err
-			}
-			for _, bidx := range [][]byte{r.pid, r.ssn} {
-				if bidx != nil && !r.deleted {
-					if _, err := putLookup.Exec(bidx, r.owner); err != nil {
-						return err
-					}
-				}
-			}
+// metaInt reads an integer of the meta table; a missing one is 0.
+func metaInt(q interface {
+	QueryRow(string, ...any) *sql.Row
+}, name string) (int64, error) {
+	var v int64
+	err := q.QueryRow(`SELECT value FROM meta WHERE name = ?1`, name).Scan(&v)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("cache: reading %s: %w", name, err)
+	}
+	return v, nil
+}
+
+// startBulk begins a bulk load into an empty cache: it drops the indexes of records. The meta
+// value "bulk" is 1 plus the number of tombstones appended so far.
+func startBulk(tx *sql.Tx) (int64, error) {
+	var any int
+	if err := tx.QueryRow(`SELECT count(*) FROM (SELECT 1 FROM records LIMIT 1)`).Scan(&any); err != nil {
+		return 0, fmt.Errorf("cache: %w", err)
+	}
+	if any != 0 {
+		return 0, nil
+	}
+	for _, q := range []string{`DROP INDEX records_key`, `DROP INDEX records_owner`} {
+		if _, err := tx.Exec(q); err != nil {
+			return 0, fmt.Errorf("cache: starting a bulk load: %w", err)
 		}
 	}
-	if r.deleted {
-		if _, err := del.Exec(r.kind, r.rid); err != nil {
-			return err
-		}
-		_, err := shadowDel.Exec(r.kind, r.rid)
+	return 1, setMeta(tx, "bulk", 1)
+}
+
+// finishBulk ends a bulk load: it keeps the newest row of each record, drops the tombstones and
+// builds the indexes.
+func finishBulk(tx *sql.Tx) error {
+	tombs, err := metaInt(tx, "bulk")
+	if err != nil || tombs == 0 {
 		return err
 	}
-	_, err := upsert.Exec(r.kind, r.rid, r.owner, r.body)
-	return err
-}
-
-type stmts []*sql.Stmt
-
-func prepareAll(tx *sql.Tx, queries ...string) (stmts, error) {
-	var st stmts
-	for _, q := range queries {
-		s, err := tx.Prepare(q)
-		if err != nil {
-			st.close()
-			return nil, fmt.Errorf("cache: %w", err)
+	fail := func(err error) error { return fmt.Errorf("cache: finishing the bulk load: %w", err) }
+	if _, err := tx.Exec(sqlKeyIndex); err != nil {
+		// A record came down twice during the load: keep its newest row and try again.
+		if _, err := tx.Exec(`DELETE FROM records WHERE rowid NOT IN (SELECT max(rowid) FROM records GROUP BY rid)`); err != nil {
+			return fail(err)
 		}
-		st = append(st, s)
+		if _, err := tx.Exec(sqlKeyIndex); err != nil {
+			return fail(err)
+		}
 	}
-	return st, nil
+	if tombs > 1 {
+		if _, err := tx.Exec(`DELETE FROM records WHERE length(body) = 0`); err != nil {
+			return fail(err)
+		}
+	}
+	if _, err := tx.Exec(sqlOwnerIndex); err != nil {
+		return fail(err)
+	}
+	if _, err := tx.Exec(`DELETE FROM meta WHERE name = 'bulk'`); err != nil {
+		return fail(err)
+	}
+	return nil
 }
 
-func (st stmts) close() {
-	for _, s := range st {
-		s.Close()
+// FinishLoad ends a bulk load that is still open, as after a sync whose last batch had no
+// changes. RecordSync calls it after a successful sync; it does nothing otherwise.
+func (c *Cache) FinishLoad() error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if c.isClosed() {
+		return ErrClosed
 	}
+	tx, err := c.w.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := finishBulk(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // execer is a transaction or a database.

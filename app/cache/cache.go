@@ -54,9 +54,10 @@ type Cache struct {
 	sealer *seal.Sealer
 	index  *seal.Indexer
 
-	wmu sync.Mutex // serialises writers; w has a single connection
-	w   *sql.DB
-	r   *sql.DB
+	wmu      sync.Mutex // serialises writers; w has a single connection
+	w        *sql.DB
+	bigCache bool // the writer's page cache is the large one (under wmu)
+	r        *sql.DB
 
 	closeOnce sync.Once
 	closed    chan struct{}
@@ -74,7 +75,7 @@ var (
 		"PRAGMA foreign_keys = ON",
 	}
 	writerPragmas = []string{
-		"PRAGMA cache_size = -65536",
+		fmt.Sprintf("PRAGMA cache_size = -%d", writerCacheKiB),
 		"PRAGMA journal_size_limit = 67108864",
 	}
 	readerPragmas = []string{

@@ -45,12 +45,12 @@ func (c *Cache) SetPIN(participant string, pin domain.PIN, kind string) error {
 
 	rid, owner := c.ridToken(protocol.KindParticipant, participant), c.ownerToken(participant)
 	var body []byte
-	err = tx.QueryRow(`SELECT body FROM records WHERE kind = ?1 AND rid = ?2`, protocol.KindParticipant, rid).Scan(&body)
+	err = tx.QueryRow(`SELECT body FROM records INDEXED BY records_key WHERE rid = ?1 AND kind = ?2`, rid, protocol.KindParticipant).Scan(&body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return domain.ErrNotFound
 	}
 	if err != nil {
-		return err
+		return c.readErr(err)
 	}
 	o, data, err := c.openRecord(rid, body)
 	if err != nil {
@@ -80,7 +80,7 @@ func (c *Cache) SetPIN(participant string, pin domain.PIN, kind string) error {
 	clear(data)
 	// The first local change keeps the server's state as the shadow.
 	if _, err := tx.Exec(`UPDATE records SET shadow = iif(local = 0, body, shadow), body = ?3, local = ?4
-		WHERE kind = ?1 AND rid = ?2`, protocol.KindParticipant, rid, sealed, seq); err != nil {
+		WHERE rid = ?2 AND kind = ?1`, protocol.KindParticipant, rid, sealed, seq); err != nil {
 		return err
 	}
 	return tx.Commit()

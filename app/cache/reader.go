@@ -7,12 +7,26 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/sync/protocol"
 )
 
 var _ domain.CaseFile = (*Cache)(nil)
+
+// ErrInitialSync is what reads answer while the first sync is still loading (see
+// ApplyBatch): the cache holds part of the office and cannot serve anyone yet.
+const ErrInitialSync domain.Problem = "cache.initial_sync"
+
+// readErr turns the error of a query that names an index dropped by a bulk load into
+// ErrInitialSync.
+func (c *Cache) readErr(err error) error {
+	if err != nil && strings.Contains(err.Error(), "no such index") {
+		return ErrInitialSync
+	}
+	return err
+}
 
 // openRecord opens a sealed record body and splits it into its owner token and its JSON.
 func (c *Cache) openRecord(rid, sealed []byte) (owner, data []byte, err error) {
@@ -42,9 +56,9 @@ func owned[T any](c *Cache, participant, kind string) ([]T, error) {
 		return nil, ErrClosed
 	}
 	owner := c.ownerToken(participant)
-	rows, err := c.r.Query(`SELECT rid, body FROM records WHERE owner = ?1 AND kind = ?2`, owner, kind)
+	rows, err := c.r.Query(`SELECT rid, body FROM records INDEXED BY records_owner WHERE owner = ?1 AND kind = ?2`, owner, kind)
 	if err != nil {
-		return nil, err
+		return nil, c.readErr(err)
 	}
 	defer rows.Close()
 	var out []T
@@ -93,13 +107,13 @@ func (c *Cache) FindParticipant(login string) (domain.Participant, error) {
 			return p, err
 		}
 		var rid, body []byte
-		err = c.r.QueryRow(`SELECT rid, body FROM records WHERE owner = ?1 AND kind = ?2`,
+		err = c.r.QueryRow(`SELECT rid, body FROM records INDEXED BY records_owner WHERE owner = ?1 AND kind = ?2`,
 			owner, protocol.KindParticipant).Scan(&rid, &body)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}
 		if err != nil {
-			return p, err
+			return p, c.readErr(err)
 		}
 		o, data, err := c.openRecord(rid, body)
 		if err != nil {
@@ -181,9 +195,9 @@ func (c *Cache) Office() (domain.Office, error) {
 	if e, err := c.Enrolment(); err == nil {
 		want = e.Office
 	}
-	rows, err := c.r.Query(`SELECT rid, body FROM records WHERE kind = ?1`, protocol.KindOffice)
+	rows, err := c.r.Query(`SELECT rid, body FROM records INDEXED BY records_owner WHERE owner IS NULL AND kind = ?1`, protocol.KindOffice)
 	if err != nil {
-		return o, err
+		return o, c.readErr(err)
 	}
 	defer rows.Close()
 	found := false

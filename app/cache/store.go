@@ -130,7 +130,7 @@ func (c *Cache) Acknowledge(results []protocol.PushResult) error {
 				return err
 			}
 		}
-		if _, err := tx.Exec(`UPDATE records SET local = 0, shadow = NULL WHERE local = ?1`, seq); err != nil {
+		if _, err := tx.Exec(`UPDATE records SET local = 0, shadow = NULL WHERE local = ?1 AND local <> 0`, seq); err != nil {
 			return err
 		}
 	}
@@ -144,7 +144,7 @@ func (c *Cache) restoreShadows(tx *sql.Tx, seq int64) error {
 		kind           string
 		rid, owner, sh []byte
 	}
-	rows, err := tx.Query(`SELECT kind, rid, owner, shadow FROM records WHERE local = ?1 AND shadow IS NOT NULL`, seq)
+	rows, err := tx.Query(`SELECT kind, rid, owner, shadow FROM records WHERE local = ?1 AND local <> 0 AND shadow IS NOT NULL`, seq)
 	if err != nil {
 		return err
 	}
@@ -255,6 +255,10 @@ func (c *Cache) RecordSync(r client.SyncRecord) error {
 		if err := setAsOf(tx, r.At); err != nil {
 			return err
 		}
+		// The cache matches the server: a bulk load still open is complete.
+		if err := finishBulk(tx); err != nil {
+			return err
+		}
 	}
 	return tx.Commit()
 }
@@ -279,11 +283,14 @@ func (c *Cache) Status() (client.Status, error) {
 	if err := c.r.QueryRow(`SELECT count(*) FROM outbox`).Scan(&st.PendingOutbox); err != nil {
 		return st, err
 	}
-	st.Counts = map[string]int{}
-	rows, err := c.r.Query(`SELECT kind, count(*) FROM records INDEXED BY records_key GROUP BY kind`)
+	rows, err := c.r.Query(`SELECT kind, count(*) FROM records INDEXED BY records_owner GROUP BY kind`)
 	if err != nil {
+		if errors.Is(c.readErr(err), ErrInitialSync) {
+			return st, nil // no counts while the first sync is loading
+		}
 		return st, err
 	}
+	st.Counts = map[string]int{}
 	defer rows.Close()
 	for rows.Next() {
 		var k string

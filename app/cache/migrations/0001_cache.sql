@@ -4,7 +4,7 @@
 
 -- records holds every record of the sync feed, sealed.
 --   kind   the protocol's record kind ("payment", ...)
---   rid    blind index of kind + record ID
+--   rid    blind index of kind + record ID (unique: the kind is inside the token)
 --   owner  blind index of the owner's participant ID; NULL for the office
 --   body   sealed JSON, exactly as the case server sent it
 --   local  outbox seq of an unsent local change to this record, or 0
@@ -19,8 +19,10 @@ CREATE TABLE records (
 	local  INTEGER NOT NULL DEFAULT 0,
 	shadow BLOB
 );
-CREATE UNIQUE INDEX records_key ON records (kind, rid);
+CREATE UNIQUE INDEX records_key ON records (rid);
 CREATE INDEX records_owner ON records (owner, kind);
+-- The few records with a local change; a partial index stays tiny.
+CREATE INDEX records_local ON records (local) WHERE local <> 0;
 
 -- lookup finds a participant by participant ID or SSN: bidx is the blind index of
 -- "pid" or "ssn" and the digits, owner the participant's owner token.

@@ -1,0 +1,233 @@
+package cache
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"childsupportkiosk/app/domain"
+	"childsupportkiosk/sync/client"
+	"childsupportkiosk/sync/protocol"
+)
+
+// bulkFeed is an initial sync in four batches with everything a bulk load must resolve: a
+// record sent twice, deletions of records sent earlier and of records never sent, an SSN
+// changed and a participant deleted.
+func bulkFeed(t *testing.T) [][]protocol.Change {
+	f := &feed{t: t}
+	var batches [][]protocol.Change
+	cut := func() { batches = append(batches, f.changes); f.changes = nil }
+	people := []domain.Participant{jose, helene}
+	for i := range 5 {
+		people = append(people, domain.Participant{ID: fmt.Sprintf("20000000%02d", i), SSN: fmt.Sprintf("3000000%02d", i), Name: fmt.Sprintf("Ana Muñoz %d", i)})
+	}
+	for _, p := range people {
+		f.put(protocol.KindParticipant, p.ID, p.ID, p)
+		for j := range 150 {
+			id := fmt.Sprintf("%s-P%03d", p.ID, j)
+			f.put(protocol.KindPayment, id, p.ID, domain.Payment{ID: id, Payer: p.ID, Amount: domain.Cents(j), Received: date("2024-01-01").AddDays(j)})
+		}
+	}
+	f.put(protocol.KindOffice, office.ID, "", office)
+	cut()
+	// A payment corrected, one deleted, one never seen deleted; José's SSN corrected.
+	f.put(protocol.KindPayment, jose.ID+"-P007", jose.ID, domain.Payment{ID: jose.ID + "-P007", Payer: jose.ID, Amount: 99999, Received: date("2024-01-08")})
+	f.del(protocol.KindPayment, jose.ID+"-P008", jose.ID)
+	f.del(protocol.KindPayment, "never-sent", jose.ID)
+	moved := jose
+	moved.SSN = "555443333"
+	f.put(protocol.KindParticipant, jose.ID, jose.ID, moved)
+	cut()
+	// A participant and one of her payments deleted; a payment sent, deleted and sent again.
+	f.del(protocol.KindParticipant, people[3].ID, people[3].ID)
+	f.del(protocol.KindPayment, people[3].ID+"-P000", people[3].ID)
+	f.del(protocol.KindPayment, helene.ID+"-P001", helene.ID)
+	cut()
+	f.put(protocol.KindPayment, helene.ID+"-P001", helene.ID, domain.Payment{ID: helene.ID + "-P001", Payer: helene.ID, Amount: 7})
+	f.put(protocol.KindPayment, jose.ID+"-P007", jose.ID, domain.Payment{ID: jose.ID + "-P007", Payer: jose.ID, Amount: 88888, Received: date("2024-01-08")})
+	cut()
+	return batches
+}
+
+// asBatches numbers a run of change lists as consecutive batches; all but the last say more
+// follow when more is set.
+func asBatches(lists [][]protocol.Change, more bool) []*protocol.Batch {
+	var out []*protocol.Batch
+	var from int64
+	for i, l := range lists {
+		to := l[len(l)-1].Seq
+		b := &protocol.Batch{From: from, To: to, More: more && i < len(lists)-1, Changes: l}
+		b.Seal()
+		out = append(out, b)
+		from = to
+	}
+	return out
+}
+
+// everything reads all a cache shows about the bulk feed's people.
+func everything(t *testing.T, c *Cache) string {
+	t.Helper()
+	var s string
+	for _, login := range []string{jose.ID, jose.SSN, "555443333", helene.ID, helene.SSN, "2000000001", "300000001", "2000000004"} {
+		p, err := c.FindParticipant(login)
+		s += fmt.Sprintf("find %s: %s %s %v\n", login, p.ID, p.SSN, err)
+	}
+	for _, id := range []string{jose.ID, helene.ID, "2000000000", "2000000001", "2000000004"} {
+		pays, err := c.PaymentsMade(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s += fmt.Sprintf("payments %s: %v\n", id, pays)
+	}
+	st, err := c.Status()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s += fmt.Sprintf("counts %v\n", st.Counts)
+	o, err := c.Office()
+	return s + fmt.Sprintf("office %v %v\n", o, err)
+}
+
+func TestBulkLoadMatchesOrdinaryApply(t *testing.T) {
+	lists := bulkFeed(t)
+
+	// The reference: every batch applied as if it were the last, indexes kept all along.
+	ref, _ := newCache(t)
+	for _, b := range asBatches(lists, false) {
+		if err := ref.ApplyBatch(b, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n, _ := metaInt(ref.w, "bulk"); n != 0 {
+		t.Fatal("the reference was loaded in bulk")
+	}
+	want := everything(t, ref)
+
+	c, dir := newCache(t)
+	batches := asBatches(lists, true)
+	for i, b := range batches {
+		if err := c.ApplyBatch(b, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if i == len(batches)-1 {
+			break
+		}
+		if n, _ := metaInt(c.w, "bulk"); n == 0 {
+			t.Fatalf("batch %d: not a bulk load", i)
+		}
+		// While loading, reads refuse, writes of records refuse, the outbox works.
+		if _, err := c.FindParticipant(helene.ID); !errors.Is(err, ErrInitialSync) {
+			t.Fatalf("FindParticipant while loading: %v", err)
+		}
+		if _, err := c.PaymentsMade(helene.ID); !errors.Is(err, ErrInitialSync) {
+			t.Fatalf("PaymentsMade while loading: %v", err)
+		}
+		if _, err := c.Office(); !errors.Is(err, ErrInitialSync) {
+			t.Fatalf("Office while loading: %v", err)
+		}
+		if err := c.UpdatePIN(helene.ID, domain.PIN{Version: 9}); !errors.Is(err, ErrInitialSync) {
+			t.Fatalf("UpdatePIN while loading: %v", err)
+		}
+		if err := c.Send(domain.SendAudit, domain.AuditEvent{Action: "boot"}); err != nil {
+			t.Fatal(err)
+		}
+		if st, err := c.Status(); err != nil || st.Cursor != b.To || st.Counts != nil {
+			t.Fatalf("status while loading: %+v, %v", st, err)
+		}
+		if asOf, _ := c.DataAsOf(); !asOf.IsZero() {
+			t.Fatal("as-of time set while loading")
+		}
+		// A restart in the middle of the load resumes it.
+		if i == 1 {
+			c.Close()
+			var err error
+			if c, err = Open(dir, DefaultKeyFile(dir)); err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+		}
+	}
+	if n, _ := metaInt(c.w, "bulk"); n != 0 {
+		t.Fatal("the bulk load did not end")
+	}
+	if got := everything(t, c); got != want {
+		t.Fatalf("bulk load differs from the ordinary apply\n got %s\nwant %s", got, want)
+	}
+	// The indexes are back, exactly as the migration makes them.
+	var idx []string
+	rows, _ := c.r.Query(`SELECT sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'records' AND sql IS NOT NULL ORDER BY name`)
+	for rows.Next() {
+		var s string
+		rows.Scan(&s)
+		idx = append(idx, s)
+	}
+	rows.Close()
+	if !reflect.DeepEqual(idx, []string{sqlKeyIndex, sqlLocalIndex, sqlOwnerIndex}) {
+		t.Fatalf("indexes after the load: %q", idx)
+	}
+	// And the cache takes ordinary batches and local changes again.
+	if err := c.UpdatePIN(helene.ID, domain.PIN{Version: 9}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBulkLoadEndedBySuccessfulSync(t *testing.T) {
+	lists := bulkFeed(t)
+	c, _ := newCache(t)
+	for _, b := range asBatches(lists, true)[:2] {
+		b.More = true
+		if err := c.ApplyBatch(b, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The server's last answer was an empty batch, which the client does not apply.
+	if err := c.RecordSync(client.SyncRecord{At: time.Now(), OK: false, Error: "timeout"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.FindParticipant(helene.ID); !errors.Is(err, ErrInitialSync) {
+		t.Fatalf("a failed sync ended the load: %v", err)
+	}
+	if err := c.RecordSync(client.SyncRecord{At: time.Now(), OK: true}); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := c.FindParticipant("555443333"); err != nil || p.ID != jose.ID {
+		t.Fatalf("after the load: %+v, %v", p, err)
+	}
+	if pays, _ := c.PaymentsMade(jose.ID); len(pays) != 149 {
+		t.Fatalf("%d payments", len(pays))
+	}
+}
+
+func TestBulkFeedDeletesParticipant(t *testing.T) {
+	c, _ := newCache(t)
+	for _, b := range asBatches(bulkFeed(t), true) {
+		if err := c.ApplyBatch(b, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, login := range []string{"2000000001", "300000001", jose.SSN} {
+		if _, err := c.FindParticipant(login); !errors.Is(err, domain.ErrNotFound) {
+			t.Fatalf("FindParticipant(%s): %v", login, err)
+		}
+	}
+	if pays, _ := c.PaymentsMade("2000000001"); len(pays) != 149 {
+		t.Fatalf("%d payments of the deleted participant, want the 149 not deleted", len(pays))
+	}
+	pays, _ := c.PaymentsMade(jose.ID)
+	if len(pays) != 149 {
+		t.Fatalf("%d payments", len(pays))
+	}
+	for _, p := range pays {
+		if p.ID == jose.ID+"-P007" && p.Amount != 88888 {
+			t.Fatalf("corrected payment %+v", p)
+		}
+		if p.ID == jose.ID+"-P008" {
+			t.Fatal("deleted payment kept")
+		}
+	}
+	if dis, _ := c.PaymentsMade(helene.ID); len(dis) != 150 {
+		t.Fatalf("payment sent, deleted and sent again: %d", len(dis))
+	}
+}
