@@ -338,10 +338,15 @@ func (c *client) jobAttributes(ctx context.Context, queue string, job int) (resp
 	return c.do(ctx, "/jobs/", req, nil)
 }
 
-func (c *client) cancelJob(ctx context.Context, queue string, job int) error {
+// cancelJob cancels a job that has not ended and, with purge (a CUPS extension), removes the
+// job and its document from CUPS's spool and history, ended or not.
+func (c *client) cancelJob(ctx context.Context, queue string, job int, purge bool) error {
 	req := newRequest(opCancelJob, c.printerURI(queue))
 	req.addInt("job-id", job)
 	req.add(tagName, "requesting-user-name", "kiosk")
+	if purge {
+		req.attrs = append(req.attrs, attr{tag: tagBoolean, name: "purge-job", values: [][]byte{{1}}})
+	}
 	_, err := c.do(ctx, "/jobs/", req, nil)
 	return err
 }

@@ -206,12 +206,13 @@ func (p *Printer) Submit(ctx context.Context, queue, media, title string, doc []
 		return fail(OtherFailure, 0, "no job id")
 	}
 	// From here on, a job that does not finish is canceled: a statement must not come out of
-	// the printer after its owner has walked away.
-	cancelJob := func() {
+	// the printer after its owner has walked away. And whatever the end, the job is purged:
+	// CUPS would otherwise keep the document (personal data) in its spool for a day.
+	defer func() {
 		cctx, ccancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer ccancel()
-		_ = c.cancelJob(cctx, queue, job)
-	}
+		_ = c.cancelJob(cctx, queue, job, true)
+	}()
 	last := State("")
 	report := func(s State, msg string) {
 		if s != last {
@@ -226,7 +227,6 @@ func (p *Printer) Submit(ctx context.Context, queue, media, title string, doc []
 		ja, err := c.jobAttributes(ctx, queue, job)
 		if err != nil {
 			if ctx.Err() != nil {
-				cancelJob()
 				return fail(TimedOut, job, "")
 			}
 			return fail(CUPSDown, job, "")
@@ -240,7 +240,6 @@ func (p *Printer) Submit(ctx context.Context, queue, media, title string, doc []
 		case jobProcessing:
 			report(Printing, msg)
 		case jobStopped:
-			cancelJob()
 			return fail(Stopped, job, msg)
 		case jobPending, jobHeld:
 			report(Queued, msg)
@@ -248,13 +247,11 @@ func (p *Printer) Submit(ctx context.Context, queue, media, title string, doc []
 		// While the job waits, the printer may be stopped, out of paper or gone.
 		if pa, err := c.printerAttributes(ctx, queue); err == nil {
 			if r, pmsg, bad := printerTrouble(pa); bad {
-				cancelJob()
 				return fail(r, job, pmsg)
 			}
 		}
 		select {
 		case <-ctx.Done():
-			cancelJob()
 			return fail(TimedOut, job, msg)
 		case <-tick.C:
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -160,6 +161,12 @@ func TestPrintYearlyStatementOnOfficePrinter(t *testing.T) {
 		t.Errorf("completed text %q", got)
 	}
 	text := spooled(t, spool, since)
+	// CUPS keeps job documents for a day unless the job is purged: it must be.
+	if _, err := os.Stat("/var/spool/cups"); err == nil {
+		if _, err := os.Stat(fmt.Sprintf("/var/spool/cups/d%05d-001", end.Job)); err == nil || !os.IsNotExist(err) {
+			t.Errorf("CUPS still holds the statement of job %d in its spool (%v)", end.Job, err)
+		}
+	}
 	for _, want := range []string{"Estado de pagos de 2024", "Begoña Aragón-Françoise", "$450.00", "$573.45",
 		"Subtotal mayo de 2024", "Total 2024"} {
 		if !strings.Contains(text, want) {
