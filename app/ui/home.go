@@ -47,13 +47,14 @@ func (k *Kiosk) homeScreen() fyne.CanvasObject {
 }
 
 // caseCard shows one case as the person sees it. The other party's name is left out when the
-// case's family-violence indicator is set.
+// case's family-violence indicator is set, and on every case of a person who has the indicator
+// on any case: the same parent may be the other party on more than one case.
 func (k *Kiosk) caseCard(c domain.Case) fyne.CanvasObject {
 	lines := []fyne.CanvasObject{
 		subheading(k.t("ui.case.number", "number", c.Number)),
 		text(k.t("role." + string(c.Role))),
 	}
-	if c.ShowOtherParty() {
+	if c.ShowOtherParty() && k.sess.ShowOtherParty() {
 		lines = append(lines, pair(k.t("ui.case.other_party"), c.OtherParty))
 	}
 	b := c.Balances

@@ -15,7 +15,7 @@ func (k *Kiosk) makePaymentScreen() fyne.CanvasObject {
 	p := k.sess.Participant()
 	box := container.NewVBox(heading(k.t("ui.pay.title")), subheading(k.t("ui.pay.options")))
 	for _, key := range k.prof.PaymentOptions {
-		box.Add(text("• " + k.t(key)))
+		box.Add(text(k.t("ui.pay.option", "text", k.t(key))))
 	}
 	mail := []fyne.CanvasObject{subheading(k.t("ui.pay.by_mail")), boldLabel(r.Payee)}
 	for _, l := range r.Lines {

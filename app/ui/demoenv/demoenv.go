@@ -29,7 +29,7 @@ type Options struct {
 	Logger *slog.Logger // the case server's request log; discarded when nil
 	// Adjust, when set, changes the generated export before the case server imports it
 	// (tests and benchmarks: a participant with 1,000 payments).
-	Adjust func(*domain.Export)
+	Adjust func(*domain.Export, []demo.Sample)
 }
 
 // Env is a running demo: the case server on loopback and the kiosk's synced cache.
@@ -57,7 +57,7 @@ func Start(ctx context.Context, o Options) (env *Env, err error) {
 		return nil, err
 	}
 	if o.Adjust != nil {
-		o.Adjust(export)
+		o.Adjust(export, samples)
 	}
 	e := &Env{dir: dir, Export: export}
 	defer func() {
