@@ -1,0 +1,387 @@
+// Command kioskctl enrols, syncs, inspects and wipes a kiosk's encrypted cache, headless, for IT and tests.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"childsupportkiosk/app/cache"
+	"childsupportkiosk/app/domain"
+	"childsupportkiosk/app/seal"
+	"childsupportkiosk/sync/client"
+	"childsupportkiosk/sync/protocol"
+)
+
+// caFileName is where enrol keeps a copy of the server's CA certificate, so that sync finds it.
+const caFileName = "server-ca.pem"
+
+const usage = `usage: kioskctl COMMAND --data DIR [flags]
+
+commands:
+  enroll --server URL --code CODE   create the encrypted cache and enrol the kiosk
+  sync                              push the outbox and pull the office's changes
+  status                            show the enrolment, last sync, cursor and record counts
+  wipe --yes                        crypto-shred the cache (keys first, then the files)
+
+common flags:
+  --data DIR              the kiosk's data directory (required)
+  --key FILE              key-encryption key file (default DIR/kiosk.key)
+  --passphrase-file FILE  take the key from an office passphrase in FILE instead
+Run "kioskctl COMMAND -h" for a command's flags.
+`
+
+// exit codes
+const (
+	exitOK    = 0
+	exitFail  = 1
+	exitUsage = 2
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run carries out one command and returns the exit code; messages go to stdout, failures to
+// stderr, one line each.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	cmd := commands[args[0]]
+	if cmd == nil {
+		fmt.Fprintf(stderr, "kioskctl: unknown command %q\n%s", args[0], usage)
+		return exitUsage
+	}
+	fs := flag.NewFlagSet("kioskctl "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	e := &env{ctx: ctx, stdout: stdout, stderr: stderr, fs: fs}
+	fs.StringVar(&e.dir, "data", "", "the kiosk's data directory")
+	fs.StringVar(&e.keyFile, "key", "", "key-encryption key file (default DIR/kiosk.key)")
+	fs.StringVar(&e.passFile, "passphrase-file", "", "file holding the office passphrase")
+	run := cmd(e)
+	if err := fs.Parse(args[1:]); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "kioskctl %s: unexpected argument %q\n", args[0], fs.Arg(0))
+		return exitUsage
+	}
+	if e.dir == "" {
+		fmt.Fprintf(stderr, "kioskctl %s: --data DIR is required\n", args[0])
+		return exitUsage
+	}
+	if e.keyFile != "" && e.passFile != "" {
+		fmt.Fprintf(stderr, "kioskctl %s: give --key or --passphrase-file, not both\n", args[0])
+		return exitUsage
+	}
+	if err := run(); err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(stderr, "kioskctl %s: %s\n", args[0], ue)
+			return exitUsage
+		}
+		fmt.Fprintf(stderr, "kioskctl %s: %s\n", args[0], message(err))
+		return exitFail
+	}
+	return exitOK
+}
+
+// env is what every command shares: flags, output and the context.
+type env struct {
+	ctx            context.Context
+	stdout, stderr io.Writer
+	fs             *flag.FlagSet
+	dir            string
+	keyFile        string
+	passFile       string
+}
+
+type usageError string
+
+func (u usageError) Error() string { return string(u) }
+
+// commands register their flags on e.fs and return the function that runs them.
+var commands = map[string]func(e *env) func() error{
+	"enroll": enrollCmd,
+	"sync":   syncCmd,
+	"status": statusCmd,
+	"wipe":   wipeCmd,
+}
+
+func (e *env) keySource() (cache.KeySource, error) {
+	switch {
+	case e.passFile != "":
+		b, err := os.ReadFile(e.passFile)
+		if err != nil {
+			return nil, fmt.Errorf("reading the passphrase file: %w", err)
+		}
+		pass := strings.TrimRight(string(b), "\r\n")
+		if pass == "" {
+			return nil, errors.New("the passphrase file is empty")
+		}
+		return cache.Passphrase(pass), nil
+	case e.keyFile != "":
+		return cache.KeyFile(e.keyFile), nil
+	}
+	return cache.DefaultKeyFile(e.dir), nil
+}
+
+func (e *env) open() (*cache.Cache, error) {
+	kek, err := e.keySource()
+	if err != nil {
+		return nil, err
+	}
+	return cache.Open(e.dir, kek)
+}
+
+func (e *env) clientOptions(caFile string) client.Options {
+	opts := client.Options{CAFile: caFile}
+	if caFile == "" {
+		if p := filepath.Join(e.dir, caFileName); fileExists(p) {
+			opts.CAFile = p
+		}
+	}
+	return opts
+}
+
+func enrollCmd(e *env) func() error {
+	server := e.fs.String("server", "", "the case server's URL, https://host:port")
+	code := e.fs.String("code", "", "the one-time enrolment code from the case server")
+	name := e.fs.String("name", "", "a label for this machine, for IT (default: the host name)")
+	ca := e.fs.String("ca", "", "PEM file of the CA that signed the server's certificate")
+	return func() error {
+		if *server == "" || *code == "" {
+			return usageError("--server URL and --code CODE are required")
+		}
+		kek, err := e.keySource()
+		if err != nil {
+			return err
+		}
+		label := *name
+		if label == "" {
+			label, _ = os.Hostname()
+		}
+		opts := client.Options{Name: label, CAFile: *ca}
+		keyPath := e.keyFile
+		if keyPath == "" && e.passFile == "" {
+			keyPath = filepath.Join(e.dir, cache.KeyFileName)
+		}
+		keyExisted := keyPath != "" && fileExists(keyPath)
+		c, err := cache.Create(e.dir, kek)
+		if err != nil {
+			return err
+		}
+		enr, err := client.Enroll(e.ctx, c, *server, *code, opts)
+		if err == nil && *ca != "" {
+			err = copyFile(*ca, filepath.Join(e.dir, caFileName))
+		}
+		if err != nil {
+			// Nothing secret was written: remove what Create made, so enrol can be run again.
+			c.Close()
+			undo := []string{cache.KeyringFile, cache.DBFile, cache.DBFile + "-wal",
+				cache.DBFile + "-shm", caFileName}
+			for _, f := range undo {
+				os.Remove(filepath.Join(e.dir, f))
+			}
+			if !keyExisted && keyPath != "" {
+				os.Remove(keyPath)
+			}
+			return err
+		}
+		if err := c.Close(); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "enrolled: kiosk %s, office %s, profile %s, server %s\n",
+			enr.Kiosk, enr.Office, enr.Profile, enr.Server)
+		return nil
+	}
+}
+
+func syncCmd(e *env) func() error {
+	ca := e.fs.String("ca", "", "PEM file of the server's CA (default DIR/"+caFileName+" when enrol kept one)")
+	quiet := e.fs.Bool("quiet", false, "print the summary only")
+	return func() error {
+		c, err := e.open()
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		opts := e.clientOptions(*ca)
+		if !*quiet {
+			opts.Progress = func(p client.Progress) { printProgress(e.stdout, p) }
+		}
+		cl, err := client.New(c, opts)
+		if err != nil {
+			return err
+		}
+		res, err := cl.Sync(e.ctx)
+		if err != nil {
+			return err
+		}
+		pushed := fmt.Sprintf("pushed %d", res.Pushed)
+		if res.Rejected > 0 || res.PushFailed > 0 {
+			pushed += fmt.Sprintf(" (%d rejected, %d left to retry)", res.Rejected, res.PushFailed)
+		}
+		fmt.Fprintf(e.stdout, "synced: %s, pulled %d changes in %d batches, cursor %d, took %s\n",
+			pushed, res.Pulled, res.Batches, res.Cursor, res.Took.Round(time.Millisecond))
+		return nil
+	}
+}
+
+func printProgress(w io.Writer, p client.Progress) {
+	switch p.Phase {
+	case client.PhasePush:
+		fmt.Fprintf(w, "push: %d of %d outbox items sent\n", p.Done, p.Total)
+	case client.PhasePull:
+		more := "up to date"
+		if p.More {
+			more = "more to come"
+		}
+		fmt.Fprintf(w, "pull: %d changes applied, cursor %d, %s\n", p.Done, p.Cursor, more)
+	}
+}
+
+func statusCmd(e *env) func() error {
+	return func() error {
+		c, err := e.open()
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		st, err := c.Status()
+		if err != nil {
+			return err
+		}
+		if st.Kiosk == "" {
+			return domain.ErrNotEnrolled
+		}
+		printStatus(e.stdout, st, time.Now())
+		return nil
+	}
+}
+
+func printStatus(w io.Writer, st client.Status, now time.Time) {
+	line := func(k, v string) { fmt.Fprintf(w, "%-15s %s\n", k+":", v) }
+	when := func(t time.Time) string {
+		if t.IsZero() {
+			return "never"
+		}
+		return fmt.Sprintf("%s (%s ago)", t.Local().Format("2006-01-02 15:04:05 MST"),
+			now.Sub(t).Round(time.Second))
+	}
+	line("server", st.Server)
+	line("kiosk", st.Kiosk)
+	line("office", st.Office)
+	line("profile", st.Profile)
+	line("last success", when(st.LastSuccess))
+	line("last attempt", when(st.LastAttempt))
+	lastErr := st.LastError
+	if lastErr == "" {
+		lastErr = "none"
+	}
+	line("last error", lastErr)
+	line("cursor", fmt.Sprint(st.Cursor))
+	line("pending outbox", fmt.Sprint(st.PendingOutbox))
+	var counts []string
+	seen := map[string]bool{}
+	for _, k := range protocol.Kinds {
+		seen[k] = true
+		counts = append(counts, fmt.Sprintf("%s %d", k, st.Counts[k]))
+	}
+	var other []string
+	for k := range st.Counts {
+		if !seen[k] {
+			other = append(other, fmt.Sprintf("%s %d", k, st.Counts[k]))
+		}
+	}
+	sort.Strings(other)
+	line("records", strings.Join(append(counts, other...), ", "))
+}
+
+func wipeCmd(e *env) func() error {
+	yes := e.fs.Bool("yes", false, "wipe without asking (required: kioskctl never asks)")
+	return func() error {
+		if !*yes {
+			return usageError("refusing to wipe without --yes: this destroys the cache and its keys for good")
+		}
+		kek, err := e.keySource()
+		if err != nil {
+			return err
+		}
+		c, err := cache.Open(e.dir, kek)
+		if err == nil {
+			if err := c.Wipe(); err != nil {
+				return err
+			}
+			fmt.Fprintln(e.stdout, "wiped: keys shredded, cache removed")
+			return nil
+		}
+		if errors.Is(err, domain.ErrNotEnrolled) {
+			return err
+		}
+		// The key does not fit or is gone (a retired kiosk, a lost passphrase): shredding the
+		// wrapped keys still makes the records unreadable for good.
+		if serr := seal.ShredKeyring(filepath.Join(e.dir, cache.KeyringFile), kek); serr != nil {
+			return serr
+		}
+		for _, f := range []string{cache.DBFile, cache.DBFile + "-wal", cache.DBFile + "-shm"} {
+			if rerr := os.Remove(filepath.Join(e.dir, f)); rerr != nil && !os.IsNotExist(rerr) {
+				return rerr
+			}
+		}
+		fmt.Fprintln(e.stdout, "wiped without the key: wrapped keys shredded, cache removed")
+		return nil
+	}
+}
+
+// message is a failure in one line a person can act on, without personal data.
+func message(err error) string {
+	switch {
+	case errors.Is(err, domain.ErrRevoked):
+		return "the case server revoked this kiosk; its cache has been wiped"
+	case errors.Is(err, domain.ErrNotEnrolled):
+		return "no enrolled kiosk in this data directory (run kioskctl enroll)"
+	case errors.Is(err, domain.ErrOffline):
+		return "the case server cannot be reached; nothing was changed (" + err.Error() + ")"
+	case errors.Is(err, domain.ErrEnrolmentCode):
+		return "the enrolment code is wrong, used or expired; ask IT for a new one"
+	case errors.Is(err, domain.ErrWrongKey):
+		return "the key or passphrase does not fit this cache"
+	case errors.Is(err, domain.ErrCacheLocked):
+		return "the cache key cannot be used: " + err.Error()
+	case errors.Is(err, cache.ErrExists):
+		return "this data directory already holds a cache; wipe it first"
+	case errors.Is(err, client.ErrUnauthorized):
+		return "the case server no longer accepts this kiosk's token; wipe and enrol again"
+	case errors.Is(err, context.Canceled):
+		return "interrupted; the cache holds the last whole checkpoint"
+	}
+	return err.Error()
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+func copyFile(from, to string) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, b, 0o644)
+}

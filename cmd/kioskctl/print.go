@@ -1,0 +1,156 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"childsupportkiosk/app/cache"
+	"childsupportkiosk/app/domain"
+	"childsupportkiosk/app/i18n"
+	"childsupportkiosk/app/pdf"
+	"childsupportkiosk/app/printing"
+	"childsupportkiosk/assets"
+)
+
+// The statement and print commands register themselves beside main.go's.
+func init() {
+	commands["statement"] = statementCmd
+	commands["print"] = printCmd
+}
+
+// statementCmd writes a participant's yearly statement (Print By Year) to a PDF file.
+func statementCmd(e *env) func() error {
+	participant := e.fs.String("participant", "", "participant ID or SSN (digits)")
+	year := e.fs.Int("year", time.Now().Year()-1, "calendar year of the statement")
+	lang := e.fs.String("lang", "", "language: en, es or fr (default: the agency's)")
+	out := e.fs.String("out", "", "PDF file to write")
+	return func() error {
+		if *participant == "" || *out == "" {
+			return usageError("--participant and --out are required")
+		}
+		if *year < 1900 || *year > 9999 {
+			return usageError("--year must be a year such as 2024")
+		}
+		if err := pdf.CheckFonts(); err != nil {
+			return err
+		}
+		c, err := e.open()
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		m, err := makerFor(c, *lang)
+		if err != nil {
+			return err
+		}
+		r, err := domain.ReadRecords(c, domain.Digits(*participant))
+		if err != nil {
+			return err
+		}
+		today := domain.DateOf(m.Now().In(location(m.Profile)))
+		doc, err := m.YearlyStatement(r.Yearly(*year, today))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*out, doc.Bytes, 0o600); err != nil {
+			return err
+		}
+		// The statement holds personal data: say where it went, never what it says.
+		fmt.Fprintf(e.stdout, "wrote the %d statement (%d bytes) to %s\n", *year, len(doc.Bytes), *out)
+		return c.Send(domain.SendAudit, domain.AuditEvent{At: time.Now().UTC(), Kiosk: kioskID(c),
+			Action:  "export_" + string(pdf.YearlyStatement),
+			Subject: c.AuditSubject(r.Participant.ID), Detail: strconv.Itoa(*year)})
+	}
+}
+
+// printCmd prints a PDF file on a named CUPS queue and follows the job to its end.
+func printCmd(e *env) func() error {
+	printer := e.fs.String("printer", "", "CUPS queue name")
+	media := e.fs.String("media", printing.LetterMedia, "media keyword ("+printing.ReceiptMedia+" for the receipt roll)")
+	timeout := e.fs.Duration("timeout", 3*time.Minute, "how long to wait for the printer")
+	file := e.fs.String("file", "", "the PDF file to print")
+	return func() error {
+		if *file == "" && e.fs.NArg() == 1 {
+			*file = e.fs.Arg(0)
+		}
+		if *file == "" {
+			return usageError("--file FILE.pdf is required")
+		}
+		if *printer == "" {
+			return usageError("--printer NAME is required")
+		}
+		b, err := os.ReadFile(*file)
+		if err != nil {
+			return err
+		}
+		p := &printing.Printer{Config: printing.Config{Timeout: *timeout}}
+		end := p.Submit(e.ctx, *printer, *media, "kioskctl print", b, func(ev printing.Event) {
+			fmt.Fprintf(e.stdout, "%s", ev.State)
+			if ev.Job != 0 {
+				fmt.Fprintf(e.stdout, " (job %d)", ev.Job)
+			}
+			fmt.Fprintln(e.stdout)
+		})
+		c, err := e.open()
+		if err == nil {
+			_ = c.Send(domain.SendAudit, domain.AuditEvent{At: time.Now().UTC(), Kiosk: kioskID(c), Action: "print_file",
+				Detail: string(end.State) + ":" + string(end.Reason)})
+			c.Close()
+		}
+		if end.State != printing.Completed {
+			return errors.New(end.Error())
+		}
+		return nil
+	}
+}
+
+// makerFor builds the document maker for the cache's office and agency, in a language.
+func makerFor(c *cache.Cache, lang string) (pdf.Maker, error) {
+	office, err := c.Office()
+	if err != nil {
+		return pdf.Maker{}, err
+	}
+	profile, err := assets.Profile(office.Agency)
+	if err != nil {
+		return pdf.Maker{}, err
+	}
+	cat, err := i18n.Shipped()
+	if err != nil {
+		return pdf.Maker{}, err
+	}
+	if lang == "" {
+		lang = profile.DefaultLanguage
+	}
+	if !contains(cat.Languages(), lang) {
+		return pdf.Maker{}, usageError(fmt.Sprintf("--lang %q: choose one of %v", lang, cat.Languages()))
+	}
+	return pdf.Maker{Profile: profile, Office: office, Lang: cat.Lang(lang), Now: time.Now}, nil
+}
+
+// kioskID is the enrolled kiosk's ID, for audit events.
+func kioskID(c *cache.Cache) string {
+	en, err := c.Enrolment()
+	if err != nil {
+		return ""
+	}
+	return en.Kiosk
+}
+
+func location(p domain.Profile) *time.Location {
+	if loc, err := p.Location(); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func TestStatementAndPrint(t *testing.T) {
+	s := newServer(t)
+	dir := filepath.Join(t.TempDir(), "kiosk")
+	if code, _, errOut := kioskctl(t, "enroll", "--data", dir, "--server", s.srv.URL, "--code", s.code(t)); code != exitOK {
+		t.Fatalf("enrol: %s", errOut)
+	}
+	if code, _, errOut := kioskctl(t, "sync", "--data", dir, "--quiet"); code != exitOK {
+		t.Fatalf("sync: %s", errOut)
+	}
+	if len(s.export.Payments) == 0 {
+		t.Fatal("the demo export has no payments")
+	}
+	pay := s.export.Payments[0]
+	name := ""
+	for _, p := range s.export.Participants {
+		if p.ID == pay.Payer {
+			name = p.Name
+		}
+	}
+	out := filepath.Join(t.TempDir(), "statement.pdf")
+	year := strconv.Itoa(pay.Received.Year)
+	code, stdout, errOut := kioskctl(t, "statement", "--data", dir, "--participant", pay.Payer, "--year", year,
+		"--lang", "es", "--out", out)
+	if code != exitOK {
+		t.Fatalf("statement: %d %q", code, errOut)
+	}
+	s.noPII(t, stdout, errOut)
+	if _, err := exec.LookPath("pdftotext"); err == nil {
+		text, err := exec.Command("pdftotext", "-layout", out, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(text), "Estado de pagos de "+year) || !strings.Contains(string(text), name) {
+			t.Fatalf("the statement lacks its title or the participant's name:\n%s", text)
+		}
+	}
+	if code, _, _ := kioskctl(t, "statement", "--data", dir, "--participant", pay.Payer, "--out", out, "--lang", "de"); code != exitUsage {
+		t.Errorf("an unknown language is a usage error, got %d", code)
+	}
+
+	printer := os.Getenv("KIOSK_TEST_OFFICE_PRINTER")
+	if printer == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("no test printers under CI: run scripts/test-printers")
+		}
+		t.Skip("no test printers: run scripts/test-printers and export its KIOSK_TEST_* lines")
+	}
+	code, stdout, errOut = kioskctl(t, "print", "--data", dir, "--printer", printer, "--file", out)
+	if code != exitOK || !strings.Contains(stdout, "completed") {
+		t.Fatalf("print: %d %q %q", code, stdout, errOut)
+	}
+	code, _, errOut = kioskctl(t, "print", "--data", dir, "--printer", "NoSuchKioskQueue", "--file", out)
+	if code != exitFail || !strings.Contains(errOut, "no_printer") {
+		t.Fatalf("print to no such printer: %d %q", code, errOut)
+	}
+}
