@@ -54,15 +54,15 @@ func (k *Kiosk) pinForm(title, intro fyne.CanvasObject, withCurrent bool, extra 
 		save.SetText(k.t("ui.signin.checking"))
 		save.Disable()
 	}
-	buttons := container.NewGridWithColumns(2, sized(0, 64, save))
+	buttons := container.NewVBox(sized(0, 64, save))
 	if extra != nil {
-		buttons.Add(sized(0, 64, extra))
+		buttons.Add(sized(0, 56, extra))
 	}
 	left.Add(buttons)
 	if st.problem != nil {
 		left.Add(problemText(k.problem(st.problem)))
 	}
-	return container.NewGridWithColumns(2, left, container.NewVBox(k.keypad(k.pinKey)))
+	return container.NewBorder(nil, nil, nil, container.NewVBox(k.keypad(k.pinKey)), left)
 }
 
 // pinKey takes a key for the PIN field in use.

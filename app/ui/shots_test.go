@@ -41,6 +41,7 @@ func TestShots(t *testing.T) {
 		tapFirstRow(t, r)
 		shot(role + "-detail")
 		r.k.quickExit()
+		shot("neutral")
+		r.k.show(scrWelcome)
 	}
-	shot("neutral")
 }

@@ -75,7 +75,7 @@ func (k *Kiosk) welcomeScreen() fyne.CanvasObject {
 	if len(k.o.Demo) > 0 {
 		right.Add(k.demoBanner())
 	}
-	return container.NewGridWithColumns(2, left, right)
+	return container.NewBorder(nil, nil, nil, right, left)
 }
 
 // demoBanner lists sample sign-ins in demo mode; tapping one fills the fields.
