@@ -201,7 +201,7 @@ func (k *Kiosk) print(year bool, pg session.Page) {
 	}
 	cases, _ := k.sess.Cases()
 	job := PrintJob{Profile: k.prof, Lang: k.lang, Participant: k.sess.Participant(), Cases: cases,
-		Side: st.side, Year: st.year, Rows: pg.Rows, Total: pg.Total, AsOf: k.asOf()}
+		Side: st.side, Year: st.year, Page: pg.Number, Pages: pg.Pages, Rows: pg.Rows, Total: pg.Total, AsOf: k.asOf()}
 	if year {
 		all, err := k.sess.Payments(st.side, st.year, 1)
 		if err == nil {
@@ -214,7 +214,6 @@ func (k *Kiosk) print(year bool, pg session.Page) {
 	}
 	st.printing = true
 	k.render()
-	k.sess.Audit("print_payments")
 	gen, printer := k.gen, k.o.Printer
 	var err error
 	k.bridge.background(func() {

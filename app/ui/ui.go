@@ -31,6 +31,7 @@ type PrintJob struct {
 	Cases       []domain.Case // the family-violence indicator applies on paper too
 	Side        session.Side
 	Year        int // 0: every year (Print Page without a filter)
+	Page, Pages int // the page on screen, of how many
 	Rows        []session.Row
 	Total       domain.Cents
 	AsOf        time.Time
@@ -137,6 +138,10 @@ func (k *Kiosk) t(key string, pairs ...string) string { return k.lang.T(key, pai
 func (k *Kiosk) problem(err error) string {
 	if errors.Is(err, session.ErrEmpty) {
 		return k.t("ui.problem.empty")
+	}
+	var said interface{ Text(i18n.Lang) string } // a printer's outcome says itself
+	if errors.As(err, &said) {
+		return said.Text(k.lang)
 	}
 	var up uiProblem
 	if errors.As(err, &up) {

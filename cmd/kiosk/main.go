@@ -17,11 +17,15 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"childsupportkiosk/app/cache"
+	"childsupportkiosk/app/domain"
 	"childsupportkiosk/app/i18n"
+	"childsupportkiosk/app/pdf"
+	"childsupportkiosk/app/printing"
 	"childsupportkiosk/app/seal"
 	"childsupportkiosk/app/session"
 	"childsupportkiosk/app/ui"
 	"childsupportkiosk/app/ui/demoenv"
+	"childsupportkiosk/app/ui/uiprint"
 	"childsupportkiosk/assets"
 	_ "childsupportkiosk/cmd/kiosk/internal/posixlocale" // before Fyne reads the locale
 	"childsupportkiosk/sync/client"
@@ -42,6 +46,8 @@ func run() error {
 	lang := flag.String("lang", "", "language to start in (en, es, fr)")
 	large := flag.Bool("large-text", false, "start in large-text mode")
 	contrast := flag.Bool("high-contrast", false, "start in high-contrast mode")
+	queue := flag.String("printer", "", "CUPS queue of the office printer for Print Page and Print By Year (none: the screen points to the front desk)")
+	cups := flag.String("cups", "", "CUPS server, host:port or socket (default: CUPS_SERVER, then the local one)")
 	every := flag.Duration("sync-every", 5*time.Minute, "how often to sync with the case server")
 	flag.Parse()
 	if *demoMode == (*dataDir != "") {
@@ -113,6 +119,16 @@ func run() error {
 		return err
 	}
 
+	var printer ui.Printer
+	if *queue != "" {
+		if err := pdf.CheckFonts(); err != nil {
+			return err
+		}
+		printer = &uiprint.Printer{CaseFile: store, Subject: store.AuditSubject,
+			Printer: &printing.Printer{Config: printing.Config{Office: *queue, Server: *cups}, Kiosk: enr.Kiosk,
+				Auditor: printing.AuditFunc(func(e domain.AuditEvent) error { return store.Send(domain.SendAudit, e) })}}
+	}
+
 	// Sync in the background: the kiosk serves from its cache whether or not it succeeds.
 	go syncer.Run(ctx, *every, func(_ client.Result, err error) {
 		if err != nil && ctx.Err() == nil {
@@ -133,7 +149,7 @@ func run() error {
 	w := a.NewWindow(catalog.Lang(profile.DefaultLanguage).T(profile.NameKey))
 	w.Resize(fyne.NewSize(1280, 800))
 	w.SetFullScreen(*fullscreen)
-	k, err := ui.New(w, ui.Options{Sessions: mgr, Catalog: catalog, Demo: demo, Language: *lang,
+	k, err := ui.New(w, ui.Options{Sessions: mgr, Catalog: catalog, Printer: printer, Demo: demo, Language: *lang,
 		Large: *large, Contrast: *contrast, Tick: time.Second})
 	if err != nil {
 		return err
