@@ -32,6 +32,10 @@ commands:
   sync                              push the outbox and pull the office's changes
   status                            show the enrolment, last sync, cursor and record counts
   wipe --yes                        crypto-shred the cache (keys first, then the files)
+  statement --participant ID --year YYYY [--lang es] --out FILE.pdf
+                                    write a participant's yearly statement (Print By Year)
+  print --printer NAME [--media M] FILE.pdf
+                                    print a PDF through CUPS and follow the job to its end
 
 common flags:
   --data DIR              the kiosk's data directory (required)
@@ -76,7 +80,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args[1:]); err != nil {
 		return exitUsage
 	}
-	if fs.NArg() > 0 {
+	if fs.NArg() > 0 && !(args[0] == "print" && fs.NArg() == 1) { // print's one argument is its PDF file
 		fmt.Fprintf(stderr, "kioskctl %s: unexpected argument %q\n", args[0], fs.Arg(0))
 		return exitUsage
 	}

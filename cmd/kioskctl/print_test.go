@@ -56,7 +56,7 @@ func TestStatementAndPrint(t *testing.T) {
 		}
 		t.Skip("no test printers: run scripts/test-printers and export its KIOSK_TEST_* lines")
 	}
-	code, stdout, errOut = kioskctl(t, "print", "--data", dir, "--printer", printer, "--file", out)
+	code, stdout, errOut = kioskctl(t, "print", "--data", dir, "--printer", printer, out)
 	if code != exitOK || !strings.Contains(stdout, "completed") {
 		t.Fatalf("print: %d %q %q", code, stdout, errOut)
 	}
