@@ -77,7 +77,7 @@ func printCmd(e *env) func() error {
 			*file = e.fs.Arg(0)
 		}
 		if *file == "" {
-			return usageError("--file FILE.pdf is required")
+			return usageError("give the PDF file to print: kioskctl print --printer NAME FILE.pdf")
 		}
 		if *printer == "" {
 			return usageError("--printer NAME is required")
