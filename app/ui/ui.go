@@ -268,6 +268,10 @@ func (k *Kiosk) signOut(screen, note string) {
 // whatever was half typed on the sign-in screen.
 func (k *Kiosk) tick() {
 	state, left := k.idle.State(k.mgr.Now())
+	if k.screen == scrNeutral {
+		k.render() // the clock moves on
+		return
+	}
 	if k.sess == nil {
 		if state != session.Active && (k.signin.id != "" || k.signin.pin != "" || k.screen == scrHelp) {
 			k.signin = signinState{}
