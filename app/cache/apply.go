@@ -12,7 +12,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mattn/go-sqlite3"
+
 	"childsupportkiosk/app/domain"
+	"childsupportkiosk/app/seal"
 	"childsupportkiosk/sync/protocol"
 )
 
@@ -29,10 +32,12 @@ var ApplyHook func(step string, n int)
 // HookEvery is how many rows ApplyBatch writes between two "rows" calls of ApplyHook.
 const HookEvery = 1000
 
-// Page cache sizes of the writer: while catching up (bulkCacheKiB) and otherwise.
+// Page cache sizes of the writer: while catching up with indexes kept (bulkCacheKiB) and
+// otherwise.
 const (
 	bulkCacheKiB   = 256 << 10
-	writerCacheKiB = 32 << 10
+	writerCacheKiB = 16 << 10
+	sortCacheKiB   = 128 << 10
 )
 
 // ErrCursorMismatch is returned by ApplyBatch for a batch that does not start at the stored
@@ -46,12 +51,8 @@ const (
 	tableMeta    = "meta"
 )
 
-// A record's plaintext is the owner token (IndexSize bytes, zeros for none) followed by the
-// record's JSON. The token inside the seal binds the record to its owner: a record moved to
-// another person's rows fails the check on reading.
-var noOwner = make([]byte, ownerSize)
-
-const ownerSize = 16
+// A record is sealed for the row rid || owner (the owner token, empty for the office), so a
+// record moved to another row or to another person's rows does not open.
 
 // row is one change made ready for the writer: tokens computed, body sealed. Its slices point
 // into its chunk's arena.
@@ -70,7 +71,6 @@ type chunk struct {
 	changes []protocol.Change
 	rows    []row
 	arena   []byte
-	plain   []byte
 	err     error
 	done    chan struct{}
 }
@@ -87,7 +87,7 @@ func (c *Cache) prepare(ch *chunk) {
 	// per-row allocation. Size it up front so that slices into it stay valid.
 	need := 0
 	for i := range ch.changes {
-		need += 4*ownerSize + ownerSize + len(ch.changes[i].Data) + 64
+		need += 4*seal.IndexSize + len(ch.changes[i].Data) + seal.Overhead + 16
 	}
 	if cap(ch.arena) < need {
 		ch.arena = make([]byte, 0, need)
@@ -105,6 +105,7 @@ func (c *Cache) prepare(ch *chunk) {
 			ch.err = fmt.Errorf("cache: change %d (%s) has no owner", cg.Seq, cg.Kind)
 			return
 		}
+		start := len(a)
 		n := len(a)
 		a = c.index.AppendIndex(a, "row", cg.Kind+"\x00"+cg.ID)
 		r.rid = take(n)
@@ -113,6 +114,9 @@ func (c *Cache) prepare(ch *chunk) {
 			a = c.index.AppendIndex(a, "owner", cg.Owner)
 			r.owner = take(n)
 		}
+		// rid and owner lie side by side in the arena: together they are the row the
+		// body is sealed for.
+		row := take(start)
 		if cg.Kind == protocol.KindParticipant && !cg.Deleted {
 			var p struct {
 				ID  string `json:"id"`
@@ -134,22 +138,13 @@ func (c *Cache) prepare(ch *chunk) {
 			}
 		}
 		if !cg.Deleted {
-			ch.plain = append(append(ch.plain[:0], ownerOrNone(r.owner)...), cg.Data...)
 			n = len(a)
-			a = c.sealer.AppendSeal(a, tableRecords, r.rid, ch.plain)
+			a = c.sealer.AppendSeal(a, tableRecords, row, cg.Data)
 			r.body = take(n)
 		}
 		ch.rows = append(ch.rows, r)
 	}
-	clear(ch.plain)
 	ch.arena = a
-}
-
-func ownerOrNone(owner []byte) []byte {
-	if owner == nil {
-		return noOwner
-	}
-	return owner
 }
 
 // Statements of ApplyBatch. A record with a local change keeps its body; the download goes to
@@ -158,9 +153,10 @@ const (
 	sqlInsert = `INSERT INTO records(kind, rid, owner, body) VALUES `
 	sqlValues = `(?, ?, ?, ?)`
 	sqlOnKey  = ` ON CONFLICT(rid) DO UPDATE SET
-			owner  = iif(local = 0, excluded.owner, owner),
-			body   = iif(local = 0, excluded.body, body),
-			shadow = iif(local = 0, NULL, excluded.body)`
+			owner        = iif(local = 0, excluded.owner, owner),
+			body         = iif(local = 0, excluded.body, body),
+			shadow       = iif(local = 0, NULL, excluded.body),
+			shadow_owner = iif(local = 0, NULL, excluded.owner)`
 	sqlDelete       = `DELETE FROM records WHERE rid = ?1 AND local = 0`
 	sqlShadowDelete = `UPDATE records SET shadow = X'' WHERE rid = ?1 AND local <> 0`
 	sqlLocal        = `SELECT local FROM records WHERE rid = ?1`
@@ -199,31 +195,29 @@ func insertSQL(n int, upsert bool) string {
 // gathered and written rowsPerInsert at a time; participants (with their look-ups) and
 // deletions are written one by one, after what was gathered before them.
 type writer struct {
-	c       *Cache
-	tx      *sql.Tx
 	bulk    bool // a bulk load: no indexes, every change appended (see ApplyBatch)
-	many    *sql.Stmt
-	one     *sql.Stmt
-	del     *sql.Stmt
-	shadow  *sql.Stmt
-	local   *sql.Stmt
-	drop    *sql.Stmt
-	put     *sql.Stmt
+	many    *rawStmt
+	one     *rawStmt
+	del     *rawStmt
+	shadow  *rawStmt
+	local   *rawStmt
+	drop    *rawStmt
+	put     *rawStmt
 	pending []*row
 	args    []any
-	tombs   int // deletions appended during a bulk load
+	tombs   int64 // deletions appended during a bulk load
 	written int
 }
 
-func newWriter(c *Cache, tx *sql.Tx, bulk bool) (*writer, error) {
-	w := &writer{c: c, tx: tx, bulk: bulk, args: make([]any, 0, 4*rowsPerInsert)}
+func newWriter(conn rawConn, bulk bool) (*writer, error) {
+	w := &writer{bulk: bulk, args: make([]any, 0, 4*rowsPerInsert)}
 	var err error
-	prep := func(q string) *sql.Stmt {
+	prep := func(q string) *rawStmt {
 		if err != nil {
 			return nil
 		}
-		var st *sql.Stmt
-		st, err = tx.Prepare(q)
+		var st *rawStmt
+		st, err = conn.prepare(q)
 		return st
 	}
 	w.many = prep(insertSQL(rowsPerInsert, !bulk))
@@ -243,10 +237,8 @@ func newWriter(c *Cache, tx *sql.Tx, bulk bool) (*writer, error) {
 }
 
 func (w *writer) close() {
-	for _, st := range []*sql.Stmt{w.many, w.one, w.del, w.shadow, w.local, w.drop, w.put} {
-		if st != nil {
-			st.Close()
-		}
+	for _, st := range []*rawStmt{w.many, w.one, w.del, w.shadow, w.local, w.drop, w.put} {
+		st.close()
 	}
 }
 
@@ -266,18 +258,18 @@ func (w *writer) add(r *row) error {
 		// keeps both until the change is acknowledged. A bulk load has no local changes.
 		var mark int64
 		if !w.bulk {
-			err := w.local.QueryRow(r.rid).Scan(&mark)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			var err error
+			if mark, _, err = w.local.int(r.rid); err != nil {
 				return err
 			}
 		}
 		if mark == 0 {
-			if _, err := w.drop.Exec(r.owner); err != nil {
+			if err := w.drop.run(r.owner); err != nil {
 				return err
 			}
 			for _, bidx := range [][]byte{r.pid, r.ssn} {
 				if bidx != nil && !r.deleted {
-					if _, err := w.put.Exec(bidx, r.owner); err != nil {
+					if err := w.put.run(bidx, r.owner); err != nil {
 						return err
 					}
 				}
@@ -288,10 +280,10 @@ func (w *writer) add(r *row) error {
 		w.pending = append(w.pending, r)
 		return w.flush()
 	}
-	if _, err := w.del.Exec(r.rid); err != nil {
+	if err := w.del.run(r.rid); err != nil {
 		return err
 	}
-	_, err := w.shadow.Exec(r.rid)
+	err := w.shadow.run(r.rid)
 	w.count(1)
 	return err
 }
@@ -318,13 +310,14 @@ func (w *writer) flush() error {
 	n := len(w.pending)
 	var err error
 	if n == rowsPerInsert {
-		_, err = w.many.Exec(w.args...)
+		err = w.many.run(w.args...)
 	} else {
 		for i := 0; i < n && err == nil; i++ {
-			_, err = w.one.Exec(w.args[4*i : 4*i+4]...)
+			err = w.one.run(w.args[4*i : 4*i+4]...)
 		}
 	}
 	clear(w.pending)
+	clear(w.args)
 	w.pending = w.pending[:0]
 	w.count(n)
 	return err
@@ -402,42 +395,65 @@ func (c *Cache) ApplyBatch(b *protocol.Batch, at time.Time) error {
 		}
 	}()
 
-	// While more batches follow (an initial sync, a long absence), let the writer keep much
-	// of the indexes in memory: their keys are random tokens, so every batch touches pages
-	// all over them. The cache shrinks back once the kiosk has caught up.
-	if b.More && !c.bigCache {
-		if _, err := c.w.Exec(fmt.Sprintf("PRAGMA cache_size = -%d", bulkCacheKiB)); err != nil {
-			return fmt.Errorf("cache: %w", err)
-		}
-		c.bigCache = true
-	}
-
-	tx, err := c.w.BeginTx(context.Background(), nil)
+	// The writes go to the driver's connection directly: database/sql costs more per
+	// statement than SQLite does per row.
+	conn, err := c.w.Conn(context.Background())
 	if err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
-	defer tx.Rollback()
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		sc, ok := dc.(*sqlite3.SQLiteConn)
+		if !ok {
+			return fmt.Errorf("cache: unexpected driver connection %T", dc)
+		}
+		return c.apply(rawConn{sc}, b, at, chunks)
+	})
+}
+
+// apply is ApplyBatch's transaction.
+func (c *Cache) apply(conn rawConn, b *protocol.Batch, at time.Time, chunks []*chunk) (err error) {
+	if err := conn.exec("BEGIN IMMEDIATE"); err != nil {
+		return fmt.Errorf("cache: %w", err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			err = errors.Join(err, conn.exec("ROLLBACK"))
+		}
+	}()
 	if ApplyHook != nil {
 		ApplyHook("begin", 0)
 	}
-	cursor, err := metaInt(tx, "cursor")
+	cursor, err := metaInt(conn, "cursor")
 	if err != nil {
 		return err
 	}
 	if b.From != cursor {
 		return fmt.Errorf("%w: batch from %d, cursor %d", ErrCursorMismatch, b.From, cursor)
 	}
-	bulk, err := metaInt(tx, "bulk")
+	bulk, err := metaInt(conn, "bulk")
 	if err != nil {
 		return err
 	}
 	if bulk == 0 && cursor == 0 && b.More && len(b.Changes) > 0 {
-		if bulk, err = startBulk(tx); err != nil {
+		if bulk, err = startBulk(conn); err != nil {
 			return err
 		}
 	}
 
-	w, err := newWriter(c, tx, bulk != 0)
+	// While more batches follow after a long absence, let the writer keep much of the
+	// indexes in memory: their keys are random tokens, so every batch touches pages all over
+	// them. The cache shrinks back once the kiosk has caught up. A bulk load appends and
+	// needs no more than the usual cache.
+	if bulk == 0 && b.More && !c.bigCache {
+		if err := conn.exec(fmt.Sprintf("PRAGMA cache_size = -%d", bulkCacheKiB)); err != nil {
+			return fmt.Errorf("cache: %w", err)
+		}
+		c.bigCache = true
+	}
+
+	w, err := newWriter(conn, bulk != 0)
 	if err != nil {
 		return err
 	}
@@ -457,35 +473,36 @@ func (c *Cache) ApplyBatch(b *protocol.Batch, at time.Time) error {
 		return fmt.Errorf("cache: writing records: %w", err)
 	}
 	if bulk != 0 && w.tombs > 0 {
-		if _, err := tx.Exec(`UPDATE meta SET value = value + ?1 WHERE name = 'bulk'`, w.tombs); err != nil {
+		if err := conn.exec(`UPDATE meta SET value = value + ?1 WHERE name = 'bulk'`, w.tombs); err != nil {
 			return fmt.Errorf("cache: %w", err)
 		}
 	}
 	if bulk != 0 && !b.More {
-		if err := finishBulk(tx); err != nil {
+		if err := finishBulk(conn); err != nil {
 			return err
 		}
 	}
-	if err := setMeta(tx, "cursor", b.To); err != nil {
+	if err := setMeta(conn, "cursor", b.To); err != nil {
 		return err
 	}
 	if !b.More {
-		if err := setAsOf(tx, at); err != nil {
+		if err := setAsOf(conn, at); err != nil {
 			return err
 		}
 	}
 	if ApplyHook != nil {
 		ApplyHook("commit", w.written)
 	}
-	if err := tx.Commit(); err != nil {
+	if err := conn.exec("COMMIT"); err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
+	committed = true
 	if ApplyHook != nil {
 		ApplyHook("committed", w.written)
 	}
 	if !b.More && c.bigCache {
 		c.bigCache = false
-		if _, err := c.w.Exec(fmt.Sprintf("PRAGMA cache_size = -%d", writerCacheKiB)); err != nil {
+		if err := conn.exec(fmt.Sprintf("PRAGMA cache_size = -%d", writerCacheKiB)); err != nil {
 			return fmt.Errorf("cache: %w", err)
 		}
 	}
@@ -493,12 +510,12 @@ func (c *Cache) ApplyBatch(b *protocol.Batch, at time.Time) error {
 }
 
 // metaInt reads an integer of the meta table; a missing one is 0.
-func metaInt(q interface {
-	QueryRow(string, ...any) *sql.Row
-}, name string) (int64, error) {
-	var v int64
-	err := q.QueryRow(`SELECT value FROM meta WHERE name = ?1`, name).Scan(&v)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+func metaInt(db store, name string) (int64, error) {
+	v, err := db.int(`SELECT value FROM meta WHERE name = ?1`, name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
 		return 0, fmt.Errorf("cache: reading %s: %w", name, err)
 	}
 	return v, nil
@@ -506,48 +523,62 @@ func metaInt(q interface {
 
 // startBulk begins a bulk load into an empty cache: it drops the indexes of records. The meta
 // value "bulk" is 1 plus the number of tombstones appended so far.
-func startBulk(tx *sql.Tx) (int64, error) {
-	var any int
-	if err := tx.QueryRow(`SELECT count(*) FROM (SELECT 1 FROM records LIMIT 1)`).Scan(&any); err != nil {
+func startBulk(db store) (int64, error) {
+	_, err := db.int(`SELECT 1 FROM records LIMIT 1`)
+	if err == nil {
+		return 0, nil // not empty
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("cache: %w", err)
 	}
-	if any != 0 {
-		return 0, nil
-	}
 	for _, q := range []string{`DROP INDEX records_key`, `DROP INDEX records_owner`} {
-		if _, err := tx.Exec(q); err != nil {
+		if err := db.exec(q); err != nil {
 			return 0, fmt.Errorf("cache: starting a bulk load: %w", err)
 		}
 	}
-	return 1, setMeta(tx, "bulk", 1)
+	return 1, setMeta(db, "bulk", int64(1))
 }
 
 // finishBulk ends a bulk load: it keeps the newest row of each record, drops the tombstones and
-// builds the indexes.
-func finishBulk(tx *sql.Tx) error {
-	tombs, err := metaInt(tx, "bulk")
+// builds the indexes. It does nothing when no bulk load is open.
+func finishBulk(db store) error {
+	tombs, err := metaInt(db, "bulk")
 	if err != nil || tombs == 0 {
 		return err
 	}
 	fail := func(err error) error { return fmt.Errorf("cache: finishing the bulk load: %w", err) }
-	if _, err := tx.Exec(sqlKeyIndex); err != nil {
+	// Building an index sorts every row: give the sorter room and a helper thread.
+	if err := db.exec(fmt.Sprintf("PRAGMA cache_size = -%d", sortCacheKiB)); err != nil {
+		return fail(err)
+	}
+	defer db.exec(fmt.Sprintf("PRAGMA cache_size = -%d", writerCacheKiB))
+	if err := db.exec("PRAGMA threads = 2"); err != nil {
+		return fail(err)
+	}
+	defer db.exec("PRAGMA threads = 0")
+	// and let it read the table through a memory map rather than a copy per page.
+	if err := db.exec("PRAGMA mmap_size = 4294967296"); err != nil {
+		return fail(err)
+	}
+	defer db.exec("PRAGMA mmap_size = 0")
+	if err := db.exec(sqlKeyIndex); err != nil {
 		// A record came down twice during the load: keep its newest row and try again.
-		if _, err := tx.Exec(`DELETE FROM records WHERE rowid NOT IN (SELECT max(rowid) FROM records GROUP BY rid)`); err != nil {
+		if err := db.exec(`DELETE FROM records WHERE rowid NOT IN (SELECT max(rowid) FROM records GROUP BY rid)`); err != nil {
 			return fail(err)
 		}
-		if _, err := tx.Exec(sqlKeyIndex); err != nil {
+		if err := db.exec(sqlKeyIndex); err != nil {
 			return fail(err)
 		}
 	}
 	if tombs > 1 {
-		if _, err := tx.Exec(`DELETE FROM records WHERE length(body) = 0`); err != nil {
+		if err := db.exec(`DELETE FROM records WHERE length(body) = 0`); err != nil {
 			return fail(err)
 		}
 	}
-	if _, err := tx.Exec(sqlOwnerIndex); err != nil {
+	if err := db.exec(sqlOwnerIndex); err != nil {
 		return fail(err)
 	}
-	if _, err := tx.Exec(`DELETE FROM meta WHERE name = 'bulk'`); err != nil {
+	if err := db.exec(`DELETE FROM meta WHERE name = 'bulk'`); err != nil {
 		return fail(err)
 	}
 	return nil
@@ -566,19 +597,14 @@ func (c *Cache) FinishLoad() error {
 		return err
 	}
 	defer tx.Rollback()
-	if err := finishBulk(tx); err != nil {
+	if err := finishBulk(sqlStore{tx}); err != nil {
 		return err
 	}
 	return tx.Commit()
 }
 
-// execer is a transaction or a database.
-type execer interface {
-	Exec(query string, args ...any) (sql.Result, error)
-}
-
-func setMeta(db execer, name string, value any) error {
-	_, err := db.Exec(`INSERT INTO meta(name, value) VALUES (?1, ?2)
+func setMeta(db store, name string, value any) error {
+	err := db.exec(`INSERT INTO meta(name, value) VALUES (?1, ?2)
 		ON CONFLICT(name) DO UPDATE SET value = excluded.value`, name, value)
 	if err != nil {
 		return fmt.Errorf("cache: writing %s: %w", name, err)
@@ -587,8 +613,8 @@ func setMeta(db execer, name string, value any) error {
 }
 
 // setAsOf moves the "data as of" time forward, never back.
-func setAsOf(db execer, at time.Time) error {
-	_, err := db.Exec(`INSERT INTO meta(name, value) VALUES ('as_of', ?1)
+func setAsOf(db store, at time.Time) error {
+	err := db.exec(`INSERT INTO meta(name, value) VALUES ('as_of', ?1)
 		ON CONFLICT(name) DO UPDATE SET value = max(value, excluded.value)`, at.UnixNano())
 	if err != nil {
 		return fmt.Errorf("cache: writing the data as of time: %w", err)

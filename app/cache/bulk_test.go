@@ -100,7 +100,7 @@ func TestBulkLoadMatchesOrdinaryApply(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n, _ := metaInt(ref.w, "bulk"); n != 0 {
+	if n, _ := metaInt(sqlStore{ref.w}, "bulk"); n != 0 {
 		t.Fatal("the reference was loaded in bulk")
 	}
 	want := everything(t, ref)
@@ -114,7 +114,7 @@ func TestBulkLoadMatchesOrdinaryApply(t *testing.T) {
 		if i == len(batches)-1 {
 			break
 		}
-		if n, _ := metaInt(c.w, "bulk"); n == 0 {
+		if n, _ := metaInt(sqlStore{c.w}, "bulk"); n == 0 {
 			t.Fatalf("batch %d: not a bulk load", i)
 		}
 		// While loading, reads refuse, writes of records refuse, the outbox works.
@@ -149,7 +149,7 @@ func TestBulkLoadMatchesOrdinaryApply(t *testing.T) {
 			defer c.Close()
 		}
 	}
-	if n, _ := metaInt(c.w, "bulk"); n != 0 {
+	if n, _ := metaInt(sqlStore{c.w}, "bulk"); n != 0 {
 		t.Fatal("the bulk load did not end")
 	}
 	if got := everything(t, c); got != want {

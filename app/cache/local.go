@@ -52,12 +52,9 @@ func (c *Cache) SetPIN(participant string, pin domain.PIN, kind string) error {
 	if err != nil {
 		return c.readErr(err)
 	}
-	o, data, err := c.openRecord(rid, body)
+	data, err := c.openRecord(rid, owner, body)
 	if err != nil {
 		return err
-	}
-	if string(o) != string(owner) {
-		return domain.ErrCorruptRecord
 	}
 	// Replace only the PIN, keeping any field this program does not know.
 	var fields map[string]json.RawMessage
@@ -76,10 +73,11 @@ func (c *Cache) SetPIN(participant string, pin domain.PIN, kind string) error {
 	if err != nil {
 		return err
 	}
-	sealed := c.sealer.Seal(tableRecords, rid, append(append([]byte(nil), owner...), data...))
+	sealed := c.sealer.Seal(tableRecords, append(append([]byte(nil), rid...), owner...), data)
 	clear(data)
 	// The first local change keeps the server's state as the shadow.
-	if _, err := tx.Exec(`UPDATE records SET shadow = iif(local = 0, body, shadow), body = ?3, local = ?4
+	if _, err := tx.Exec(`UPDATE records SET shadow = iif(local = 0, body, shadow),
+		shadow_owner = iif(local = 0, owner, shadow_owner), body = ?3, local = ?4
 		WHERE rid = ?2 AND kind = ?1`, protocol.KindParticipant, rid, sealed, seq); err != nil {
 		return err
 	}

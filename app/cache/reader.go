@@ -1,7 +1,6 @@
 package cache
 
 import (
-	"bytes"
 	"cmp"
 	"database/sql"
 	"encoding/json"
@@ -10,6 +9,7 @@ import (
 	"strings"
 
 	"childsupportkiosk/app/domain"
+	"childsupportkiosk/app/seal"
 	"childsupportkiosk/sync/protocol"
 )
 
@@ -28,20 +28,16 @@ func (c *Cache) readErr(err error) error {
 	return err
 }
 
-// openRecord opens a sealed record body and splits it into its owner token and its JSON.
-func (c *Cache) openRecord(rid, sealed []byte) (owner, data []byte, err error) {
-	return c.appendOpenRecord(nil, rid, sealed)
+// openRecord opens a sealed record body of row rid owned by owner (nil for the office).
+func (c *Cache) openRecord(rid, owner, sealed []byte) ([]byte, error) {
+	return c.appendOpenRecord(nil, rid, owner, sealed)
 }
 
-func (c *Cache) appendOpenRecord(buf, rid, sealed []byte) (owner, data []byte, err error) {
-	p, err := c.sealer.AppendOpen(buf, tableRecords, rid, sealed)
-	if err != nil || len(p) < ownerSize {
-		return nil, nil, domain.ErrCorruptRecord
-	}
-	return p[:ownerSize], p[ownerSize:], nil
+func (c *Cache) appendOpenRecord(buf, rid, owner, sealed []byte) ([]byte, error) {
+	var rowBuf [2 * seal.IndexSize]byte
+	row := append(append(rowBuf[:0], rid...), owner...)
+	return c.sealer.AppendOpen(buf, tableRecords, row, sealed)
 }
-
-func isNoOwner(owner []byte) bool { return bytes.Equal(owner, noOwner) }
 
 // ownerToken is the blind index of a participant ID as owner of records.
 func (c *Cache) ownerToken(participant string) []byte { return c.index.Index("owner", participant) }
@@ -68,19 +64,16 @@ func owned[T any](c *Cache, participant, kind string) ([]T, error) {
 		if err := rows.Scan(&rid, &body); err != nil {
 			return nil, err
 		}
-		o, data, err := c.appendOpenRecord(buf[:0], rid, body)
+		data, err := c.appendOpenRecord(buf[:0], rid, owner, body)
 		if err != nil {
-			return nil, err
-		}
-		if !bytes.Equal(o, owner) {
-			return nil, domain.ErrCorruptRecord // a record moved to someone else's rows
+			return nil, err // a record moved to another row or someone else's rows
 		}
 		var v T
 		if err := json.Unmarshal(data, &v); err != nil {
 			return nil, domain.ErrCorruptRecord
 		}
 		out = append(out, v)
-		buf = o[:0:cap(o)]
+		buf = data[:0]
 	}
 	clear(buf[:cap(buf)])
 	return out, rows.Err()
@@ -115,11 +108,11 @@ func (c *Cache) FindParticipant(login string) (domain.Participant, error) {
 		if err != nil {
 			return p, c.readErr(err)
 		}
-		o, data, err := c.openRecord(rid, body)
+		data, err := c.openRecord(rid, owner, body)
 		if err != nil {
 			return p, err
 		}
-		if !bytes.Equal(o, owner) || json.Unmarshal(data, &p) != nil {
+		if json.Unmarshal(data, &p) != nil {
 			return domain.Participant{}, domain.ErrCorruptRecord
 		}
 		clear(data)
@@ -206,12 +199,12 @@ func (c *Cache) Office() (domain.Office, error) {
 		if err := rows.Scan(&rid, &body); err != nil {
 			return o, err
 		}
-		owner, data, err := c.openRecord(rid, body)
+		data, err := c.openRecord(rid, nil, body)
 		if err != nil {
 			return o, err
 		}
 		var v domain.Office
-		if !isNoOwner(owner) || json.Unmarshal(data, &v) != nil {
+		if json.Unmarshal(data, &v) != nil {
 			return o, domain.ErrCorruptRecord
 		}
 		if !found || v.ID == want {

@@ -55,7 +55,7 @@ func (c *Cache) SaveEnrolment(e client.Enrolment) error {
 	if err != nil {
 		return err
 	}
-	return c.withSyncFull(func() error { return setMeta(c.w, "enrolment", b) })
+	return c.withSyncFull(func() error { return setMeta(sqlStore{c.w}, "enrolment", b) })
 }
 
 // Cursor is the last checkpoint applied, 0 before the first sync.
@@ -130,7 +130,7 @@ func (c *Cache) Acknowledge(results []protocol.PushResult) error {
 				return err
 			}
 		}
-		if _, err := tx.Exec(`UPDATE records SET local = 0, shadow = NULL WHERE local = ?1 AND local <> 0`, seq); err != nil {
+		if _, err := tx.Exec(`UPDATE records SET local = 0, shadow = NULL, shadow_owner = NULL WHERE local = ?1 AND local <> 0`, seq); err != nil {
 			return err
 		}
 	}
@@ -141,17 +141,18 @@ func (c *Cache) Acknowledge(results []protocol.PushResult) error {
 // did not take.
 func (c *Cache) restoreShadows(tx *sql.Tx, seq int64) error {
 	type shadowed struct {
-		kind           string
-		rid, owner, sh []byte
+		kind                    string
+		rid, owner, sh, shOwner []byte
 	}
-	rows, err := tx.Query(`SELECT kind, rid, owner, shadow FROM records WHERE local = ?1 AND local <> 0 AND shadow IS NOT NULL`, seq)
+	rows, err := tx.Query(`SELECT kind, rid, owner, shadow, shadow_owner FROM records
+		WHERE local = ?1 AND local <> 0 AND shadow IS NOT NULL`, seq)
 	if err != nil {
 		return err
 	}
 	var list []shadowed
 	for rows.Next() {
 		var s shadowed
-		if err := rows.Scan(&s.kind, &s.rid, &s.owner, &s.sh); err != nil {
+		if err := rows.Scan(&s.kind, &s.rid, &s.owner, &s.sh, &s.shOwner); err != nil {
 			rows.Close()
 			return err
 		}
@@ -173,20 +174,16 @@ func (c *Cache) restoreShadows(tx *sql.Tx, seq int64) error {
 			}
 			continue
 		}
-		owner, data, err := c.openRecord(s.rid, s.sh)
+		data, err := c.openRecord(s.rid, s.shOwner, s.sh)
 		if err != nil {
 			return err
 		}
-		var ownerCol []byte
-		if !isNoOwner(owner) {
-			ownerCol = owner
-		}
-		if _, err := tx.Exec(`UPDATE records SET body = ?3, owner = ?4, shadow = NULL, local = 0
-			WHERE kind = ?1 AND rid = ?2`, s.kind, s.rid, s.sh, ownerCol); err != nil {
+		if _, err := tx.Exec(`UPDATE records SET body = ?3, owner = ?4, shadow = NULL, shadow_owner = NULL,
+			local = 0 WHERE rid = ?2 AND kind = ?1`, s.kind, s.rid, s.sh, s.shOwner); err != nil {
 			return err
 		}
 		if s.kind == protocol.KindParticipant {
-			if err := c.putLookups(tx, ownerCol, data); err != nil {
+			if err := c.putLookups(tx, s.shOwner, data); err != nil {
 				return err
 			}
 		}
@@ -248,15 +245,15 @@ func (c *Cache) RecordSync(r client.SyncRecord) error {
 		return err
 	}
 	defer tx.Rollback()
-	if err := setMeta(tx, "sync", b); err != nil {
+	if err := setMeta(sqlStore{tx}, "sync", b); err != nil {
 		return err
 	}
 	if r.OK {
-		if err := setAsOf(tx, r.At); err != nil {
+		if err := setAsOf(sqlStore{tx}, r.At); err != nil {
 			return err
 		}
 		// The cache matches the server: a bulk load still open is complete.
-		if err := finishBulk(tx); err != nil {
+		if err := finishBulk(sqlStore{tx}); err != nil {
 			return err
 		}
 	}

@@ -6,10 +6,11 @@
 --   kind   the protocol's record kind ("payment", ...)
 --   rid    blind index of kind + record ID (unique: the kind is inside the token)
 --   owner  blind index of the owner's participant ID; NULL for the office
---   body   sealed JSON, exactly as the case server sent it
+--   body   sealed JSON, exactly as the case server sent it, bound to rid and owner
 --   local  outbox seq of an unsent local change to this record, or 0
 --   shadow the case server's state of a record with a local change: what the record becomes
---          if the server does not take the change. NULL none, X'' deleted, else sealed JSON.
+--          if the server does not take the change. NULL none, X'' deleted, else sealed JSON
+--          bound to rid and shadow_owner.
 -- A rowid table: an initial sync appends bodies in order instead of splitting pages at random.
 CREATE TABLE records (
 	kind   TEXT    NOT NULL,
@@ -17,7 +18,8 @@ CREATE TABLE records (
 	owner  BLOB,
 	body   BLOB    NOT NULL,
 	local  INTEGER NOT NULL DEFAULT 0,
-	shadow BLOB
+	shadow BLOB,
+	shadow_owner BLOB
 );
 CREATE UNIQUE INDEX records_key ON records (rid);
 CREATE INDEX records_owner ON records (owner, kind);
