@@ -86,7 +86,7 @@ func (c *Cache) SetPIN(participant string, pin domain.PIN, kind string) error {
 
 // Send queues an item with no local record for the server: an audit event, a PIN request, a
 // message, a contact change, information about the other party. kind is one of domain.Send*;
-// v is marshalled to JSON and sealed in the outbox.
+// v is marshalled to JSON (a json.RawMessage goes as it is) and sealed in the outbox.
 func (c *Cache) Send(kind string, v any) error {
 	if kind == "" {
 		return errors.New("cache: outbox item without a kind")

@@ -3,6 +3,7 @@ package cache
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -15,8 +16,9 @@ import (
 	"childsupportkiosk/sync/protocol"
 )
 
-// fill puts a small office with two families into c: José pays Hélène on one case.
-func fill(t testing.TB, c *Cache) {
+// fill puts a small office with two families into c: José pays Hélène on one case. With bulk,
+// it comes as an initial sync of two batches (a bulk load).
+func fill(t testing.TB, c *Cache, bulk ...bool) {
 	f := &feed{t: t}
 	f.put(protocol.KindOffice, office.ID, "", office)
 	f.put(protocol.KindOffice, "OFF2", "", domain.Office{ID: "OFF2", Name: "Other office"})
@@ -52,7 +54,17 @@ func fill(t testing.TB, c *Cache) {
 		Title: "Notice of Federal Tax Refund Offset", Kind: "notice", Date: date("2025-02-10")})
 	f.put(protocol.KindDocument, "DOC-2", jose.ID, domain.Document{ID: "DOC-2", Participant: jose.ID,
 		Title: "Income Withholding Order", Kind: "order", Date: date("2025-06-01")})
-	apply(t, c, f)
+	if len(bulk) == 0 || !bulk[0] {
+		apply(t, c, f)
+		return
+	}
+	half := len(f.changes) / 2
+	for _, b := range asBatches([][]protocol.Change{f.changes[:half], f.changes[half:]}, true) {
+		if err := c.ApplyBatch(b, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.changes = nil
 }
 
 func TestCaseFileReads(t *testing.T) {
@@ -158,8 +170,17 @@ func TestSwappedRecordsRefused(t *testing.T) {
 // TestNoPlaintextOnDisk fills a cache with known personal values and searches every file in
 // its directory, raw, for them: while the cache is open (with its WAL) and after it is closed.
 func TestNoPlaintextOnDisk(t *testing.T) {
+	for _, bulk := range []bool{false, true} {
+		t.Run(fmt.Sprintf("bulk=%v", bulk), func(t *testing.T) { testNoPlaintextOnDisk(t, bulk) })
+	}
+}
+
+func testNoPlaintextOnDisk(t *testing.T, bulk bool) {
 	c, dir := newCache(t)
-	fill(t, c)
+	fill(t, c, bulk)
+	if n, _ := metaInt(sqlStore{c.w}, "bulk"); n != 0 {
+		t.Fatal("bulk load still open")
+	}
 	c.SaveEnrolment(client.Enrolment{Server: "https://cases.example", Kiosk: "K1", Token: "tok-5f2a9c81e7", Office: "OFF1"})
 	c.UpdatePIN(jose.ID, domain.PIN{Verifier: "$argon2id$v=19$m=19456,t=2,p=1$bmV3c2FsdA$bmV3aGFzaG5ld2hhc2huZXc", Version: 2})
 	c.Send(domain.SendContactChange, domain.ContactChange{Participant: helene.ID, Field: "phone", Value: "555-867-5309"})
