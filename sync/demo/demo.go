@@ -163,6 +163,18 @@ func Generate(opts Options) (*domain.Export, []Sample, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	// Room for every payment up front: growing slices of a million payments copies them over
+	// and over.
+	est := 64
+	for _, k := range g.cases {
+		step := 30
+		if k.biweekly {
+			step = 14
+		}
+		est += daysBetween(k.start, g.today)/step + 16
+	}
+	g.e.Payments = make([]domain.Payment, 0, est)
+	g.e.Disbursements = make([]domain.Disbursement, 0, est)
 	for _, k := range g.cases {
 		g.history(k)
 	}

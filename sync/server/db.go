@@ -23,13 +23,19 @@ type DB struct {
 	Now func() time.Time
 }
 
+// schemaVersion is the version of schema.sql, kept in the file's user_version: a file made by
+// another version is refused rather than misread.
+const schemaVersion = 2
+
+// pageSize suits rows of a few hundred bytes: fewer page splits than SQLite's 4 KiB default.
+const pageSize = 8192
+
 // Open opens or creates the database at path and brings its schema up to date.
 func Open(path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("no database file given")
 	}
 	q := url.Values{}
-	q.Set("_journal_mode", "WAL")
 	q.Set("_synchronous", "NORMAL")
 	q.Set("_busy_timeout", "10000")
 	q.Set("_txlock", "immediate")
@@ -41,11 +47,47 @@ func Open(path string) (*DB, error) {
 	}
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(8)
-	if _, err := db.Exec(schema); err != nil {
+	if err := prepare(db); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return &DB{sql: db, Now: time.Now}, nil
+}
+
+func prepare(pool *sql.DB) error {
+	// One connection throughout: the page size is set on the connection that makes the file.
+	db, err := pool.Conn(context.Background())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var tables, version int
+	if err := db.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM sqlite_master`).Scan(&tables); err != nil {
+		return err
+	}
+	if err := db.QueryRowContext(context.Background(), `PRAGMA user_version`).Scan(&version); err != nil {
+		return err
+	}
+	if tables > 0 && version != schemaVersion {
+		return fmt.Errorf("made by another version of the case server (schema %d, this one reads %d): import into a new file", version, schemaVersion)
+	}
+	if tables == 0 {
+		// The page size can only change before the first table and before WAL mode.
+		if _, err := db.ExecContext(context.Background(), fmt.Sprintf(`PRAGMA page_size = %d`, pageSize)); err != nil {
+			return err
+		}
+	}
+	// WAL lets kiosks read the feed while an import or a push writes; it stays set in the file.
+	var mode string
+	if err := db.QueryRowContext(context.Background(), `PRAGMA journal_mode = WAL`).Scan(&mode); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	if _, err := db.ExecContext(ctx, schema); err != nil {
+		return err
+	}
+	_, err = db.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, schemaVersion))
+	return err
 }
 
 // Close closes the database.

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 
 	"childsupportkiosk/sync/protocol"
@@ -24,7 +25,7 @@ func (d *DB) ChangesContext(ctx context.Context, office string, after int64, lim
 	if after < 0 {
 		after = 0
 	}
-	// One range scan of the (office, seq) index; the body goes out as stored.
+	// One range scan of the primary key (office, seq); the body goes out as stored.
 	rows, err := d.sql.QueryContext(ctx, `SELECT seq, kind, id, owner, deleted, body FROM records
 		WHERE office = ? AND seq > ? ORDER BY seq LIMIT ?`, office, after, limit+1)
 	if err != nil {
@@ -32,18 +33,26 @@ func (d *DB) ChangesContext(ctx context.Context, office string, after int64, lim
 	}
 	defer rows.Close()
 	b := protocol.Batch{From: after, To: after, Changes: make([]protocol.Change, 0, min(limit, 1024))}
+	// Bodies are copied into one arena per batch rather than one allocation each.
+	arena := make([]byte, 0, 256*min(limit, 1024))
+	var body, kind sql.RawBytes
 	for rows.Next() {
 		if len(b.Changes) == limit {
 			b.More = true
 			break
 		}
 		var c protocol.Change
-		var body []byte
-		if err := rows.Scan(&c.Seq, &c.Kind, &c.ID, &c.Owner, &c.Deleted, &body); err != nil {
+		if err := rows.Scan(&c.Seq, &kind, &c.ID, &c.Owner, &c.Deleted, &body); err != nil {
 			return protocol.Batch{}, err
 		}
-		if !c.Deleted {
-			c.Data = json.RawMessage(body)
+		c.Kind = internKind(kind)
+		if !c.Deleted && len(body) > 0 {
+			if cap(arena)-len(arena) < len(body) {
+				arena = make([]byte, 0, max(len(body), 2*cap(arena)))
+			}
+			start := len(arena)
+			arena = append(arena, body...)
+			c.Data = json.RawMessage(arena[start:len(arena):len(arena)])
 		}
 		b.Changes = append(b.Changes, c)
 		b.To = c.Seq
@@ -53,4 +62,21 @@ func (d *DB) ChangesContext(ctx context.Context, office string, after int64, lim
 	}
 	b.Seal()
 	return b, nil
+}
+
+// LastSeq is the feed's last sequence number, over all offices: 0 before the first import.
+func (d *DB) LastSeq() (int64, error) {
+	var n int64
+	err := d.sql.QueryRow(`SELECT last FROM feed`).Scan(&n)
+	return n, err
+}
+
+// internKind returns the protocol's own string for a kind, so a batch holds one copy of each.
+func internKind(k []byte) string {
+	for _, x := range protocol.Kinds {
+		if x == string(k) {
+			return x
+		}
+	}
+	return string(k)
 }

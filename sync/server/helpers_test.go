@@ -149,8 +149,8 @@ func latest(changes []protocol.Change) map[string]protocol.Change {
 }
 
 func lastSeq(t testing.TB, db *DB) int64 {
-	var n int64
-	if err := db.sql.QueryRow(`SELECT COALESCE(MAX(seq), 0) FROM records`).Scan(&n); err != nil {
+	n, err := db.LastSeq()
+	if err != nil {
 		t.Fatal(err)
 	}
 	return n

@@ -69,6 +69,9 @@ func (d *DB) Import(ctx context.Context, e *domain.Export) (Report, error) {
 		if err := im.run(ctx); err != nil {
 			return err
 		}
+		if err := im.v.finish(); err != nil {
+			return err
+		}
 		rep = im.report()
 		return nil
 	})
@@ -86,6 +89,12 @@ type importer struct {
 	// dirty are the sources whose views must be recomputed; the value says the source is new
 	// in this import (no live views to retire).
 	dirty map[source]bool
+	// pending are new records of pendingKind waiting to be written in one statement.
+	pending     []newRow
+	pendingKind string
+	// hashes are the stored hashes of the next records of hashesKind, read ahead in one query.
+	hashes     map[string][]byte
+	hashesKind string
 	// empty are the kinds whose base table held nothing when the import began: their records
 	// are all new, and need not be looked up one by one.
 	empty map[string]bool
@@ -158,6 +167,12 @@ func (im *importer) run(ctx context.Context) error {
 	}
 	for i := range e.Payments {
 		p := &e.Payments[i]
+		if i%readAhead == 0 {
+			if err := im.readAhead(protocol.KindPayment, len(e.Payments[i:min(i+readAhead, len(e.Payments))]),
+				func(j int) string { return e.Payments[i+j].ID }); err != nil {
+				return err
+			}
+		}
 		if err := im.upsertOwned(protocol.KindPayment, p.ID, p.Case, p.Payer, p); err != nil {
 			return err
 		}
@@ -169,6 +184,12 @@ func (im *importer) run(ctx context.Context) error {
 	}
 	for i := range e.Disbursements {
 		p := &e.Disbursements[i]
+		if i%readAhead == 0 {
+			if err := im.readAhead(protocol.KindDisbursement, len(e.Disbursements[i:min(i+readAhead, len(e.Disbursements))]),
+				func(j int) string { return e.Disbursements[i+j].ID }); err != nil {
+				return err
+			}
+		}
 		if err := im.upsertOwned(protocol.KindDisbursement, p.ID, p.Case, p.Payee, p); err != nil {
 			return err
 		}
@@ -178,6 +199,7 @@ func (im *importer) run(ctx context.Context) error {
 			}
 		}
 	}
+	im.hashesKind = ""
 	for i := range e.Appointments {
 		a := &e.Appointments[i]
 		if err := im.upsertOwned(protocol.KindAppointment, a.ID, a.Case, a.Participant, a); err != nil {
@@ -195,6 +217,9 @@ func (im *importer) run(ctx context.Context) error {
 		if err := im.upsertOwned(protocol.KindDocument, d.ID, d.Case, d.Participant, d); err != nil {
 			return err
 		}
+	}
+	if err := im.flush(); err != nil {
+		return err
 	}
 	if err := im.checkDeletions(); err != nil {
 		return err
@@ -229,6 +254,45 @@ func (im *importer) stmt(query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
+// readAhead is how many stored hashes one query reads for a re-import.
+const readAhead = 500
+
+// readAhead reads the stored hashes of the next n records of a kind (id(j) is the j-th ID) in
+// one query, for classify: re-importing millions of payments should not cost millions of
+// look-ups.
+func (im *importer) readAhead(kind string, n int, id func(j int) string) error {
+	if im.empty[kind] {
+		return nil
+	}
+	im.hashesKind = kind
+	if im.hashes == nil {
+		im.hashes = make(map[string][]byte, readAhead)
+	}
+	clear(im.hashes)
+	st, err := im.stmt(multiInsert(`SELECT id, hash FROM `+tables[kind]+` WHERE id IN (`, "?", n, ")"))
+	if err != nil {
+		return err
+	}
+	args := make([]any, n)
+	for j := range n {
+		args[j] = id(j)
+	}
+	rows, err := st.Query(args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var h []byte
+		if err := rows.Scan(&k, &h); err != nil {
+			return err
+		}
+		im.hashes[k] = h
+	}
+	return rows.Err()
+}
+
 // previous reads a base record's stored hash and body; ok is false when there is none.
 func (im *importer) previous(kind, id string) (hash, body []byte, ok bool, err error) {
 	t := tables[kind]
@@ -257,7 +321,11 @@ func (im *importer) classify(kind, id string, rec any) (body, hash, old []byte, 
 	hash = hashOf(body)
 	var prevHash, prevBody []byte
 	ok := false
-	if !im.empty[kind] {
+	switch {
+	case im.empty[kind]:
+	case im.hashesKind == kind:
+		prevHash, ok = im.hashes[id]
+	default:
 		if prevHash, prevBody, ok, err = im.previous(kind, id); err != nil {
 			return
 		}
@@ -420,23 +488,103 @@ func (im *importer) upsertOwned(kind, id, caseNumber, owner string, rec any) err
 	if err != nil || !added && !changed {
 		return err
 	}
-	if _, err := im.exec(`INSERT INTO `+tables[kind]+`(id, case_number, owner, hash, body) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT(id) DO UPDATE SET case_number = excluded.case_number, owner = excluded.owner,
-		hash = excluded.hash, body = excluded.body`, id, caseNumber, owner, hash, body); err != nil {
-		return err
-	}
-	s := source{kind, id}
 	if added {
 		office, err := im.v.ownedOffice(caseNumber, owner)
 		if err != nil {
 			return err
 		}
 		if office != "" {
-			return im.v.write(s, []view{{office: office, kind: kind, id: id, owner: owner, body: body}}, true)
+			return im.addOwned(kind, newRow{id: id, caseNumber: caseNumber, owner: owner, office: office, hash: hash, body: body})
 		}
 	}
-	im.mark(s, false)
+	if _, err := im.exec(`INSERT INTO `+tables[kind]+`(id, case_number, owner, hash, body) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT(id) DO UPDATE SET case_number = excluded.case_number, owner = excluded.owner,
+		hash = excluded.hash, body = excluded.body`, id, caseNumber, owner, hash, body); err != nil {
+		return err
+	}
+	im.mark(source{kind, id}, false)
 	return nil
+}
+
+// batchRows is how many new records go in one INSERT: one statement per row would spend more
+// time crossing into SQLite than in it.
+const batchRows = 100
+
+// newRow is a new payment, disbursement, appointment, message or document with its one view.
+type newRow struct {
+	id, caseNumber, owner, office string
+	hash, body                    []byte
+}
+
+// addOwned queues a new record; flush writes the queue.
+func (im *importer) addOwned(kind string, r newRow) error {
+	if im.pendingKind != kind {
+		if err := im.flush(); err != nil {
+			return err
+		}
+		im.pendingKind = kind
+	}
+	im.pending = append(im.pending, r)
+	if len(im.pending) == batchRows {
+		return im.flush()
+	}
+	return nil
+}
+
+// flush writes the queued new records to their base table and their views to the feed, each
+// in one statement. Every view is new (or revives a tombstone), so each takes the next
+// sequence number in order.
+func (im *importer) flush() error {
+	rows := im.pending
+	if len(rows) == 0 {
+		return nil
+	}
+	im.pending = im.pending[:0]
+	base, err := im.stmt(multiInsert(`INSERT INTO `+tables[im.pendingKind]+`(id, case_number, owner, hash, body) VALUES `,
+		"(?, ?, ?, ?, ?)", len(rows), ""))
+	if err != nil {
+		return err
+	}
+	args := make([]any, 0, 8*len(rows))
+	for _, r := range rows {
+		args = append(args, r.id, r.caseNumber, r.owner, r.hash, r.body)
+	}
+	if _, err := base.Exec(args...); err != nil {
+		return err
+	}
+	feed, err := im.stmt(multiInsert(`INSERT INTO records(office, seq, kind, id, owner, deleted, hash, body) VALUES `,
+		"(?, ?, ?, ?, ?, 0, ?, ?)", len(rows), ` ON CONFLICT(kind, id, office) DO UPDATE SET seq = excluded.seq,
+		owner = excluded.owner, deleted = 0, hash = excluded.hash, body = excluded.body`))
+	if err != nil {
+		return err
+	}
+	args = args[:0]
+	for i, r := range rows {
+		args = append(args, r.office, im.v.seq+1+int64(i), im.pendingKind, r.id, r.owner, r.hash, r.body)
+	}
+	res, err := feed.Exec(args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != int64(len(rows)) {
+		return fmt.Errorf("feed: %d of %d new records written (%v)", n, len(rows), err)
+	}
+	im.v.seq += int64(len(rows))
+	im.v.changed += len(rows)
+	return nil
+}
+
+func multiInsert(head, row string, n int, tail string) string {
+	var b strings.Builder
+	b.WriteString(head)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(row)
+	}
+	b.WriteString(tail)
+	return b.String()
 }
 
 // deletions removes the base records an export lists as deleted; their views become tombstones

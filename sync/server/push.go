@@ -58,7 +58,7 @@ func (d *DB) PushContext(ctx context.Context, kiosk string, items []protocol.Pus
 				return err
 			}
 		}
-		return nil
+		return v.finish()
 	})
 	if err != nil {
 		for i := range results {

@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS case_parties (
 CREATE INDEX IF NOT EXISTS case_parties_case ON case_parties(case_number);
 
 -- Payments, disbursements, appointments, messages and documents share one shape: the case they
--- belong to (may be empty) and their owner, a participant.
+-- belong to (may be empty) and their owner, a participant. Payments and disbursements are not
+-- indexed by owner: their owner is always a party of their case, which case_parties knows.
 CREATE TABLE IF NOT EXISTS payments (
 	id    TEXT PRIMARY KEY,
 	case_number TEXT NOT NULL,
@@ -43,7 +44,6 @@ CREATE TABLE IF NOT EXISTS payments (
 	body  BLOB NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS payments_case ON payments(case_number);
-CREATE INDEX IF NOT EXISTS payments_owner ON payments(owner);
 
 CREATE TABLE IF NOT EXISTS disbursements (
 	id    TEXT PRIMARY KEY,
@@ -53,7 +53,6 @@ CREATE TABLE IF NOT EXISTS disbursements (
 	body  BLOB NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS disbursements_case ON disbursements(case_number);
-CREATE INDEX IF NOT EXISTS disbursements_owner ON disbursements(owner);
 
 CREATE TABLE IF NOT EXISTS appointments (
 	id    TEXT PRIMARY KEY,
@@ -85,22 +84,29 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE INDEX IF NOT EXISTS documents_case ON documents(case_number);
 CREATE INDEX IF NOT EXISTS documents_owner ON documents(owner);
 
--- The change feed. seq is the row id: one global rising sequence, given again to a record only
--- when its body's hash changes. A tombstone has deleted = 1 and no body. The key index leads
--- with (kind, id) so that every view of a base record is found without knowing its offices: a
+-- The change feed, kept in each office's order: a batch is one range of the primary key. seq is
+-- one global rising sequence, given again to a record only when its body's hash changes; feed
+-- holds the last one given. A tombstone has deleted = 1 and no body. The key index leads with
+-- (kind, id) so that every view of a base record is found without knowing its offices: a
 -- case's views are the IDs "<case number>/..." of kind "case".
 CREATE TABLE IF NOT EXISTS records (
-	seq     INTEGER PRIMARY KEY,
 	office  TEXT NOT NULL,
+	seq     INTEGER NOT NULL,
 	kind    TEXT NOT NULL,
 	id      TEXT NOT NULL,
 	owner   TEXT NOT NULL,
 	deleted INTEGER NOT NULL DEFAULT 0,
 	hash    BLOB,
-	body    BLOB
-);
+	body    BLOB,
+	PRIMARY KEY (office, seq)
+) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS records_key ON records(kind, id, office);
-CREATE INDEX IF NOT EXISTS records_feed ON records(office, seq);
+
+CREATE TABLE IF NOT EXISTS feed (
+	one  INTEGER PRIMARY KEY CHECK (one = 1),
+	last INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO feed(one, last) VALUES (1, 0);
 
 CREATE TABLE IF NOT EXISTS enrolment_codes (
 	hash    BLOB PRIMARY KEY,

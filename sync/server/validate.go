@@ -55,6 +55,7 @@ type checker struct {
 	idLen        int
 	offices      map[string]*domain.Office
 	locs         map[string]*time.Location
+	genDates     map[string]domain.Date // the generated date in each office's time zone
 	participants map[string]*domain.Participant
 	cases        map[string]*domain.CaseRecord
 	deleted      map[string]map[string]bool // kind → id
@@ -64,7 +65,7 @@ type checker struct {
 type errFull struct{}
 
 func validate(e *domain.Export, db known) (inv *Invalid, err error) {
-	c := &checker{e: e, db: db, offices: map[string]*domain.Office{}, locs: map[string]*time.Location{},
+	c := &checker{e: e, db: db, offices: map[string]*domain.Office{}, locs: map[string]*time.Location{}, genDates: map[string]domain.Date{},
 		participants: map[string]*domain.Participant{}, cases: map[string]*domain.CaseRecord{},
 		deleted: map[string]map[string]bool{}}
 	defer func() {
@@ -188,11 +189,18 @@ func plausibleSSN(s string) bool {
 }
 
 func (c *checker) generatedDate(office string) domain.Date {
+	if d, ok := c.genDates[office]; ok {
+		return d
+	}
 	loc := c.locs[office]
 	if loc == nil {
 		loc = time.UTC
 	}
-	return domain.DateOf(c.e.Generated.In(loc))
+	d := domain.DateOf(c.e.Generated.In(loc))
+	if c.locs[office] != nil {
+		c.genDates[office] = d
+	}
+	return d
 }
 
 func (c *checker) run() {
@@ -322,7 +330,7 @@ func (c *checker) run() {
 		c.cases[k.Number] = k
 	}
 
-	ids = map[string]int{}
+	ids = make(map[string]int, len(e.Payments))
 	for i := range e.Payments {
 		p := &e.Payments[i]
 		rec := at("payments", i, p.ID)
@@ -344,7 +352,7 @@ func (c *checker) run() {
 		c.date(rec, "received", p.Received, office)
 	}
 
-	ids = map[string]int{}
+	ids = make(map[string]int, len(e.Disbursements))
 	for i := range e.Disbursements {
 		d := &e.Disbursements[i]
 		rec := at("disbursements", i, d.ID)

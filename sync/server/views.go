@@ -22,6 +22,7 @@ type source struct {
 type views struct {
 	tx      *sql.Tx
 	seq     int64 // last sequence number given
+	start   int64 // the feed's last sequence number when the transaction began
 	changed int   // view records added, changed or tombstoned
 
 	participants map[string]*domain.Participant
@@ -35,9 +36,10 @@ type views struct {
 func newViews(tx *sql.Tx) (*views, error) {
 	v := &views{tx: tx, participants: map[string]*domain.Participant{},
 		cases: map[string]*domain.CaseRecord{}, offices: map[string]bool{}}
-	if err := tx.QueryRow(`SELECT COALESCE(MAX(seq), 0) FROM records`).Scan(&v.seq); err != nil {
+	if err := tx.QueryRow(`SELECT last FROM feed`).Scan(&v.seq); err != nil {
 		return nil, err
 	}
+	v.start = v.seq
 	var err error
 	v.put, err = tx.Prepare(`INSERT INTO records(seq, office, kind, id, owner, deleted, hash, body)
 		VALUES (?, ?, ?, ?, ?, 0, ?, ?)
@@ -47,7 +49,8 @@ func newViews(tx *sql.Tx) (*views, error) {
 	if err != nil {
 		return nil, err
 	}
-	v.tomb, err = tx.Prepare(`UPDATE records SET seq = ?, deleted = 1, hash = NULL, body = NULL WHERE seq = ?`)
+	v.tomb, err = tx.Prepare(`UPDATE records SET seq = ?, deleted = 1, hash = NULL, body = NULL
+		WHERE office = ? AND seq = ?`)
 	if err != nil {
 		return nil, err
 	}
@@ -56,6 +59,15 @@ func newViews(tx *sql.Tx) (*views, error) {
 	v.live, err = tx.Prepare(`SELECT seq, office, id FROM records WHERE kind = ?1 AND deleted = 0
 		AND (id = ?2 OR ?1 = 'case' AND id > ?2 || '/' AND id < ?2 || '0')`)
 	return v, err
+}
+
+// finish records the last sequence number given; call it before the transaction commits.
+func (v *views) finish() error {
+	if v.seq == v.start {
+		return nil
+	}
+	_, err := v.tx.Exec(`UPDATE feed SET last = ?`, v.seq)
+	return err
 }
 
 func (v *views) close() {
@@ -121,7 +133,11 @@ func (v *views) write(s source, ws []view, fresh bool) error {
 		return err
 	}
 	type key struct{ office, id string }
-	var stale []int64
+	type at struct {
+		office string
+		seq    int64
+	}
+	var stale []at
 	for rows.Next() {
 		var seq int64
 		var k key
@@ -137,7 +153,7 @@ func (v *views) write(s source, ws []view, fresh bool) error {
 			}
 		}
 		if !keep {
-			stale = append(stale, seq)
+			stale = append(stale, at{k.office, seq})
 		}
 	}
 	rows.Close()
@@ -145,7 +161,7 @@ func (v *views) write(s source, ws []view, fresh bool) error {
 		return err
 	}
 	for _, old := range stale {
-		if _, err := v.tomb.Exec(v.seq+1, old); err != nil {
+		if _, err := v.tomb.Exec(v.seq+1, old.office, old.seq); err != nil {
 			return err
 		}
 		v.seq++
