@@ -29,7 +29,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv(envKillDir) != "" {
 		os.Exit(killHelper())
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	tearDownBenchServer()
+	os.Exit(code)
 }
 
 // killPoint is where the helper kills itself: at ApplyHook's step during the batch-th
