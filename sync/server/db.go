@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sync"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // the database/sql driver
@@ -21,6 +22,9 @@ type DB struct {
 	sql *sql.DB
 	// Now is the clock; tests move it to expire enrolment codes.
 	Now func() time.Time
+
+	seenMu sync.Mutex
+	seenAt map[string]time.Time // when each kiosk's last_seen was last written
 }
 
 // schemaVersion is the version of schema.sql, kept in the file's user_version: a file made by

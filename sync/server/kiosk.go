@@ -250,11 +250,27 @@ func (d *DB) Revoke(kiosk string) error {
 	return nil
 }
 
-// seen notes that a kiosk called, at most once a minute per kiosk.
+// seen notes that a kiosk called, at most once a minute per kiosk, in the background: a sync
+// must not wait for the write lock while an import holds it.
 func (d *DB) seen(k Kiosk) {
 	now := d.Now()
 	if now.Sub(k.LastSeen) < time.Minute {
 		return
 	}
-	d.sql.Exec(`UPDATE kiosks SET last_seen = ? WHERE id = ?`, unix(now), k.ID)
+	d.seenMu.Lock()
+	if d.seenAt == nil {
+		d.seenAt = map[string]time.Time{}
+	}
+	last := d.seenAt[k.ID]
+	if now.Sub(last) < time.Minute {
+		d.seenMu.Unlock()
+		return
+	}
+	d.seenAt[k.ID] = now
+	d.seenMu.Unlock()
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		d.sql.ExecContext(ctx, `UPDATE kiosks SET last_seen = ? WHERE id = ?`, unix(now), k.ID)
+	}()
 }
