@@ -165,7 +165,6 @@ func (a *api) internal(w http.ResponseWriter, r *http.Request, err error) {
 	// The error of a database call names tables and constraints, never values.
 	notes(w).errMsg = err.Error()
 	a.fail(w, r, http.StatusInternalServerError, protocol.CodeInternal, "internal error")
-	notes(w).errMsg = err.Error()
 }
 
 func (a *api) health(w http.ResponseWriter, r *http.Request) {
@@ -208,7 +207,7 @@ func (a *api) enroll(w http.ResponseWriter, r *http.Request) {
 		a.limiter.failed(time.Now())
 		a.fail(w, r, http.StatusForbidden, protocol.CodeBadCode, "enrolment code is wrong, used or expired")
 		return
-	case err != nil && strings.HasPrefix(err.Error(), "kiosk name"):
+	case errors.Is(err, ErrKioskName):
 		a.fail(w, r, http.StatusBadRequest, protocol.CodeBadRequest, err.Error())
 		return
 	case err != nil:

@@ -238,6 +238,7 @@ func TestHTTPSync(t *testing.T) {
 		{"POST", protocol.PathPush, ts.token, `{"items":[` + strings.Repeat(`{"id":"x","kind":"audit","data":{}},`, protocol.MaxPushItems) + `{"id":"y","kind":"audit","data":{}}]}`, 400, protocol.CodeBadRequest},
 		{"POST", protocol.PathPush, ts.token, `{"items":"` + strings.Repeat("x", protocol.MaxPushBytes) + `"}`, 413, protocol.CodeBadRequest},
 		{"POST", protocol.PathEnroll, "", protocol.EnrollRequest{Code: "AAAA-BBBB-CCCC"}, 403, protocol.CodeBadCode},
+		{"POST", protocol.PathEnroll, "", protocol.EnrollRequest{Code: "AAAA-BBBB-CCCC", Name: "lobby\x00"}, 400, protocol.CodeBadRequest},
 		{"GET", "/v1/participants/" + ana, ts.token, nil, 404, protocol.CodeBadRequest},
 	} {
 		if st := ts.call(t, c.method, c.path, c.token, c.body, &e); st != c.status || e.Code != c.code {

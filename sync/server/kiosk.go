@@ -29,6 +29,7 @@ var (
 	ErrUnauthorized  = errors.New("no such kiosk token")
 	ErrRevoked       = errors.New("kiosk revoked")
 	ErrUnknownKiosk  = errors.New("no such kiosk")
+	ErrKioskName     = errors.New("kiosk name: at most 100 printable characters")
 )
 
 // codeAlphabet has no letters that read like others (no I, L, O, U; no 0 or 1), so a code read
@@ -106,7 +107,7 @@ func randomString(n int) (string, error) {
 func (d *DB) Enroll(code, name string) (protocol.EnrollResponse, error) {
 	name = strings.TrimSpace(name)
 	if !utf8.ValidString(name) || utf8.RuneCountInString(name) > 100 || strings.ContainsFunc(name, unicode.IsControl) {
-		return protocol.EnrollResponse{}, errors.New("kiosk name: at most 100 printable characters")
+		return protocol.EnrollResponse{}, ErrKioskName
 	}
 	if len(normaliseCode(code)) != 12 {
 		return protocol.EnrollResponse{}, ErrBadCode
