@@ -50,3 +50,24 @@ func TestPrintButtons(t *testing.T) {
 	r.k.bridge.wait()
 	mustHave(t, r.c, r.k.lang.Problem(domain.ErrOffline))
 }
+
+func TestMessageIsQueuedAndShownPending(t *testing.T) {
+	r := newRig(t, shared(t))
+	s := r.s["custodial"]
+	r.signIn(t, s.Participant, s.PIN)
+	tap(t, r.c, r.tr("ui.nav.messages"))
+	tap(t, r.c, r.tr("ui.messages.write"))
+	tap(t, r.c, r.tr("ui.messages.send"))
+	mustHave(t, r.c, r.tr("ui.problem.empty"))
+	for _, ch := range "hola" {
+		tap(t, r.c, string(ch))
+	}
+	tap(t, r.c, r.tr("ui.messages.send"))
+	mustHave(t, r.c, r.tr("ui.messages.sent"))
+	mustHave(t, r.c, r.tr("ui.messages.pending"))
+	mustHave(t, r.c, "hola")
+	st, err := r.env.Cache.Status()
+	if err != nil || st.PendingOutbox == 0 {
+		t.Fatalf("nothing in the outbox: %+v %v", st, err)
+	}
+}

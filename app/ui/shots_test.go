@@ -40,6 +40,12 @@ func TestShots(t *testing.T) {
 		r.k.show(scrPayments)
 		tapFirstRow(t, r)
 		shot(role + "-detail")
+		r.k.show(scrMessages)
+		tap(t, r.c, r.tr("ui.messages.write"))
+		for _, ch := range "hola" {
+			tap(t, r.c, string(ch))
+		}
+		shot(role + "-compose")
 		r.k.quickExit()
 		shot("neutral")
 		r.k.show(scrWelcome)
