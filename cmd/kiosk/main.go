@@ -29,6 +29,7 @@ import (
 	"childsupportkiosk/assets"
 	_ "childsupportkiosk/cmd/kiosk/internal/posixlocale" // before Fyne reads the locale
 	"childsupportkiosk/sync/client"
+	demodata "childsupportkiosk/sync/demo"
 )
 
 func main() {
@@ -65,7 +66,9 @@ func run() error {
 		cleanup = func() {}
 	)
 	if *demoMode {
-		env, err := demoenv.Start(ctx, demoenv.Options{Logger: logger})
+		env, err := demoenv.Start(ctx, demoenv.Options{Logger: logger,
+			// Today, so the temporary PIN is valid and the appointments lie ahead.
+			Demo: demodata.Options{Now: time.Now()}})
 		if err != nil {
 			return err
 		}
