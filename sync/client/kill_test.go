@@ -29,6 +29,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv(envKillDir) != "" {
 		os.Exit(killHelper())
 	}
+	if path := os.Getenv(envServeDB); path != "" {
+		os.Exit(serveHelper(path))
+	}
 	code := m.Run()
 	tearDownBenchServer()
 	os.Exit(code)

@@ -188,7 +188,7 @@ func (s session) fetch(ctx context.Context, after int64) (protocol.Batch, error)
 		return do(ctx, s.c.http, s.c.opts.RequestTimeout, request{
 			method: http.MethodGet, url: url, token: s.token,
 			decode: func(r io.Reader) (err error) {
-				b, err = protocol.DecodeBatch(r, after)
+				b, err = decodeBatch(r, after)
 				return err
 			}})
 	})
