@@ -94,6 +94,8 @@ func (c *Cache) prepare(ch *chunk) {
 	}
 	a := ch.arena[:0]
 	take := func(from int) []byte { return a[from:len(a):len(a)] }
+	var lastOwner string
+	var lastToken []byte
 	for i := range ch.changes {
 		cg := &ch.changes[i]
 		r := row{kind: cg.Kind, deleted: cg.Deleted}
@@ -111,8 +113,13 @@ func (c *Cache) prepare(ch *chunk) {
 		r.rid = take(n)
 		if cg.Owner != "" {
 			n = len(a)
-			a = c.index.AppendIndex(a, "owner", cg.Owner)
+			if cg.Owner == lastOwner {
+				a = append(a, lastToken...) // a feed often holds one person's records in a row
+			} else {
+				a = c.index.AppendIndex(a, "owner", cg.Owner)
+			}
 			r.owner = take(n)
+			lastOwner, lastToken = cg.Owner, r.owner
 		}
 		// rid and owner lie side by side in the arena: together they are the row the
 		// body is sealed for.
