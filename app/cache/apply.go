@@ -353,6 +353,7 @@ func (w *writer) count(n int) {
 func (c *Cache) ApplyBatch(b *protocol.Batch, at time.Time) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
+	defer c.forgetCounts()
 	if c.isClosed() {
 		return ErrClosed
 	}

@@ -37,6 +37,12 @@ func TestApplyOverwriteDelete(t *testing.T) {
 	if st.Counts[protocol.KindPayment] != 2 || st.Counts[protocol.KindParticipant] != 1 {
 		t.Fatalf("counts %v", st.Counts)
 	}
+	// The counts follow later batches.
+	f.put(protocol.KindPayment, "P4", jose.ID, domain.Payment{ID: "P4", Payer: jose.ID, Amount: 3})
+	apply(t, c, f)
+	if st, _ := c.Status(); st.Counts[protocol.KindPayment] != 3 {
+		t.Fatalf("counts after another batch %v", st.Counts)
+	}
 	// An empty batch moves the cursor on.
 	b := &protocol.Batch{From: f.seq, To: f.seq + 10}
 	if err := c.ApplyBatch(b, time.Now()); err != nil {

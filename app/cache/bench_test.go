@@ -203,3 +203,24 @@ func BenchmarkPaymentsPage(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkStatus reads the status, with its counts per kind, of a cache holding an office.
+func BenchmarkStatus(b *testing.B) {
+	dir := filepath.Join(b.TempDir(), "cache")
+	c, err := Create(dir, DefaultKeyFile(dir))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	for _, bt := range officeFeed(b, benchRecords()) {
+		if err := c.ApplyBatch(bt, time.Now()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := c.Status(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -59,6 +59,11 @@ type Cache struct {
 	bigCache bool // the writer's page cache is the large one (under wmu)
 	r        *sql.DB
 
+	countMu     sync.Mutex // the kept counts per kind (see counts)
+	countMemo   map[string]int
+	countCursor int64
+	countOK     bool
+
 	closeOnce sync.Once
 	closed    chan struct{}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 
 	"childsupportkiosk/app/domain"
@@ -105,6 +106,7 @@ func (c *Cache) Outbox(n int) ([]protocol.Push, error) {
 func (c *Cache) Acknowledge(results []protocol.PushResult) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
+	defer c.forgetCounts()
 	if c.isClosed() {
 		return ErrClosed
 	}
@@ -277,27 +279,50 @@ func (c *Cache) Status() (client.Status, error) {
 		return st, err
 	}
 	st.LastSuccess, st.LastAttempt, st.LastError = s.LastSuccess, s.LastAttempt, s.LastError
-	if err := c.r.QueryRow(`SELECT count(*) FROM outbox`).Scan(&st.PendingOutbox); err != nil {
+	if err = c.r.QueryRow(`SELECT count(*) FROM outbox`).Scan(&st.PendingOutbox); err != nil {
 		return st, err
+	}
+	st.Counts, err = c.counts(st.Cursor)
+	return st, err
+}
+
+// counts are the records per kind. Counting reads the whole owner index (a second for a large
+// office), so the answer is kept until the next write that can change it.
+func (c *Cache) counts(cursor int64) (map[string]int, error) {
+	c.countMu.Lock()
+	defer c.countMu.Unlock()
+	if c.countOK && c.countCursor == cursor {
+		return maps.Clone(c.countMemo), nil
 	}
 	rows, err := c.r.Query(`SELECT kind, count(*) FROM records INDEXED BY records_owner GROUP BY kind`)
 	if err != nil {
 		if errors.Is(c.readErr(err), ErrInitialSync) {
-			return st, nil // no counts while the first sync is loading
+			return nil, nil // no counts while the first sync is loading
 		}
-		return st, err
+		return nil, err
 	}
-	st.Counts = map[string]int{}
 	defer rows.Close()
+	m := map[string]int{}
 	for rows.Next() {
 		var k string
 		var n int
 		if err := rows.Scan(&k, &n); err != nil {
-			return st, err
+			return nil, err
 		}
-		st.Counts[k] = n
+		m[k] = n
 	}
-	return st, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	c.countMemo, c.countCursor, c.countOK = m, cursor, true
+	return maps.Clone(m), nil
+}
+
+// forgetCounts drops the kept counts after a write that may change them.
+func (c *Cache) forgetCounts() {
+	c.countMu.Lock()
+	c.countOK = false
+	c.countMu.Unlock()
 }
 
 // DataAsOf is when the cache last matched the server: the time of the last batch that brought
