@@ -198,3 +198,26 @@ func TestSyncCancelled(t *testing.T) {
 		t.Fatalf("cancellation took %v", d)
 	}
 }
+
+func TestRunSyncsUntilRevoked(t *testing.T) {
+	f := newFakeServer(5)
+	st, c, _ := enrolled(t, f, fast())
+	runs := 0
+	err := c.Run(t.Context(), 5*time.Millisecond, func(res client.Result, err error) {
+		runs++
+		if runs == 3 {
+			f.mu.Lock()
+			f.revoked = true
+			f.mu.Unlock()
+		}
+	})
+	if !errors.Is(err, domain.ErrRevoked) || runs != 4 || !st.wiped {
+		t.Fatalf("Run ended with %v after %d syncs", err, runs)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Millisecond)
+	defer cancel()
+	_, c2, _ := enrolled(t, newFakeServer(1), fast())
+	if err := c2.Run(ctx, time.Millisecond, nil); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Run after its context ended: %v", err)
+	}
+}
