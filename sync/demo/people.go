@@ -18,26 +18,17 @@ import (
 func (g *gen) samples() ([]Sample, error) {
 	var out []Sample
 	for _, o := range g.e.Offices {
+		// The custodial sample is a survivor: the other parent's name never appears.
 		var custodial, noncustodial, both *person
 		for _, pp := range g.people {
-			if pp.p.Office != o.ID {
-				continue
-			}
-			switch {
-			case custodial == nil && pp.role == receives && hasCase(pp.getCase, o.ID, func(k *kase) bool { return k.payer != nil }):
+			if pp.p.Office == o.ID && pp.role == receives && hasCase(pp.getCase, o.ID, func(k *kase) bool { return k.payer != nil }) {
 				custodial = pp
-			case pp.role == pays && hasCase(pp.payCase, o.ID, func(k *kase) bool { return k.payee != nil }):
-				if noncustodial == nil || oldest(pp.payCase).start.Before(oldest(noncustodial.payCase).start) {
-					noncustodial = pp
-				}
-			case both == nil && pp.role == pays|receives && len(pp.payCase) > 0 && len(pp.getCase) > 0:
-				both = pp
+				break
 			}
 		}
-		if custodial == nil || noncustodial == nil || both == nil {
+		if custodial == nil {
 			return nil, fmt.Errorf("office %s: too few participants for the demo's samples", o.ID)
 		}
-		// The custodial sample is a survivor: the other parent's name never appears.
 		k := custodial.getCase[0]
 		for _, c := range custodial.getCase {
 			if c.payer != nil {
@@ -47,6 +38,24 @@ func (g *gen) samples() ([]Sample, error) {
 		}
 		k.rec.FamilyViolence, k.joint = true, true
 		g.forced = append(g.forced, k)
+		// The other two have no family-violence case, so a newcomer sees the other party's name
+		// and the Other Party tab; neither is the survivor's other parent.
+		for _, pp := range g.people {
+			if pp.p.Office != o.ID || pp == custodial || anyFamilyViolence(pp) {
+				continue
+			}
+			switch {
+			case pp.role == pays && hasCase(pp.payCase, o.ID, func(k *kase) bool { return k.payee != nil }):
+				if noncustodial == nil || oldest(pp.payCase).start.Before(oldest(noncustodial.payCase).start) {
+					noncustodial = pp
+				}
+			case both == nil && pp.role == pays|receives && len(pp.payCase) > 0 && len(pp.getCase) > 0:
+				both = pp
+			}
+		}
+		if noncustodial == nil || both == nil {
+			return nil, fmt.Errorf("office %s: too few participants for the demo's samples", o.ID)
+		}
 		// The noncustodial sample has paid every two weeks for over ten years.
 		nk := oldest(noncustodial.payCase)
 		nk.biweekly = true
@@ -62,16 +71,22 @@ func (g *gen) samples() ([]Sample, error) {
 			if err != nil {
 				return nil, err
 			}
-			fv := false
-			for _, c := range append(append([]*kase{}, s.pp.payCase...), s.pp.getCase...) {
-				fv = fv || c.rec.FamilyViolence
-			}
 			out = append(out, Sample{Participant: s.pp.p.ID, Office: o.ID, Role: s.role, PIN: pin,
-				Temporary: s.temp, FamilyViolence: fv})
+				Temporary: s.temp, FamilyViolence: anyFamilyViolence(s.pp)})
 			g.sampled[s.pp] = true
 		}
 	}
 	return out, nil
+}
+
+// anyFamilyViolence reports whether any of a person's cases carries the indicator.
+func anyFamilyViolence(pp *person) bool {
+	for _, c := range append(append([]*kase{}, pp.payCase...), pp.getCase...) {
+		if c.rec.FamilyViolence {
+			return true
+		}
+	}
+	return false
 }
 
 func hasCase(ks []*kase, office string, ok func(*kase) bool) bool {
