@@ -40,7 +40,6 @@ type Config struct {
 // Kiosk is how the program behaves on the office floor.
 type Kiosk struct {
 	Fullscreen bool `toml:"fullscreen"`
-	HideCursor bool `toml:"hide_cursor"`
 }
 
 // Languages are the languages offered on the kiosk and the one it starts in.

@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"childsupportkiosk/app/cache"
+	"childsupportkiosk/app/config"
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/app/i18n"
 	"childsupportkiosk/app/pdf"
@@ -50,12 +51,49 @@ func run() error {
 	queue := flag.String("printer", "", "CUPS queue of the office printer for Print Page and Print By Year (none: the screen points to the front desk)")
 	cups := flag.String("cups", "", "CUPS server, host:port or socket (default: CUPS_SERVER, then the local one)")
 	every := flag.Duration("sync-every", 5*time.Minute, "how often to sync with the case server")
+	cfgPath := flag.String("config", "", "the office's settings file (TOML; see docs/kiosk.example.toml); flags given override it")
 	flag.Parse()
+
+	catalog, err := i18n.Shipped()
+	if err != nil {
+		return err
+	}
+	level := slog.LevelWarn
+	var cfg *config.Config
+	if *cfgPath != "" {
+		checks := config.Checks{Profile: assets.Profile, Languages: catalog.Languages()}
+		c, err := config.Load(*cfgPath, checks)
+		if err != nil {
+			return err
+		}
+		c.Override(os.Getenv)
+		if err := c.Recheck(checks); err != nil {
+			return err
+		}
+		cfg = &c
+		given := map[string]bool{}
+		flag.Visit(func(f *flag.Flag) { given[f.Name] = true })
+		apply := func(name string, set func()) {
+			if !given[name] {
+				set()
+			}
+		}
+		if !*demoMode {
+			apply("data", func() { *dataDir = c.DataDir })
+		}
+		apply("fullscreen", func() { *fullscreen = c.Kiosk.Fullscreen })
+		apply("lang", func() { *lang = c.Languages.Default })
+		apply("large-text", func() { *large = c.Display.LargeText })
+		apply("high-contrast", func() { *contrast = c.Display.HighContrast })
+		apply("printer", func() { *queue = c.Printers.Office })
+		apply("sync-every", func() { *every = c.SyncEvery() })
+		level = c.Level()
+	}
 	if *demoMode == (*dataDir != "") {
 		flag.Usage()
 		return errors.New("give either --demo or --data DIR")
 	}
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 
@@ -97,7 +135,11 @@ func run() error {
 		}
 		store = c
 		cleanup = func() { c.Close() }
-		if syncer, err = client.New(c, client.Options{}); err != nil {
+		opts := client.Options{}
+		if cfg != nil {
+			opts.CAFile = cfg.CAFile
+		}
+		if syncer, err = client.New(c, opts); err != nil {
 			cleanup()
 			return err
 		}
@@ -112,9 +154,14 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	catalog, err := i18n.Shipped()
-	if err != nil {
-		return err
+	if cfg != nil {
+		if cfg.Profile != enr.Profile {
+			return fmt.Errorf("%s: profile %q, but this kiosk was enrolled for %q", *cfgPath, cfg.Profile, enr.Profile)
+		}
+		if cfg.Server != "" && cfg.Server != enr.Server {
+			return fmt.Errorf("%s: server_url %s, but this kiosk was enrolled with %s (re-enrol to move it)", *cfgPath, cfg.Server, enr.Server)
+		}
+		profile = cfg.Apply(profile)
 	}
 	mgr, err := session.New(store, session.Config{Profile: profile, Kiosk: enr.Kiosk,
 		VerifyPIN: seal.VerifyPIN, HashPIN: seal.HashPIN, Subject: store.AuditSubject})
@@ -128,7 +175,7 @@ func run() error {
 			return err
 		}
 		printer = &uiprint.Printer{CaseFile: store, Subject: store.AuditSubject,
-			Printer: &printing.Printer{Config: printing.Config{Office: *queue, Server: *cups}, Kiosk: enr.Kiosk,
+			Printer: &printing.Printer{Config: printerConfig(cfg, *queue, *cups), Kiosk: enr.Kiosk,
 				Auditor: printing.AuditFunc(func(e domain.AuditEvent) error { return store.Send(domain.SendAudit, e) })}}
 	}
 
@@ -163,4 +210,16 @@ func run() error {
 	})
 	w.ShowAndRun()
 	return nil
+}
+
+// printerConfig is the CUPS set-up: the office queue (flag or file), and from the file the
+// receipt queue and the media each is always sent with.
+func printerConfig(cfg *config.Config, office, server string) printing.Config {
+	pc := printing.Config{Office: office, Server: server}
+	if cfg != nil {
+		pc.Receipt = cfg.Printers.Receipt
+		pc.OfficeMedia = cfg.Printers.OfficeMedia
+		pc.ReceiptMedia = cfg.Printers.ReceiptMedia
+	}
+	return pc
 }
