@@ -77,8 +77,6 @@ type chunk struct {
 
 const chunkSize = 256
 
-var chunkPool = sync.Pool{New: func() any { return new(chunk) }}
-
 // prepare computes the tokens and seals the bodies of a chunk's changes.
 func (c *Cache) prepare(ch *chunk) {
 	defer close(ch.done)
@@ -362,10 +360,14 @@ func (c *Cache) ApplyBatch(b *protocol.Batch, at time.Time) error {
 	}
 
 	// Cut the batch into chunks and let workers prepare them ahead of the writer.
+	// The chunks and their arenas are kept while more batches follow, so that a long sync
+	// does not allocate them again for every batch; they go once the kiosk has caught up.
 	nchunks := (len(b.Changes) + chunkSize - 1) / chunkSize
-	chunks := make([]*chunk, nchunks)
-	for i := range chunks {
-		ch := chunkPool.Get().(*chunk)
+	for len(c.chunks) < nchunks {
+		c.chunks = append(c.chunks, new(chunk))
+	}
+	chunks := c.chunks[:nchunks]
+	for i, ch := range chunks {
 		ch.changes = b.Changes[i*chunkSize : min((i+1)*chunkSize, len(b.Changes))]
 		ch.err, ch.done = nil, make(chan struct{})
 		chunks[i] = ch
@@ -398,8 +400,11 @@ func (c *Cache) ApplyBatch(b *protocol.Batch, at time.Time) error {
 		close(stop)
 		wg.Wait()
 		for _, ch := range chunks {
+			clear(ch.rows)
 			ch.changes, ch.rows = nil, ch.rows[:0]
-			chunkPool.Put(ch)
+		}
+		if !b.More {
+			c.chunks = nil
 		}
 	}()
 

@@ -56,7 +56,8 @@ type Cache struct {
 
 	wmu      sync.Mutex // serialises writers; w has a single connection
 	w        *sql.DB
-	bigCache bool // the writer's page cache is the large one (under wmu)
+	bigCache bool     // the writer's page cache is the large one (under wmu)
+	chunks   []*chunk // ApplyBatch's work space, kept between batches of one sync (under wmu)
 	r        *sql.DB
 
 	countMu     sync.Mutex // the kept counts per kind (see counts)
