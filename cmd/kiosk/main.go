@@ -195,7 +195,9 @@ func run() error {
 		os.Exit(0)
 	}()
 
-	a := app.NewWithID("gov.childsupport.kiosk")
+	// No app ID: the kiosk keeps no Fyne preferences, so nothing of a session can persist there
+	// and no half-written preferences file can break the next start.
+	a := app.New()
 	w := a.NewWindow(catalog.Lang(profile.DefaultLanguage).T(profile.NameKey))
 	w.Resize(fyne.NewSize(1280, 800))
 	w.SetFullScreen(*fullscreen)
