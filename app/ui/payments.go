@@ -12,15 +12,13 @@ import (
 )
 
 // payState is the Payments screen's view: which list, which year, which page, which row is
-// open, and the outcome of the last print.
+// open, and what stopped a print (a year to choose first).
 type payState struct {
-	side     session.Side
-	year     int
-	page     int
-	open     *session.Row
-	printing bool
-	printed  string // translation key of the print outcome
-	problem  error
+	side    session.Side
+	year    int
+	page    int
+	open    *session.Row
+	problem error
 }
 
 // paymentsScreen lists "Payments I Made" and "Payments I Received" (as the person's roles
@@ -94,18 +92,8 @@ func (k *Kiosk) paymentsScreen() fyne.CanvasObject {
 	// Print and pay.
 	printPage := k.btn("ui.print.page", func() { k.print(false, pg) })
 	printYear := k.btn("ui.print.year", func() { k.print(true, pg) })
-	if st.printing {
-		printPage.Disable()
-		printYear.Disable()
-	}
 	pay := k.btn("ui.nav.pay", func() { k.show(scrPay) })
 	box.Add(container.NewHBox(printPage, printYear, pay))
-	if st.printing {
-		box.Add(text(k.t("ui.print.working")))
-	}
-	if st.printed != "" {
-		box.Add(noteText(k.t(st.printed)))
-	}
 	if st.problem != nil {
 		box.Add(problemText(k.problem(st.problem)))
 	}
@@ -147,7 +135,7 @@ func (k *Kiosk) paymentRow(r session.Row) fyne.CanvasObject {
 	b := k.button("", func() {
 		row := r
 		k.pay.open = &row
-		k.pay.printed, k.pay.problem = "", nil
+		k.pay.problem = nil
 		k.screen = scrDetail
 		k.render()
 	})
@@ -184,54 +172,27 @@ func (k *Kiosk) pager(pg session.Page) fyne.CanvasObject {
 	return container.NewHScroll(container.NewHBox(bar, of))
 }
 
-// print sends the page on screen, or the year of the filter, to the office printer off the UI
-// goroutine, and says "printed" only when the printer has answered.
+// print shows the page on screen, or the yearly statement of the year of the filter, in the
+// print preview.
 func (k *Kiosk) print(year bool, pg session.Page) {
 	st := &k.pay
-	st.printed, st.problem = "", nil
-	if k.o.Printer == nil {
-		st.printed = "ui.print.unavailable"
-		k.render()
-		return
-	}
+	st.problem = nil
 	if year && st.year == 0 {
 		st.problem = uiProblem("ui.print.choose_year")
 		k.render()
 		return
 	}
-	cases, _ := k.sess.Cases()
-	job := PrintJob{Profile: k.prof, Lang: k.lang, Participant: k.sess.Participant(), Cases: cases,
-		Side: st.side, Year: st.year, Page: pg.Number, Pages: pg.Pages, Rows: pg.Rows, Total: pg.Total, AsOf: k.asOf()}
+	job := k.printJob(PrintPage)
+	job.Side, job.Year, job.Page, job.Pages, job.Rows, job.Total = st.side, st.year, pg.Number, pg.Pages, pg.Rows, pg.Total
 	if year {
-		all, err := k.sess.Payments(st.side, st.year, 1)
-		if err == nil {
-			job.Rows = nil
-			for n := 1; n <= all.Pages; n++ {
-				p, _ := k.sess.Payments(st.side, st.year, n)
-				job.Rows = append(job.Rows, p.Rows...)
-			}
-		}
+		job.Kind, job.Rows, job.Page, job.Pages, job.Total = PrintYear, nil, 0, 0, 0 // the statement reads the whole year itself
 	}
-	st.printing = true
-	k.render()
-	gen, printer := k.gen, k.o.Printer
-	var err error
-	k.bridge.background(func() {
-		if year {
-			err = printer.PrintYear(job)
-		} else {
-			err = printer.PrintPage(job)
-		}
-	}, func() {
-		if gen != k.gen {
-			return
-		}
-		k.pay.printing = false
-		if err != nil {
-			k.pay.problem = err
-		} else {
-			k.pay.printed = "ui.print.done"
-		}
-		k.render()
-	})
+	k.printDoc(job, scrPayments)
+}
+
+// printJob is a print job of the signed-in person.
+func (k *Kiosk) printJob(kind PrintKind) PrintJob {
+	cases, _ := k.sess.Cases()
+	return PrintJob{Kind: kind, Profile: k.prof, Lang: k.lang, Participant: k.sess.Participant(),
+		Cases: cases, AsOf: k.asOf()}
 }

@@ -2,19 +2,104 @@ package ui
 
 import (
 	"fmt"
+	"image"
+	"image/color"
+	"sync"
 	"testing"
 
 	"childsupportkiosk/app/domain"
 )
 
-// fakePrinter stands for the office printer: it records what it was asked to print.
+// fakePrinter stands for the printers: it records what it was asked to prepare and to print,
+// and fails when told to.
 type fakePrinter struct {
-	pages, years []PrintJob
-	fail         error
+	mu          sync.Mutex
+	prepared    []PrintJob
+	printed     []PrintJob
+	docs        []*fakeDoc
+	prepareFail error // Prepare fails with it
+	fail        error // Print fails with it
+	noPreview   bool  // Preview returns nil
 }
 
-func (f *fakePrinter) PrintPage(j PrintJob) error { f.pages = append(f.pages, j); return f.fail }
-func (f *fakePrinter) PrintYear(j PrintJob) error { f.years = append(f.years, j); return f.fail }
+func (f *fakePrinter) Prepare(j PrintJob) (Prepared, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.prepared = append(f.prepared, j)
+	if f.prepareFail != nil {
+		return nil, f.prepareFail
+	}
+	d := &fakeDoc{f: f, job: j}
+	f.docs = append(f.docs, d)
+	return d, nil
+}
+
+// last is the job last prepared.
+func (f *fakePrinter) last(t *testing.T) PrintJob {
+	t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.prepared) == 0 {
+		t.Fatal("nothing was prepared")
+	}
+	return f.prepared[len(f.prepared)-1]
+}
+
+func (f *fakePrinter) counts() (prepared, printed int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.prepared), len(f.printed)
+}
+
+// undiscarded counts the documents prepared and not discarded.
+func (f *fakePrinter) undiscarded() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, d := range f.docs {
+		if !d.discarded {
+			n++
+		}
+	}
+	return n
+}
+
+type fakeDoc struct {
+	f         *fakePrinter
+	job       PrintJob
+	discarded bool
+}
+
+func (d *fakeDoc) Preview() image.Image {
+	if d.f.noPreview {
+		return nil
+	}
+	img := image.NewRGBA(image.Rect(0, 0, 85, 110))
+	for i := range img.Pix {
+		img.Pix[i] = 0xff
+	}
+	img.Set(10, 10, color.Black)
+	return img
+}
+
+func (d *fakeDoc) Pages() int { return 2 }
+
+func (d *fakeDoc) Print() error {
+	d.f.mu.Lock()
+	defer d.f.mu.Unlock()
+	if d.discarded {
+		return fmt.Errorf("printed after Discard")
+	}
+	d.f.printed = append(d.f.printed, d.job)
+	return d.f.fail
+}
+
+func (d *fakeDoc) Discard() {
+	d.f.mu.Lock()
+	d.discarded = true
+	d.job.PIN = ""
+	d.f.mu.Unlock()
+}
 
 func TestPrintButtons(t *testing.T) {
 	r := newRig(t, shared(t))
@@ -26,29 +111,75 @@ func TestPrintButtons(t *testing.T) {
 	tap(t, r.c, r.tr("ui.nav.payments"))
 	tap(t, r.c, r.tr("ui.print.page"))
 	mustHave(t, r.c, r.tr("ui.print.unavailable"))
+	tap(t, r.c, r.tr("ui.detail.back"))
+	mustHave(t, r.c, r.tr("ui.print.page"))
 
 	f := &fakePrinter{}
 	r.k.o.Printer = f
 	tap(t, r.c, r.tr("ui.print.year"))
 	mustHave(t, r.c, r.tr("ui.print.choose_year"))
+	if n, _ := f.counts(); n != 0 {
+		t.Fatal("prepared without a year")
+	}
 	made, _ := r.env.Cache.PaymentsMade(s.Participant)
 	year := made[0].Received.Year
 	tap(t, r.c, fmt.Sprint(year))
+
+	// Print by year: the preview, then Print, then the printer's answer and back.
 	tap(t, r.c, r.tr("ui.print.year"))
 	r.k.bridge.wait()
-	mustHave(t, r.c, r.tr("ui.print.done"))
-	if len(f.years) != 1 || f.years[0].Year != year || f.years[0].Participant.ID != s.Participant {
-		t.Fatalf("printed %+v", f.years)
+	mustHave(t, r.c, r.tr("ui.print.preview_title"))
+	mustHave(t, r.c, r.tr("ui.print.kind.year", "year", fmt.Sprint(year)))
+	mustHave(t, r.c, r.tr("ui.pager.of", "page", "1", "pages", "2"))
+	if j := f.last(t); j.Kind != PrintYear || j.Year != year || j.Participant.ID != s.Participant {
+		t.Fatalf("prepared %+v", j)
 	}
+	tap(t, r.c, r.tr("ui.print.print"))
+	r.k.bridge.wait()
+	mustHave(t, r.c, r.tr("print.completed"))
+	if _, n := f.counts(); n != 1 {
+		t.Fatalf("printed %d", n)
+	}
+	if f.undiscarded() != 0 {
+		t.Fatal("a printed document was not discarded")
+	}
+	tap(t, r.c, r.tr("ui.detail.back"))
+	mustHave(t, r.c, r.tr("ui.print.page"))
+
+	// Print page, then Cancel: nothing printed, the document discarded.
 	tap(t, r.c, r.tr("ui.print.page"))
 	r.k.bridge.wait()
-	if len(f.pages) != 1 || len(f.pages[0].Rows) == 0 || f.pages[0].Page != 1 {
-		t.Fatalf("printed page %+v", f.pages)
+	if j := f.last(t); j.Kind != PrintPage || len(j.Rows) == 0 || j.Page != 1 {
+		t.Fatalf("prepared page %+v", j)
 	}
+	tap(t, r.c, r.tr("ui.print.cancel"))
+	mustHave(t, r.c, r.tr("ui.print.page"))
+	if _, n := f.counts(); n != 1 || f.undiscarded() != 0 {
+		t.Fatalf("cancel printed (%d) or kept the document (%d)", n, f.undiscarded())
+	}
+
+	// The printer's reason for a failure is shown.
 	f.fail = domain.ErrOffline
 	tap(t, r.c, r.tr("ui.print.page"))
 	r.k.bridge.wait()
+	tap(t, r.c, r.tr("ui.print.print"))
+	r.k.bridge.wait()
 	mustHave(t, r.c, r.k.lang.Problem(domain.ErrOffline))
+	tap(t, r.c, r.tr("ui.detail.back"))
+
+	// So is a document that cannot be made, and a missing picture.
+	f.fail, f.prepareFail = nil, domain.ErrNotFound
+	tap(t, r.c, r.tr("ui.print.page"))
+	r.k.bridge.wait()
+	mustHave(t, r.c, r.k.lang.Problem(domain.ErrNotFound))
+	tap(t, r.c, r.tr("ui.detail.back"))
+	f.prepareFail, f.noPreview = nil, true
+	tap(t, r.c, r.tr("ui.print.page"))
+	r.k.bridge.wait()
+	mustHave(t, r.c, r.tr("ui.print.no_preview"))
+	tap(t, r.c, r.tr("ui.print.print"))
+	r.k.bridge.wait()
+	mustHave(t, r.c, r.tr("print.completed"))
 }
 
 func TestMessageIsQueuedAndShownPending(t *testing.T) {

@@ -15,28 +15,6 @@ import (
 	"childsupportkiosk/app/session"
 )
 
-// Printer prints the Payments screen on the office printer. app/printing implements it; a
-// kiosk without one shows where to ask instead. Calls run off the UI goroutine and return when
-// the printer has answered.
-type Printer interface {
-	PrintPage(job PrintJob) error // the page of payments on screen
-	PrintYear(job PrintJob) error // every payment of one year: Print By Year
-}
-
-// PrintJob is what a printed payments statement shows.
-type PrintJob struct {
-	Profile     domain.Profile
-	Lang        i18n.Lang
-	Participant domain.Participant
-	Cases       []domain.Case // the family-violence indicator applies on paper too
-	Side        session.Side
-	Year        int // 0: every year (Print Page without a filter)
-	Page, Pages int // the page on screen, of how many
-	Rows        []session.Row
-	Total       domain.Cents
-	AsOf        time.Time
-}
-
 // DemoLogin is a sample sign-in shown on the welcome screen in demo mode only.
 type DemoLogin struct {
 	Note  string // what the sample shows ("temporary PIN", "family violence"), not translated
@@ -73,6 +51,7 @@ const (
 	scrDetails    = "details"
 	scrChangePIN  = "changepin"
 	scrHelp       = "help"
+	scrPreview    = "preview" // print preview: preview.go
 )
 
 // Kiosk is the running interface in one window.
@@ -99,6 +78,8 @@ type Kiosk struct {
 	pay    payState
 	form   formState
 	note   string // a translation key shown once on the next screen
+
+	prev previewState // the document in the print preview (preview.go), discarded at sign-out
 }
 
 // New builds the kiosk in w and shows the welcome screen.
@@ -166,8 +147,15 @@ func (k *Kiosk) signedIn() bool {
 
 // render rebuilds the whole window from the state.
 func (k *Kiosk) render() {
+	if k.screen != scrPreview && k.prev.active() {
+		k.dropPreview() // the person left the preview: its document is discarded
+	}
 	switch k.screen {
 	case scrWelcome, scrNeutral, scrHelp:
+	case scrPreview:
+		if !k.previewAllowed() {
+			k.screen = scrWelcome
+		}
 	case scrNewPIN:
 		if k.sess == nil || !k.sess.Active() {
 			k.screen = scrWelcome
@@ -207,6 +195,8 @@ func (k *Kiosk) render() {
 		body = k.changePINScreen()
 	case scrHelp:
 		body = k.helpScreen()
+	case scrPreview:
+		body = k.previewScreen()
 	}
 	k.w.SetContent(k.frame(body))
 }
@@ -253,6 +243,7 @@ func (k *Kiosk) signOut(screen, note string) {
 	k.pin = pinState{}
 	k.pay = payState{}
 	k.form = formState{}
+	k.dropPreview()
 	k.note = note
 	k.helpOut = ""
 	if k.warn != nil {
