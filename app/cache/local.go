@@ -32,56 +32,7 @@ func (c *Cache) SetPIN(participant string, pin domain.PIN, kind string) error {
 	if err != nil {
 		return err
 	}
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	if c.isClosed() {
-		return ErrClosed
-	}
-	tx, err := c.w.Begin()
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-
-	rid, owner := c.ridToken(protocol.KindParticipant, participant), c.ownerToken(participant)
-	var body []byte
-	err = tx.QueryRow(`SELECT body FROM records INDEXED BY records_key WHERE rid = ?1 AND kind = ?2`, rid, protocol.KindParticipant).Scan(&body)
-	if errors.Is(err, sql.ErrNoRows) {
-		return domain.ErrNotFound
-	}
-	if err != nil {
-		return c.readErr(err)
-	}
-	data, err := c.openRecord(rid, owner, body)
-	if err != nil {
-		return err
-	}
-	// Replace only the PIN, keeping any field this program does not know.
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
-		return domain.ErrCorruptRecord
-	}
-	clear(data)
-	if fields["pin"], err = json.Marshal(pin); err != nil {
-		return err
-	}
-	data, err = json.Marshal(fields)
-	if err != nil {
-		return err
-	}
-	seq, err := c.queue(tx, kind, item)
-	if err != nil {
-		return err
-	}
-	sealed := c.sealer.Seal(tableRecords, append(append([]byte(nil), rid...), owner...), data)
-	clear(data)
-	// The first local change keeps the server's state as the shadow.
-	if _, err := tx.Exec(`UPDATE records SET shadow = iif(local = 0, body, shadow),
-		shadow_owner = iif(local = 0, owner, shadow_owner), body = ?3, local = ?4
-		WHERE rid = ?2 AND kind = ?1`, protocol.KindParticipant, rid, sealed, seq); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return c.setLocal(protocol.KindParticipant, participant, participant, "pin", pin, kind, item)
 }
 
 // Send queues an item with no local record for the server: an audit event, a PIN request, a
@@ -95,20 +46,15 @@ func (c *Cache) Send(kind string, v any) error {
 	if err != nil {
 		return err
 	}
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	if c.isClosed() {
-		return ErrClosed
-	}
-	tx, err := c.w.Begin()
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if _, err := c.queue(tx, kind, item); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return c.write(func(tx *sql.Tx) error {
+		if _, err := c.queue(tx, kind, item); err != nil {
+			return err
+		}
+		if kind == domain.SendAudit {
+			return c.logAudit(tx, item)
+		}
+		return nil
+	})
 }
 
 // queue adds an outbox item with a fresh random ID and returns its sequence number.

@@ -13,6 +13,7 @@ type Export struct {
 	Agency        string         `json:"agency"` // profile ID
 	Generated     time.Time      `json:"generated"`
 	Offices       []Office       `json:"offices"`
+	Staff         []Staff        `json:"staff,omitempty"`
 	Participants  []Participant  `json:"participants"`
 	Cases         []CaseRecord   `json:"cases"`
 	Payments      []Payment      `json:"payments"`

@@ -10,6 +10,7 @@ const (
 	SendPINIssued      = "pin_issued"       // front-desk staff issued a temporary PIN
 	SendPINRequest     = "pin_request"      // "Forgot PIN?": ask the office for a new one
 	SendPINState       = "pin_state"        // failures, lock or unlock at this kiosk
+	SendStaffState     = "staff_state"      // a staff account's failures or lock at this kiosk
 	SendMessage        = "message"          // a message to the local office
 	SendContactChange  = "contact_change"   // request to change address, phone or email
 	SendOtherPartyInfo = "other_party_info" // new information about the other parent
@@ -20,6 +21,13 @@ const (
 type PINUpdate struct {
 	Participant string `json:"participant"`
 	PIN         PIN    `json:"pin"`
+}
+
+// StaffUpdate carries a staff account's new sign-in state at a kiosk: failures and lock, never
+// a new password (a kiosk cannot change one).
+type StaffUpdate struct {
+	Staff    string `json:"staff"`
+	Password PIN    `json:"password"`
 }
 
 // PINRequest asks the office for a new PIN.

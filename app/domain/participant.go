@@ -26,6 +26,7 @@ type PIN struct {
 	LockedAt  time.Time `json:"locked_at,omitzero"`  // set when Failures reached the limit
 	Version   int64     `json:"version"`             // raised by every issue or change; the higher wins
 	IssuedBy  string    `json:"issued_by,omitempty"` // "kiosk:<id>", "callcentre", "import"; never a person's PII
+	IssuedAt  time.Time `json:"issued_at,omitzero"`  // when a temporary PIN was issued
 }
 
 // HasPIN reports whether the participant can sign in at all.

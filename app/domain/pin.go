@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"io"
 	"time"
 )
 
@@ -113,3 +114,29 @@ func (p *PIN) RecordSuccess() { p.Failures = 0 }
 
 // Unlock clears a lock (front-desk staff only).
 func (p *PIN) Unlock() { p.Failures, p.LockedAt = 0, time.Time{} }
+
+// NewTempPIN draws a temporary PIN of length digits from random (crypto/rand.Reader at the
+// kiosk and the server): uniform digits, drawn again while the PIN is on the block list, so a
+// person is never handed a PIN they would not be allowed to choose.
+func NewTempPIN(random io.Reader, length int, birth Date) (string, error) {
+	if length < 4 || length > 12 {
+		return "", fmt.Errorf("domain: PIN length %d", length)
+	}
+	buf := make([]byte, 64)
+	for {
+		pin := make([]byte, 0, length)
+		for len(pin) < length {
+			if _, err := io.ReadFull(random, buf); err != nil {
+				return "", err
+			}
+			for _, b := range buf {
+				if b < 250 && len(pin) < length { // 250 = 25 × 10: no bias towards low digits
+					pin = append(pin, '0'+b%10)
+				}
+			}
+		}
+		if !WeakPIN(string(pin), birth) {
+			return string(pin), nil
+		}
+	}
+}

@@ -27,4 +27,6 @@ const (
 	ErrCacheLocked    Problem = "cache.locked"         // the cache key cannot be unwrapped
 	ErrWrongKey       Problem = "cache.wrong_key"      // the key file or passphrase does not fit
 	ErrCorruptRecord  Problem = "cache.corrupt_record" // a sealed record failed authentication
+	ErrStaffLocked    Problem = "staff.locked"         // a staff account locked by wrong passwords
+	ErrNotAllowed     Problem = "staff.not_allowed"    // the staff member's role may not do this
 )

@@ -17,6 +17,9 @@ type Session struct {
 	// the person has chosen a new PIN.
 	mustChange bool
 	started    time.Time
+	// assistedBy is the staff ID of the staff member who opened this session for the person
+	// (no PIN was typed), assistedName their name; both empty for a person's own sign-in.
+	assistedBy, assistedName string
 
 	mu          sync.Mutex
 	participant domain.Participant
@@ -35,6 +38,12 @@ func (s *Session) Participant() domain.Participant {
 	defer s.mu.Unlock()
 	return s.participant
 }
+
+// AssistedBy is the staff ID of the staff member who opened the session for the person, or "".
+func (s *Session) AssistedBy() string { return s.assistedBy }
+
+// AssistedName is the name of the staff member assisting, or "".
+func (s *Session) AssistedName() string { return s.assistedName }
 
 // ParticipantID is the signed-in person's ID, or "" after sign-out.
 func (s *Session) ParticipantID() string { return s.Participant().ID }

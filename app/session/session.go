@@ -53,6 +53,7 @@ type Manager struct {
 
 	mu      sync.Mutex
 	current *Session
+	staff   *Staff // staff mode, when on
 }
 
 // New returns a Manager over store.
@@ -189,7 +190,12 @@ func (m *Manager) audit(action, participant string) {
 
 // Audit records a non-personal event of the current session ("view_payments", "print_year").
 func (s *Session) Audit(action string) {
-	if id := s.ParticipantID(); id != "" {
+	id := s.ParticipantID()
+	switch {
+	case id == "":
+	case s.assistedBy != "":
+		s.m.staffAudit(action, s.assistedBy, id, "assisted")
+	default:
 		s.m.audit(action, id)
 	}
 }

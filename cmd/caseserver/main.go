@@ -3,6 +3,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/tls"
 	"errors"
 	"flag"
@@ -17,6 +18,9 @@ import (
 	"syscall"
 	"time"
 
+	"childsupportkiosk/app/domain"
+	"childsupportkiosk/app/seal"
+	"childsupportkiosk/assets"
 	"childsupportkiosk/sync/demo"
 	"childsupportkiosk/sync/server"
 )
@@ -26,6 +30,7 @@ const usage = `usage:
   caseserver import --db FILE EXPORT.json
   caseserver enroll --db FILE --office OFFICE [--ttl 24h]
   caseserver revoke --db FILE --kiosk ID
+  caseserver issue-pin --db FILE --participant ID
   caseserver serve  --db FILE --addr HOST:PORT [--tls-cert FILE --tls-key FILE]
 `
 
@@ -46,6 +51,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
 		"demo": demoCmd, "import": importCmd, "enroll": enrollCmd, "revoke": revokeCmd, "serve": serveCmd,
+		"issue-pin": issuePINCmd,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {
@@ -159,6 +165,9 @@ func demoCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		fmt.Fprintln(stdout, line)
 	}
+	for _, s := range demo.Staff(e) {
+		fmt.Fprintf(stdout, "staff=%s office=%s role=%s password=%s\n", s.Staff, s.Office, s.Role, s.Password)
+	}
 	return nil
 }
 
@@ -233,6 +242,53 @@ func revokeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	fmt.Fprintf(stdout, "revoked=%s\n", *kiosk)
+	return nil
+}
+
+// issuePINCmd is the call centre's temporary PIN: it prints the PIN once. Kiosks receive its
+// verifier on their next sync; it wins over any PIN issued or chosen before it.
+func issuePINCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flags("issue-pin", stderr)
+	dbPath := fs.String("db", "", "database file")
+	pid := fs.String("participant", "", "the participant ID")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if *pid == "" {
+		return fmt.Errorf("%w: --participant is required", errUsage)
+	}
+	db, err := openDB(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	p, err := db.Participant(*pid)
+	if errors.Is(err, domain.ErrNotFound) {
+		return fmt.Errorf("participant %s: not on this server", *pid)
+	} else if err != nil {
+		return err
+	}
+	office, err := db.Office(p.Office)
+	if err != nil {
+		return fmt.Errorf("participant %s: office %s: %w", *pid, p.Office, err)
+	}
+	profile, err := assets.Profile(office.Agency)
+	if err != nil {
+		return err
+	}
+	pin, err := domain.NewTempPIN(rand.Reader, profile.PINLength, p.BirthDate)
+	if err != nil {
+		return err
+	}
+	verifier, err := seal.HashPIN(pin)
+	if err != nil {
+		return err
+	}
+	st, err := db.IssuePIN(ctx, p.ID, verifier, "callcentre", profile.TempPINValidity())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "participant=%s pin=%s expires=%s version=%d\n", p.ID, pin, st.Expires.Format(time.RFC3339), st.Version)
 	return nil
 }
 

@@ -163,6 +163,7 @@ func Generate(opts Options) (*domain.Export, []Sample, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+
 	// Room for every payment up front: growing slices of a million payments copies them over
 	// and over.
 	est := 64
@@ -184,6 +185,9 @@ func Generate(opts Options) (*domain.Export, []Sample, error) {
 	g.appointments()
 	g.messages()
 	g.documents()
+	if _, err := g.staff(); err != nil { // last: the rest of the export stays as it was
+		return nil, nil, err
+	}
 	g.e.Cases = make([]domain.CaseRecord, len(g.cases))
 	for i, k := range g.cases {
 		g.e.Cases[i] = *k.rec

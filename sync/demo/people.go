@@ -1,14 +1,10 @@
 package demo
 
 import (
-	"encoding/base64"
 	"fmt"
 	"time"
 
-	"golang.org/x/crypto/argon2"
-
 	"childsupportkiosk/app/domain"
-	"childsupportkiosk/app/seal"
 )
 
 // samples picks, for each office, a custodial parent (with a family-violence case and a held
@@ -121,21 +117,15 @@ func (g *gen) givePIN(p *domain.Participant, temporary bool) (string, error) {
 			break
 		}
 	}
-	salt := make([]byte, 16)
-	for i := range salt {
-		salt[i] = byte(g.r.UintN(256))
+	v, err := g.verifier(pin)
+	if err != nil {
+		return "", err
 	}
-	c := seal.PINParams
-	sum := argon2.IDKey([]byte(pin), salt, c.Time, c.MemoryKiB, c.Threads, 32)
-	b64 := base64.RawStdEncoding
-	p.PIN = domain.PIN{Verifier: fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, c.MemoryKiB,
-		c.Time, c.Threads, b64.EncodeToString(salt), b64.EncodeToString(sum)), Version: 1, IssuedBy: "import"}
+	p.PIN = domain.PIN{Verifier: v, Version: 1, IssuedBy: "import"}
 	if temporary {
 		p.PIN.Temporary = true
 		p.PIN.Expires = g.now.Add(g.profile.TempPINValidity())
-	}
-	if !seal.ValidVerifier(p.PIN.Verifier) {
-		return "", fmt.Errorf("demo PIN verifier is not valid")
+		p.PIN.IssuedAt = g.now
 	}
 	return pin, nil
 }

@@ -31,9 +31,9 @@ const (
 	MaxPushBytes  = 8 << 20
 )
 
-// Kinds of record on the change feed. Every record but an office belongs to one participant,
-// its owner; the kiosk indexes records by owner so it can read one person's data without
-// decrypting the office.
+// Kinds of record on the change feed. Every record but an office belongs to one participant, its
+// owner (a staff account owns itself, under domain.StaffOwner); the kiosk indexes records by
+// owner so it can read one person's data without decrypting the office.
 const (
 	KindOffice       = "office"       // domain.Office; no owner
 	KindParticipant  = "participant"  // domain.Participant; owner = its own ID
@@ -43,11 +43,12 @@ const (
 	KindAppointment  = "appointment"  // domain.Appointment
 	KindMessage      = "message"      // domain.Message
 	KindDocument     = "document"     // domain.Document
+	KindStaff        = "staff"        // domain.Staff of the kiosk's office; owner = domain.StaffOwner(ID)
 )
 
 // Kinds lists the record kinds a kiosk accepts, in a fixed order.
 var Kinds = []string{KindOffice, KindParticipant, KindCase, KindPayment, KindDisbursement,
-	KindAppointment, KindMessage, KindDocument}
+	KindAppointment, KindMessage, KindDocument, KindStaff}
 
 // KnownKind reports whether k is a record kind of this protocol version.
 func KnownKind(k string) bool {

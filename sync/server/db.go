@@ -29,7 +29,7 @@ type DB struct {
 
 // schemaVersion is the version of schema.sql, kept in the file's user_version: a file made by
 // another version is refused rather than misread.
-const schemaVersion = 2
+const schemaVersion = 3
 
 // pageSize suits rows of a few hundred bytes: fewer page splits than SQLite's 4 KiB default.
 const pageSize = 8192
@@ -72,7 +72,8 @@ func prepare(pool *sql.DB) error {
 	if err := db.QueryRowContext(context.Background(), `PRAGMA user_version`).Scan(&version); err != nil {
 		return err
 	}
-	if tables > 0 && version != schemaVersion {
+	// Version 2 lacked the staff table, which the schema below adds: nothing else changed.
+	if tables > 0 && version != schemaVersion && version != 2 {
 		return fmt.Errorf("made by another version of the case server (schema %d, this one reads %d): import into a new file", version, schemaVersion)
 	}
 	if tables == 0 {

@@ -57,6 +57,9 @@ func smallExport(t testing.TB) *domain.Export {
 			{ID: "CA-LA", Name: "Los Angeles County Child Support Services", Agency: "CA", TimeZone: "America/Los_Angeles"},
 			{ID: "CA-SD", Name: "San Diego County Child Support Services", Agency: "CA", TimeZone: "America/Los_Angeles"},
 		},
+		Staff: []domain.Staff{
+			{ID: "S1", Name: "Eva Ortíz", Office: "CA-LA", Role: domain.FrontDesk, Password: domain.PIN{Verifier: testVerifier(t), Version: 1}},
+		},
 		Participants: []domain.Participant{
 			{ID: ana, SSN: "123456789", Name: "Ana Núñez", BirthDate: d("1988-03-09"), Office: "CA-LA",
 				PIN: domain.PIN{Verifier: testVerifier(t), Version: 1}},

@@ -295,7 +295,7 @@ func TestPushAppliedOnce(t *testing.T) {
 	req := item("out-3", domain.SendPINRequest, domain.PINRequest{Participant: ana, At: generated})
 	contact := item("out-4", domain.SendContactChange, domain.ContactChange{Participant: bruno, Field: "phone", Value: "(213) 555-0199", At: generated})
 	other := item("out-5", domain.SendOtherPartyInfo, domain.OtherPartyInfo{Participant: ana, Case: "C-1", Employer: "Acme Trucking", At: generated})
-	audit := item("out-6", domain.SendAudit, domain.AuditEvent{At: generated, Kiosk: ts.kiosk, Action: "signin", Subject: "bi:Zm9vYmFy"})
+	audit := item("out-6", domain.SendAudit, domain.AuditEvent{At: generated, Kiosk: ts.kiosk, Action: "signin", Subject: "90412377a1c05f6b2e8d4f3a9c7b1e06"})
 
 	res := ts.push(t, change, msg, req, contact, other, audit)
 	for _, r := range res {

@@ -102,7 +102,11 @@ type importer struct {
 
 // kinds is the order of import: what is referred to comes first.
 var kinds = []string{protocol.KindOffice, protocol.KindParticipant, protocol.KindCase, protocol.KindPayment,
-	protocol.KindDisbursement, protocol.KindAppointment, protocol.KindMessage, protocol.KindDocument}
+	protocol.KindDisbursement, protocol.KindAppointment, protocol.KindMessage, protocol.KindDocument, protocol.KindStaff}
+
+// ownedKinds are the kinds that belong to a participant and a case.
+var ownedKinds = []string{protocol.KindPayment, protocol.KindDisbursement, protocol.KindAppointment,
+	protocol.KindMessage, protocol.KindDocument}
 
 func (im *importer) count(kind string) *KindReport {
 	if im.counts == nil {
@@ -145,6 +149,11 @@ func (im *importer) run(ctx context.Context) error {
 	for i := range e.Offices {
 		o := &e.Offices[i]
 		if err := im.upsertOffice(o); err != nil {
+			return err
+		}
+	}
+	for i := range e.Staff {
+		if err := im.upsertStaff(&e.Staff[i]); err != nil {
 			return err
 		}
 	}
@@ -357,7 +366,54 @@ func (im *importer) upsertOffice(o *domain.Office) error {
 	return nil
 }
 
+// newerPIN returns the PIN state stored for a participant or staff account when it is newer
+// than the export's: a PIN chosen, issued, locked or unlocked at a kiosk or the call centre
+// since the agency's export was made must survive the next import of it.
+func (im *importer) newerPIN(kind, id string, export domain.PIN) (domain.PIN, error) {
+	_, body, ok, err := im.previous(kind, id)
+	if err != nil || !ok {
+		return export, err
+	}
+	var stored struct {
+		PIN      *domain.PIN `json:"pin"`
+		Password *domain.PIN `json:"password"`
+	}
+	if err := json.Unmarshal(body, &stored); err != nil {
+		return export, fmt.Errorf("stored %s: %w", kind, err)
+	}
+	p := stored.PIN
+	if kind == protocol.KindStaff {
+		p = stored.Password
+	}
+	if p != nil && p.Version > export.Version {
+		return *p, nil
+	}
+	return export, nil
+}
+
+func (im *importer) upsertStaff(s *domain.Staff) error {
+	var err error
+	if s.Password, err = im.newerPIN(protocol.KindStaff, s.ID, s.Password); err != nil {
+		return err
+	}
+	body, hash, _, added, changed, err := im.classify(protocol.KindStaff, s.ID, s)
+	if err != nil || !added && !changed {
+		return err
+	}
+	if _, err := im.exec(`INSERT INTO staff(id, office, hash, body) VALUES (?, ?, ?, ?)
+		ON CONFLICT(id) DO UPDATE SET office = excluded.office, hash = excluded.hash, body = excluded.body`,
+		s.ID, s.Office, hash, body); err != nil {
+		return err
+	}
+	im.mark(source{protocol.KindStaff, s.ID}, added)
+	return nil
+}
+
 func (im *importer) upsertParticipant(p *domain.Participant) error {
+	var err error
+	if p.PIN, err = im.newerPIN(protocol.KindParticipant, p.ID, p.PIN); err != nil {
+		return err
+	}
 	body, hash, old, added, changed, err := im.classify(protocol.KindParticipant, p.ID, p)
 	if err != nil || !added && !changed {
 		return err
@@ -643,16 +699,17 @@ func (im *importer) checkDeletions() error {
 			checks = []struct{ what, query string }{
 				{"participant", `SELECT id FROM participants WHERE office = ? LIMIT 1`},
 				{"case", `SELECT number FROM cases WHERE office = ? LIMIT 1`},
+				{"staff", `SELECT id FROM staff WHERE office = ? LIMIT 1`},
 			}
 		case protocol.KindParticipant:
 			checks = []struct{ what, query string }{
 				{"case", `SELECT case_number FROM case_parties WHERE participant = ? LIMIT 1`},
 			}
-			for _, k := range kinds[3:] {
+			for _, k := range ownedKinds {
 				checks = append(checks, struct{ what, query string }{k, `SELECT id FROM ` + tables[k] + ` WHERE owner = ? LIMIT 1`})
 			}
 		case protocol.KindCase:
-			for _, k := range kinds[3:] {
+			for _, k := range ownedKinds {
 				checks = append(checks, struct{ what, query string }{k, `SELECT id FROM ` + tables[k] + ` WHERE case_number = ? LIMIT 1`})
 			}
 		}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"strings"
@@ -38,6 +39,12 @@ func TestImportValidation(t *testing.T) {
 		{"bad verifier", func(e *domain.Export) { e.Participants[0].PIN.Verifier = "$2a$10$bcrypt" }, "participants[0] (id 1000000001): pin.verifier: not an Argon2id verifier"},
 		{"temporary without verifier", func(e *domain.Export) { e.Participants[1].PIN.Temporary = true }, "pin.temporary: a temporary PIN needs a verifier"},
 		{"participant office", func(e *domain.Export) { e.Participants[1].Office = "CA-XX" }, `participants[1] (id 1000000002): office: no office "CA-XX"`},
+		{"staff id", func(e *domain.Export) { e.Staff[0].ID = "s-1" }, `staff[0] (id s-1): id: 2 to 32 capital letters and digits`},
+		{"staff office", func(e *domain.Export) { e.Staff[0].Office = "CA-XX" }, `staff[0] (id S1): office: no office "CA-XX"`},
+		{"staff role", func(e *domain.Export) { e.Staff[0].Role = "boss" }, `staff[0] (id S1): role: must be front_desk or supervisor`},
+		{"staff without password", func(e *domain.Export) { e.Staff[0].Password = domain.PIN{} }, `staff[0] (id S1): password.verifier: is missing`},
+		{"staff plain password", func(e *domain.Export) { e.Staff[0].Password.Verifier = "hunter22" }, `staff[0] (id S1): password.verifier: not an Argon2id verifier`},
+		{"duplicate staff", func(e *domain.Export) { e.Staff = append(e.Staff, e.Staff[0]) }, `staff[1] (id S1): id: same as staff[0]`},
 		{"case office", func(e *domain.Export) { e.Cases[0].Office = "CA-XX" }, `cases[0] (id C-1): office: no office "CA-XX"`},
 		{"case unknown participant", func(e *domain.Export) { e.Cases[0].Parties[1].Participant = "1999999999" }, "cases[0] (id C-1): parties[1].participant: no such participant"},
 		{"case bad role", func(e *domain.Export) { e.Cases[0].Parties[1].Role = "payer" }, "cases[0] (id C-1): parties[1].role: must be custodial or noncustodial"},
@@ -385,5 +392,36 @@ func TestDocumentedExample(t *testing.T) {
 	r := mustImport(t, openTest(t), e)
 	if r.Kind("payment").Added != 2 || r.Kind("payment").Unchanged != 1 {
 		t.Fatalf("report:\n%s", r)
+	}
+}
+
+// A PIN issued or changed since the agency's export was made survives the next import of that
+// export, and so does a staff account's lock: the higher version wins, as in a push.
+func TestImportKeepsNewerPINs(t *testing.T) {
+	db := openTest(t)
+	mustImport(t, db, smallExport(t))
+	call, err := db.IssuePIN(t.Context(), ana, testVerifier(t), "callcentre", 24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := smallExport(t)
+	e.Staff[0].Password.Failures, e.Staff[0].Password.LockedAt, e.Staff[0].Password.Version = 5, generated, 2
+	mustImport(t, db, e)
+	seq := lastSeq(t, db)
+	r := mustImport(t, db, smallExport(t)) // the old export again: version 1 everywhere
+	if r.FeedChanges != 0 || lastSeq(t, db) != seq {
+		t.Fatalf("the old export changed the feed:\n%s", r)
+	}
+	p, err := db.Participant(ana)
+	if err != nil || p.PIN.Version != call.Version || p.PIN.IssuedBy != "callcentre" || !p.PIN.Temporary {
+		t.Fatalf("after re-import the PIN is %+v (%v), want the call centre's", p.PIN, err)
+	}
+	staff := latest(feed(t, db, "CA-LA", 0))["staff S1"]
+	var s domain.Staff
+	if err := json.Unmarshal(staff.Data, &s); err != nil || !s.Password.Locked() || staff.Owner != domain.StaffOwner("S1") {
+		t.Fatalf("staff view %s (%v): want the lock kept and owner staff/S1", staff.Data, err)
+	}
+	if _, ok := latest(feed(t, db, "CA-SD", 0))["staff S1"]; ok {
+		t.Fatal("another office's kiosks see the staff account")
 	}
 }

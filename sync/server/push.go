@@ -126,6 +126,13 @@ func (d *DB) apply(tx *sql.Tx, v *views, k Kiosk, it protocol.Push) (string, err
 		}
 		return d.applyPIN(tx, v, k, it.Kind, u)
 
+	case domain.SendStaffState:
+		var u domain.StaffUpdate
+		if err := strictJSON(it.Data, &u); err != nil {
+			return "", err
+		}
+		return d.applyStaffState(tx, v, k, u)
+
 	case domain.SendMessage:
 		var m domain.Message
 		if err := strictJSON(it.Data, &m); err != nil {
@@ -245,6 +252,94 @@ func (d *DB) applyPIN(tx *sql.Tx, v *views, k Kiosk, kind string, u domain.PINUp
 	return protocol.Applied, nil
 }
 
+// applyStaffState takes a staff account's failures and lock from a kiosk of its office. A kiosk
+// never changes a staff password: the verifier must be the server's.
+func (d *DB) applyStaffState(tx *sql.Tx, v *views, k Kiosk, u domain.StaffUpdate) (string, error) {
+	if u.Staff == "" {
+		return "", rejection("staff: is missing")
+	}
+	var office string
+	var body []byte
+	err := tx.QueryRow(`SELECT office, body FROM staff WHERE id = ?`, u.Staff).Scan(&office, &body)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && office != k.Office {
+		return "", rejection("staff: not known at this kiosk's office")
+	} else if err != nil {
+		return "", err
+	}
+	var s domain.Staff
+	if err := json.Unmarshal(body, &s); err != nil {
+		return "", fmt.Errorf("stored staff: %w", err)
+	}
+	switch {
+	case u.Password.Verifier != s.Password.Verifier || u.Password.Temporary:
+		return "", rejection("password: a kiosk cannot change a staff password")
+	case u.Password.Failures < 0 || u.Password.Failures > 100:
+		return "", rejection("password.failures: must be 0 to 100")
+	case len(u.Password.IssuedBy) > 64 || !utf8.ValidString(u.Password.IssuedBy):
+		return "", rejection("password.issued_by: at most 64 characters")
+	}
+	if u.Password.Version <= s.Password.Version {
+		return protocol.Superseded, nil
+	}
+	s.Password = u.Password
+	if body, err = json.Marshal(&s); err != nil {
+		return "", err
+	}
+	if _, err := tx.Exec(`UPDATE staff SET hash = ?, body = ? WHERE id = ?`, hashOf(body), body, s.ID); err != nil {
+		return "", err
+	}
+	if err := v.refresh(source{protocol.KindStaff, s.ID}, false); err != nil {
+		return "", err
+	}
+	return protocol.Applied, nil
+}
+
+// IssuePIN is the call centre's temporary PIN: a new verifier for the participant, temporary,
+// valid for validity, with a version above every earlier state, so it wins over a PIN a kiosk
+// issued or a parent chose before it. Kiosks receive it on their next sync. by says who issued
+// it ("callcentre"); it never names a person.
+func (d *DB) IssuePIN(ctx context.Context, participant, verifier, by string, validity time.Duration) (domain.PIN, error) {
+	if !seal.ValidVerifier(verifier) {
+		return domain.PIN{}, errors.New("not an Argon2id verifier")
+	}
+	var out domain.PIN
+	err := d.write(ctx, func(tx *sql.Tx) error {
+		v, err := newViews(tx)
+		if err != nil {
+			return err
+		}
+		defer v.close()
+		p, err := v.participant(participant)
+		if err != nil {
+			return err
+		}
+		if p == nil {
+			return fmt.Errorf("participant %s: %w", participant, ErrUnknownParticipant)
+		}
+		now := d.Now().UTC()
+		np := *p
+		np.PIN = domain.PIN{Verifier: verifier, Temporary: true, Expires: now.Add(validity), IssuedAt: now,
+			Version: p.PIN.Version + 1, IssuedBy: by}
+		body, err := json.Marshal(&np)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`UPDATE participants SET hash = ?, body = ? WHERE id = ?`, hashOf(body), body, p.ID); err != nil {
+			return err
+		}
+		v.participants[p.ID] = &np
+		if err := v.refresh(source{protocol.KindParticipant, p.ID}, false); err != nil {
+			return err
+		}
+		out = np.PIN
+		return v.finish()
+	})
+	return out, err
+}
+
+// ErrUnknownParticipant is IssuePIN's answer for a participant the server does not hold.
+var ErrUnknownParticipant = errors.New("no such participant")
+
 func (d *DB) applyMessage(tx *sql.Tx, v *views, k Kiosk, m domain.Message) (string, error) {
 	p, err := visible(tx, v, k.Office, m.Participant)
 	if err != nil {
@@ -354,6 +449,21 @@ func token(s string, max int) bool {
 	return true
 }
 
+// keyedHash reports whether s looks like a kiosk's audit subject: 32 lower-case hex digits (a
+// 16-byte HMAC), with at least one letter, so that no participant ID or SSN passes for one.
+// (Runs of decimal digits are common in hex; they are not a sign of an identifier here.)
+func keyedHash(s string) bool {
+	if len(s) != 32 || domain.Digits(s) == s {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !(s[i] >= '0' && s[i] <= '9' || s[i] >= 'a' && s[i] <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
 func (d *DB) applyAudit(tx *sql.Tx, k Kiosk, a domain.AuditEvent) (string, error) {
 	switch {
 	case a.At.IsZero():
@@ -362,13 +472,13 @@ func (d *DB) applyAudit(tx *sql.Tx, k Kiosk, a domain.AuditEvent) (string, error
 		return "", rejection("kiosk: not this kiosk")
 	case a.Action == "" || !token(a.Action, 64):
 		return "", rejection("action: 1 to 64 of letters, digits and - _ . :")
-	case !token(a.Subject, 128) || a.Subject != "" && domain.Digits(a.Subject) == a.Subject:
-		return "", rejection("subject: must be a keyed hash, never an identifier")
+	case a.Subject != "" && !keyedHash(a.Subject):
+		return "", rejection("subject: must be a keyed hash (32 hex digits), never an identifier")
 	case !token(a.Staff, 64) || looksPersonal(a.Staff):
 		return "", rejection("staff: a staff ID of letters and digits")
 	case !utf8.ValidString(a.Detail) || utf8.RuneCountInString(a.Detail) > 200 || strings.ContainsFunc(a.Detail, unicode.IsControl):
 		return "", rejection("detail: at most 200 printable characters")
-	case looksPersonal(a.Detail) || looksPersonal(a.Subject):
+	case looksPersonal(a.Detail):
 		return "", rejection("detail: looks like it carries an identifier; audit events carry no PII")
 	}
 	_, err := tx.Exec(`INSERT INTO audit(kiosk, at, action, subject, staff, detail, received) VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -440,4 +550,17 @@ func (d *DB) Participant(id string) (domain.Participant, error) {
 		return p, err
 	}
 	return p, json.Unmarshal(body, &p)
+}
+
+// Office returns an office as the server holds it, or domain.ErrNotFound.
+func (d *DB) Office(id string) (domain.Office, error) {
+	var o domain.Office
+	var body []byte
+	err := d.sql.QueryRow(`SELECT body FROM offices WHERE id = ?`, id).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, domain.ErrNotFound
+	} else if err != nil {
+		return o, err
+	}
+	return o, json.Unmarshal(body, &o)
 }

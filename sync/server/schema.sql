@@ -7,6 +7,15 @@ CREATE TABLE IF NOT EXISTS offices (
 	body BLOB NOT NULL
 ) WITHOUT ROWID;
 
+-- Staff accounts of an office: kiosks of the office receive them for staff mode.
+CREATE TABLE IF NOT EXISTS staff (
+	id     TEXT PRIMARY KEY,
+	office TEXT NOT NULL,
+	hash   BLOB NOT NULL,
+	body   BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS staff_office ON staff(office);
+
 CREATE TABLE IF NOT EXISTS participants (
 	id     TEXT PRIMARY KEY,
 	ssn    TEXT NOT NULL,

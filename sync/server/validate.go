@@ -221,7 +221,7 @@ func (c *checker) run() {
 	for i, d := range e.Deletions {
 		rec := at("deletions", i, d.ID)
 		if !deletable[d.Kind] {
-			c.add("%s: kind: %q is not one of office, participant, case, payment, disbursement, appointment, message, document", rec, truncate(d.Kind, 20))
+			c.add("%s: kind: %q is not one of office, staff, participant, case, payment, disbursement, appointment, message, document", rec, truncate(d.Kind, 20))
 			continue
 		}
 		if !c.ident(rec, "id", d.ID) {
@@ -256,6 +256,30 @@ func (c *checker) run() {
 		c.text(rec, "address", o.Address, 300, false)
 		c.text(rec, "phone", o.Phone, 40, false)
 		c.offices[o.ID] = o
+	}
+
+	ids = map[string]int{}
+	for i := range e.Staff {
+		s := &e.Staff[i]
+		rec := at("staff", i, s.ID)
+		if !domain.ValidStaffID(s.ID) || domain.NormalizeStaffID(s.ID) != s.ID {
+			c.add("%s: id: 2 to 32 capital letters and digits", rec)
+		} else {
+			c.seen(ids, rec, s.ID, i, "staff")
+			c.alsoDeleted(rec, "staff", s.ID)
+		}
+		c.text(rec, "name", s.Name, 200, true)
+		c.officeRef(rec, "office", s.Office)
+		if !s.Role.Valid() {
+			c.add("%s: role: must be front_desk or supervisor", rec)
+		}
+		c.pin(rec, "password", s.Password)
+		switch {
+		case s.Password.Verifier == "":
+			c.add("%s: password.verifier: is missing; staff sign in with a password", rec)
+		case s.Password.Temporary:
+			c.add("%s: password.temporary: staff passwords are not temporary", rec)
+		}
 	}
 
 	ids = map[string]int{}
@@ -438,7 +462,7 @@ func (c *checker) run() {
 	}
 }
 
-var deletable = map[string]bool{"office": true, "participant": true, "case": true, "payment": true,
+var deletable = map[string]bool{"office": true, "staff": true, "participant": true, "case": true, "payment": true,
 	"disbursement": true, "appointment": true, "message": true, "document": true}
 
 func truncate(s string, n int) string {

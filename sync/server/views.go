@@ -180,6 +180,17 @@ func (v *views) derive(s source) ([]view, error) {
 		}
 		return []view{{office: s.id, kind: s.kind, id: s.id, body: body}}, nil
 
+	case protocol.KindStaff:
+		var office string
+		var body []byte
+		err := v.tx.QueryRow(`SELECT office, body FROM staff WHERE id = ?`, s.id).Scan(&office, &body)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil
+		} else if err != nil {
+			return nil, err
+		}
+		return []view{{office: office, kind: s.kind, id: s.id, owner: domain.StaffOwner(s.id), body: body}}, nil
+
 	case protocol.KindParticipant:
 		p, err := v.participant(s.id)
 		if err != nil || p == nil {
@@ -301,6 +312,7 @@ var tables = map[string]string{
 	protocol.KindOffice: "offices", protocol.KindParticipant: "participants", protocol.KindCase: "cases",
 	protocol.KindPayment: "payments", protocol.KindDisbursement: "disbursements",
 	protocol.KindAppointment: "appointments", protocol.KindMessage: "messages", protocol.KindDocument: "documents",
+	protocol.KindStaff: "staff",
 }
 
 func (v *views) body(table, key, id string) ([]byte, bool, error) {
