@@ -20,7 +20,14 @@ func (k *Kiosk) frame(body fyne.CanvasObject) fyne.CanvasObject {
 	if k.signedIn() {
 		left = k.nav()
 	}
-	main := container.NewBorder(k.header(), k.footer(), left, nil,
+	top := k.header()
+	switch {
+	case k.assisted():
+		top = container.NewVBox(top, k.assistBand())
+	case k.staffOn() && (isStaffScreen(k.screen) || k.screen == scrPreview):
+		top = container.NewVBox(top, k.staffBand())
+	}
+	main := container.NewBorder(top, k.footer(), left, nil,
 		container.NewVScroll(container.NewPadded(body)))
 	k.warn = k.newWarning()
 	return container.NewStack(main, k.warn.layer)
@@ -43,7 +50,7 @@ func (k *Kiosk) header() fyne.CanvasObject {
 	tools.Add(large)
 	tools.Add(contrast)
 	tools.Add(k.quickExitButton())
-	return container.NewVBox(container.NewBorder(nil, nil, nil, tools, agency), widget.NewSeparator())
+	return container.NewVBox(container.NewBorder(nil, nil, nil, tools, k.agencyName(agency)), widget.NewSeparator())
 }
 
 // languageButtons offer every language of the profile, each named in itself.
@@ -95,6 +102,9 @@ func (k *Kiosk) nav() fyne.CanvasObject {
 	}
 	box.Add(layout.NewSpacer())
 	out := k.btn("ui.sign_out", func() { k.signOut(scrWelcome, "ui.signin.signed_out") })
+	if k.assisted() {
+		out = k.btn("ui.staff.end_assist", k.endAssist)
+	}
 	box.Add(out)
 	return container.NewHBox(container.NewVScroll(box), widget.NewSeparator())
 }

@@ -43,7 +43,7 @@ func (p previewState) active() bool { return p.stage != previewNone }
 // previewAllowed reports whether the preview screen may show: a parent's preview needs the
 // parent signed in; a staff member's needs a preview under way (staff mode signs itself out).
 func (k *Kiosk) previewAllowed() bool {
-	return k.prev.active() && (k.prev.staff || k.signedIn())
+	return k.prev.active() && (k.prev.staff && k.staffOn() || k.signedIn())
 }
 
 // dropPreview forgets the preview. A document being printed belongs to the print until the
@@ -58,6 +58,9 @@ func (k *Kiosk) dropPreview() {
 // printDoc makes the document of job, shows its first page with Print and Cancel, and goes
 // back to the screen back when the person is done. Other screens print only through here.
 func (k *Kiosk) printDoc(job PrintJob, back string) {
+	if job.Staff == "" && k.sess != nil && k.staffOn() {
+		job.Staff = k.sess.AssistedBy() // a print for a parent helped by staff is the staff's action
+	}
 	k.touch()
 	k.dropPreview()
 	st := &k.prev
@@ -186,7 +189,12 @@ func (k *Kiosk) previewScreen() fyne.CanvasObject {
 	if page == nil {
 		return side
 	}
-	return container.NewBorder(nil, nil, nil, container.NewGridWrap(fyne.NewSize(k.sideWidth(), 0), side), page)
+	// Lay the column out at its width once, so its wrapped lines count in its height.
+	w := k.sideWidth()
+	for range 2 {
+		side.Resize(fyne.NewSize(w, side.MinSize().Height))
+	}
+	return container.NewBorder(nil, nil, nil, sized(w, 0, side), page)
 }
 
 // sideWidth is the width of the column beside the picture.

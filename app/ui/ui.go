@@ -13,6 +13,7 @@ import (
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/app/i18n"
 	"childsupportkiosk/app/session"
+	"childsupportkiosk/sync/client"
 )
 
 // DemoLogin is a sample sign-in shown on the welcome screen in demo mode only.
@@ -28,12 +29,23 @@ type Options struct {
 	Catalog  *i18n.Catalog
 	Printer  Printer     // nil: Print buttons point to the front desk
 	Demo     []DemoLogin // non-empty only in demo mode
-	Language string      // the language to start in; the profile's default when empty
-	Large    bool        // start in large-text mode
-	Contrast bool        // start in high-contrast mode
+	// DemoStaff are demo staff sign-ins (Login = staff ID, PIN = password), named on the
+	// welcome screen's demo banner with the way into staff mode; demo mode only.
+	DemoStaff []DemoLogin
+	Language  string // the language to start in; the profile's default when empty
+	Large     bool   // start in large-text mode
+	Contrast  bool   // start in high-contrast mode
 	// Tick is how often the idle watch looks at the clock (default one second); 0 in tests,
 	// which call tick themselves after moving the injected clock.
 	Tick time.Duration
+	// HideCursor hides the mouse pointer over the whole window, for touch screens (cursor.go).
+	HideCursor bool
+	// KioskID is this kiosk's ID, so staff screens can say a PIN was issued here.
+	KioskID string
+	// Syncer is the kiosk's sync for the staff status screen and "Sync now"; nil in tests
+	// without a server. SyncProgress, when set, carries its progress events.
+	Syncer       Syncer
+	SyncProgress <-chan client.Progress
 }
 
 // Screens.
@@ -66,6 +78,10 @@ type Kiosk struct {
 	screen  string
 	helpOut string // the screen Help was opened from, when signed out
 
+	// Staff mode (staff.go): the staff member, nil when off, and the staff screens' state.
+	staff *session.Staff
+	st    staffState
+
 	// The signed-in person; nil when nobody is.
 	sess *session.Session
 	gen  int // raised at every sign-out, so a late sign-in result is dropped
@@ -89,6 +105,9 @@ func New(w fyne.Window, o Options) (*Kiosk, error) {
 	}
 	k := &Kiosk{w: w, o: o, mgr: o.Sessions, prof: o.Sessions.Profile(),
 		theme: &kioskTheme{large: o.Large, contrast: o.Contrast}}
+	if o.HideCursor {
+		k.w = hideCursor(w)
+	}
 	lang := o.Language
 	if lang == "" {
 		lang = k.prof.DefaultLanguage
@@ -98,6 +117,7 @@ func New(w fyne.Window, o Options) (*Kiosk, error) {
 	fyne.CurrentApp().Settings().SetTheme(k.theme)
 	w.Canvas().SetOnTypedKey(k.typedKey)
 	w.Canvas().SetOnTypedRune(k.typedRune)
+	k.staffShortcut()
 	k.screen = scrWelcome
 	k.render()
 	if o.Tick > 0 {
@@ -109,6 +129,10 @@ func New(w fyne.Window, o Options) (*Kiosk, error) {
 // Stop ends the idle watch and signs out.
 func (k *Kiosk) Stop() {
 	k.bridge.stopTicking()
+	if k.staff != nil {
+		k.endStaff(scrNeutral, "")
+		return
+	}
 	k.signOut(scrNeutral, "")
 }
 
@@ -160,6 +184,14 @@ func (k *Kiosk) render() {
 		if k.sess == nil || !k.sess.Active() {
 			k.screen = scrWelcome
 		}
+	case scrStaffSignIn:
+		if k.sess != nil {
+			k.screen = scrWelcome
+		}
+	case scrStaff, scrStaffPerson, scrStaffPIN, scrStaffStatus, scrStaffAudit:
+		if !k.staffOn() {
+			k.screen = scrWelcome
+		}
 	default:
 		if !k.signedIn() {
 			k.screen = scrWelcome
@@ -197,6 +229,18 @@ func (k *Kiosk) render() {
 		body = k.helpScreen()
 	case scrPreview:
 		body = k.previewScreen()
+	case scrStaffSignIn:
+		body = k.staffSignInScreen()
+	case scrStaff:
+		body = k.staffSearchScreen()
+	case scrStaffPerson:
+		body = k.staffPersonScreen()
+	case scrStaffPIN:
+		body = k.staffPINScreen()
+	case scrStaffStatus:
+		body = k.staffStatusScreen()
+	case scrStaffAudit:
+		body = k.staffAuditScreen()
 	}
 	k.w.SetContent(k.frame(body))
 }
@@ -231,7 +275,13 @@ func (k *Kiosk) setContrast(on bool) {
 }
 
 // quickExit drops the session and shows the neutral screen at once.
-func (k *Kiosk) quickExit() { k.signOut(scrNeutral, "") }
+func (k *Kiosk) quickExit() {
+	if k.staff != nil {
+		k.endStaff(scrNeutral, "")
+		return
+	}
+	k.signOut(scrNeutral, "")
+}
 
 // signOut ends the session and forgets everything the screens held about the person, then
 // shows screen with an optional one-time note.
@@ -263,7 +313,22 @@ func (k *Kiosk) tick() {
 		k.render() // the clock moves on
 		return
 	}
+	if k.staff != nil && k.sess == nil {
+		switch state {
+		case session.Warning:
+			k.showWarning(left)
+		case session.TimedOut:
+			k.endStaff(scrWelcome, "ui.staff.timed_out")
+		}
+		return
+	}
 	if k.sess == nil {
+		if state != session.Active && k.screen == scrStaffSignIn {
+			k.st = staffState{}
+			k.screen = scrWelcome
+			k.render()
+			return
+		}
 		if state != session.Active && (k.signin.id != "" || k.signin.pin != "" || k.screen == scrHelp) {
 			k.signin = signinState{}
 			k.screen = scrWelcome
@@ -275,6 +340,10 @@ func (k *Kiosk) tick() {
 	case session.Warning:
 		k.showWarning(left)
 	case session.TimedOut:
+		if k.staff != nil {
+			k.endStaff(scrWelcome, "ui.staff.timed_out") // an assisted session ends staff mode too
+			return
+		}
 		k.signOut(scrWelcome, "ui.signin.timed_out")
 	}
 }
@@ -308,6 +377,8 @@ func (k *Kiosk) keyInput(r rune) {
 		k.pinKey(r)
 	case scrMessages, scrOtherParty, scrDetails:
 		k.formKey(r)
+	case scrStaffSignIn, scrStaff:
+		k.staffKey(r)
 	}
 }
 

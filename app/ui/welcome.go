@@ -90,6 +90,12 @@ func (k *Kiosk) demoBanner() fyne.CanvasObject {
 		b.Alignment = widget.ButtonAlignLeading
 		box.Add(b)
 	}
+	if len(k.o.DemoStaff) > 0 {
+		box.Add(text(k.t("ui.demo.staff")))
+		for _, d := range k.o.DemoStaff {
+			box.Add(text(d.Login + " · " + d.PIN + " · " + d.Note))
+		}
+	}
 	return card(box)
 }
 

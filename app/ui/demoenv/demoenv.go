@@ -35,7 +35,12 @@ type Options struct {
 // Env is a running demo: the case server on loopback and the kiosk's synced cache.
 type Env struct {
 	Cache   *cache.Cache
-	Samples []demo.Sample // sign-ins of the kiosk's office
+	Samples []demo.Sample     // sign-ins of the kiosk's office
+	Staff   []demo.StaffLogin // staff sign-ins of the kiosk's office
+	// Progress carries the sync client's progress events (never blocking the sync).
+	Progress chan client.Progress
+	// Server is the case server's database, for tests that act as the agency or call centre.
+	Server  *server.DB
 	Profile domain.Profile
 	Export  *domain.Export
 	Client  *client.Client
@@ -99,7 +104,10 @@ func Start(ctx context.Context, o Options) (env *Env, err error) {
 	if e.Cache, err = cache.Create(cacheDir, cache.DefaultKeyFile(cacheDir)); err != nil {
 		return nil, fmt.Errorf("cache: %w", err)
 	}
-	opts := client.Options{Name: "demo kiosk"}
+	e.Staff = demo.Staff(export, office)
+	e.Progress = make(chan client.Progress, 1)
+	e.Server = e.db
+	opts := client.Options{Name: "demo kiosk", Progress: client.Notify(e.Progress)}
 	enr, err := client.Enroll(ctx, e.Cache, "http://"+ln.Addr().String(), code, opts)
 	if err != nil {
 		return nil, fmt.Errorf("enrolment: %w", err)

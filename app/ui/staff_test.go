@@ -1,0 +1,378 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"childsupportkiosk/app/domain"
+	"childsupportkiosk/app/session"
+	"childsupportkiosk/app/ui/demoenv"
+	"childsupportkiosk/sync/demo"
+)
+
+// holdAgencyName presses the agency's name, moves the clock by held and lifts the finger.
+func (r *rig) holdAgencyName(t testing.TB, held time.Duration) {
+	t.Helper()
+	var h *holdArea
+	walk(r.c, func(o fyne.CanvasObject, visible bool) {
+		if x, ok := o.(*holdArea); ok && visible {
+			h = x
+		}
+	})
+	if h == nil {
+		t.Fatal("the agency's name cannot be held on this screen")
+	}
+	h.MouseDown(nil)
+	r.clock.Add(held)
+	h.MouseUp(nil)
+}
+
+// staffLogin is the demo env's staff sign-in of a role.
+func staffLogin(t testing.TB, env *demoenv.Env, role domain.StaffRole) demo.StaffLogin {
+	t.Helper()
+	for _, s := range env.Staff {
+		if s.Role == role {
+			return s
+		}
+	}
+	t.Fatalf("the demo office has no %s", role)
+	return demo.StaffLogin{}
+}
+
+// enterStaff opens staff mode the hidden way and signs in, typing as on a keyboard.
+func (r *rig) enterStaff(t testing.TB, id, password string) {
+	t.Helper()
+	r.holdAgencyName(t, staffHold)
+	mustHave(t, r.c, r.tr("ui.staff.signin_title"))
+	test.TypeOnCanvas(r.c, strings.ToLower(id))
+	r.k.typedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	test.TypeOnCanvas(r.c, password)
+	r.k.typedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	r.k.bridge.wait()
+}
+
+// search types a query into staff search and runs it.
+func (r *rig) search(t testing.TB, q string) {
+	t.Helper()
+	tapRowWith(t, r.c, r.tr("ui.staff.query"))
+	tap(t, r.c, r.tr("ui.key.back")) // the field may hold the last query: clear it
+	r.k.staffKey(keyClear)
+	test.TypeOnCanvas(r.c, q)
+	tap(t, r.c, r.tr("ui.staff.find"))
+}
+
+func TestStaffModeIsHiddenAndLocksOut(t *testing.T) {
+	env := fresh(t, demoenv.Options{})
+	r := newRig(t, env)
+	fd := staffLogin(t, env, domain.FrontDesk)
+
+	// A short touch on the agency's name does nothing.
+	r.holdAgencyName(t, time.Second)
+	mustHave(t, r.c, r.tr("ui.welcome.title"))
+	mustNotHave(t, r.c, r.tr("ui.staff.signin_title"))
+
+	// A wrong password is refused like a parent's PIN; enough of them lock the account.
+	for i := 0; i < env.Profile.MaxFailures-1; i++ {
+		r.k.st = staffState{}
+		r.enterStaff(t, fd.Staff, "not-the-password")
+		mustHave(t, r.c, r.k.lang.Problem(domain.ErrSignInFailed))
+		tap(t, r.c, r.tr("ui.form.cancel"))
+	}
+	r.enterStaff(t, fd.Staff, fd.Password) // the right one resets the count
+	mustHave(t, r.c, r.tr("ui.staff.band", "name", fd.Name, "role", r.tr("staff.role.front_desk")))
+	mustNotHave(t, r.c, r.tr("ui.staff.audit")) // front desk: no audit screen
+	tap(t, r.c, r.tr("ui.staff.leave"))
+	mustHave(t, r.c, r.tr("ui.staff.left"))
+	for i := 0; i < env.Profile.MaxFailures; i++ {
+		r.enterStaff(t, fd.Staff, "wrong-again")
+		if i < env.Profile.MaxFailures-1 {
+			tap(t, r.c, r.tr("ui.form.cancel"))
+		}
+	}
+	mustHave(t, r.c, r.k.lang.Problem(domain.ErrStaffLocked))
+	tap(t, r.c, r.tr("ui.form.cancel"))
+	r.enterStaff(t, fd.Staff, fd.Password)
+	mustHave(t, r.c, r.k.lang.Problem(domain.ErrStaffLocked))
+}
+
+func TestStaffLooksUpByEachKey(t *testing.T) {
+	r := newRig(t, shared(t))
+	fd := staffLogin(t, r.env, domain.FrontDesk)
+	r.enterStaff(t, fd.Staff, fd.Password)
+	s := r.s["noncustodial"]
+	title := func() { t.Helper(); mustHave(t, r.c, s.Name); mustHave(t, r.c, r.tr("ui.staff.pin_title")) }
+
+	r.search(t, s.Participant) // one match opens the person
+	title()
+	tap(t, r.c, r.tr("ui.staff.back_to_search"))
+	r.search(t, s.SSN[:3]+"-"+s.SSN[3:5]+"-"+s.SSN[5:])
+	title()
+	tap(t, r.c, r.tr("ui.staff.back_to_search"))
+
+	// A case number finds both parents of the case; tap the one wanted.
+	number := s.Cases[0].Number
+	r.search(t, strings.ToLower(number))
+	if len(r.k.st.matches) == 0 {
+		r.search(t, number)
+	}
+	found := false
+	for _, m := range r.k.st.matches {
+		found = found || m.ID == s.Participant
+	}
+	if !found && !has(r.c, s.Name) {
+		t.Fatalf("case %s did not find %s: %+v", number, s.Participant, r.k.st.matches)
+	}
+	if r.k.screen == scrStaff {
+		tap(t, r.c, s.Name+" · "+domain.MaskID(s.Participant)+" · "+r.tr("ui.staff.cases", "cases", strings.Join(r.k.st.matches[indexOf(r.k.st.matches, s.Participant)].Cases, ", ")))
+	}
+	title()
+	tap(t, r.c, r.tr("ui.staff.back_to_search"))
+
+	// A name, typed without accents or capitals, part of the family name first.
+	words := strings.Fields(domain.Folded(s.Name))
+	q := words[len(words)-1][:3] + " " + words[0]
+	r.search(t, q)
+	if r.k.screen == scrStaff {
+		if indexOf(r.k.st.matches, s.Participant) < 0 {
+			t.Fatalf("name %q did not find %s: %+v", q, s.Name, r.k.st.matches)
+		}
+	} else {
+		title()
+		tap(t, r.c, r.tr("ui.staff.back_to_search"))
+	}
+	r.search(t, "zzzzqqq")
+	mustHave(t, r.c, r.tr("ui.staff.no_match"))
+
+	// Every look-up is audited by its kind, never by what was typed.
+	evs, err := r.env.Cache.RecentAudit(50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]bool{}
+	for _, ev := range evs {
+		if ev.Action == "staff_lookup" {
+			kinds[ev.Detail] = true
+			if ev.Staff != fd.Staff {
+				t.Errorf("look-up audited without the staff ID: %+v", ev)
+			}
+		}
+		for _, secret := range []string{s.Participant, s.SSN, number, q} {
+			if strings.Contains(ev.Detail+ev.Subject, secret) {
+				t.Errorf("audit event %+v carries %q", ev, secret)
+			}
+		}
+	}
+	for _, k := range []string{"id", "ssn", "case", "name"} {
+		if !kinds[k] {
+			t.Errorf("no look-up by %s audited (%v)", k, kinds)
+		}
+	}
+}
+
+func indexOf(ms []session.Match, id string) int {
+	for i, m := range ms {
+		if m.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+func TestStaffIssuesATemporaryPIN(t *testing.T) {
+	env := fresh(t, demoenv.Options{})
+	r := newRig(t, env)
+	r.k.o.Printer = &fakePrinter{}
+	fd := staffLogin(t, env, domain.FrontDesk)
+	s := r.s["custodial"]
+	r.enterStaff(t, fd.Staff, fd.Password)
+	r.search(t, s.Participant)
+	mustHave(t, r.c, r.tr("ui.staff.pin_own"))
+	tap(t, r.c, r.tr("ui.staff.issue"))
+	mustHave(t, r.c, r.tr("ui.staff.check_id"))
+	tap(t, r.c, r.tr("ui.staff.issue_confirm"))
+	r.k.bridge.wait()
+	mustHave(t, r.c, r.tr("ui.staff.pin_issued_title", "name", s.Name))
+	pin := domain.Digits(shownPIN(t, r))
+	if len(pin) != env.Profile.PINLength {
+		t.Fatalf("PIN on screen %q", pin)
+	}
+	// The slip goes through the preview to the receipt printer, with the PIN on it.
+	tap(t, r.c, r.tr("ui.staff.print_slip"))
+	r.k.bridge.wait()
+	tap(t, r.c, r.tr("ui.print.print"))
+	r.k.bridge.wait()
+	f := r.k.o.Printer.(*fakePrinter)
+	if len(f.printed) != 1 || f.printed[0].Kind != PrintPINSlip || f.printed[0].PIN != pin || f.printed[0].Staff != fd.Staff {
+		t.Fatalf("printed %+v", f.printed)
+	}
+	tap(t, r.c, r.tr("ui.detail.back"))
+	tap(t, r.c, r.tr("ui.staff.pin_done"))
+	mustNotHave(t, r.c, spacedDigits(pin))
+	if r.k.st.issued != nil {
+		t.Fatal("the issued PIN is still held")
+	}
+	mustHave(t, r.c, r.tr("ui.staff.pin_issued_note"))
+	tap(t, r.c, r.tr("ui.staff.leave"))
+
+	// The old PIN no longer works; the new one leads straight to choosing a PIN.
+	r.signIn(t, s.Participant, s.PIN)
+	mustHave(t, r.c, r.k.lang.Problem(domain.ErrSignInFailed))
+	r.signIn(t, s.Participant, pin)
+	mustHave(t, r.c, r.tr("ui.pin.choose_title"))
+	p, _ := env.Cache.FindParticipant(s.Participant)
+	if !p.PIN.Temporary || p.PIN.IssuedBy != "kiosk:test" {
+		t.Fatalf("cached PIN state %+v", p.PIN)
+	}
+}
+
+// shownPIN is the big PIN text of the issued-PIN screen.
+func shownPIN(t testing.TB, r *rig) string {
+	t.Helper()
+	if r.k.st.issued == nil {
+		t.Fatal("no PIN issued")
+	}
+	want := spacedDigits(r.k.st.issued.PIN)
+	mustHave(t, r.c, want)
+	return want
+}
+
+func TestStaffUnlocksAfterALockout(t *testing.T) {
+	env := fresh(t, demoenv.Options{})
+	r := newRig(t, env)
+	s := r.s["noncustodial"]
+	for i := 0; i < env.Profile.MaxFailures; i++ {
+		r.signIn(t, s.Participant, wrongPIN(s.PIN))
+	}
+	mustHave(t, r.c, r.k.lang.Problem(domain.ErrLocked))
+	sv := staffLogin(t, env, domain.Supervisor)
+	r.enterStaff(t, sv.Staff, sv.Password)
+	r.search(t, s.Participant)
+	p, _ := env.Cache.FindParticipant(s.Participant)
+	mustHave(t, r.c, r.tr("ui.staff.pin_locked", "n", itoa(env.Profile.MaxFailures), "when", r.k.lang.DateTime(r.k.local(p.PIN.LockedAt))))
+	tap(t, r.c, r.tr("ui.staff.unlock"))
+	mustHave(t, r.c, r.tr("ui.staff.unlocked"))
+	mustHave(t, r.c, r.tr("ui.staff.pin_own"))
+
+	// A supervisor reads the kiosk's audit: the unlock is there with the staff ID.
+	tap(t, r.c, r.tr("ui.staff.audit"))
+	mustHave(t, r.c, "staff_unlock · "+sv.Staff)
+	tap(t, r.c, r.tr("ui.staff.leave"))
+	r.signIn(t, s.Participant, s.PIN)
+	mustHave(t, r.c, r.tr("ui.home.hello", "name", s.Name))
+}
+
+func wrongPIN(pin string) string {
+	b := []byte(pin)
+	b[0] = '0' + (b[0]-'0'+1)%10
+	return string(b)
+}
+
+func TestAssistedViewAndPrint(t *testing.T) {
+	r := newRig(t, shared(t))
+	f := &fakePrinter{}
+	r.k.o.Printer = f
+	fd := staffLogin(t, r.env, domain.FrontDesk)
+	s := r.s["noncustodial"]
+	r.enterStaff(t, fd.Staff, fd.Password)
+	r.search(t, s.Participant)
+	tap(t, r.c, r.tr("ui.staff.assist"))
+	mustHave(t, r.c, r.tr("ui.home.hello", "name", s.Name))
+	mustHave(t, r.c, r.tr("ui.staff.assisted_by", "name", fd.Name))
+	tap(t, r.c, r.tr("ui.nav.payments"))
+	tap(t, r.c, r.tr("ui.print.page"))
+	r.k.bridge.wait()
+	tap(t, r.c, r.tr("ui.print.print"))
+	r.k.bridge.wait()
+	if len(f.printed) != 1 || f.printed[0].Kind != PrintPage || f.printed[0].Staff != fd.Staff || f.printed[0].Participant.ID != s.Participant {
+		t.Fatalf("assisted print %+v", f.printed)
+	}
+	tap(t, r.c, r.tr("ui.detail.back"))
+	tap(t, r.c, r.tr("ui.staff.end_assist"))
+	mustHave(t, r.c, r.tr("ui.staff.band", "name", fd.Name, "role", r.tr("staff.role.front_desk")))
+	if r.k.sess != nil || r.k.mgr.Current() != nil {
+		t.Fatal("the assisted session outlived its end")
+	}
+	// A sign-in card from the person's staff page: the ID, never a PIN.
+	tap(t, r.c, r.tr("ui.staff.print_card"))
+	r.k.bridge.wait()
+	tap(t, r.c, r.tr("ui.print.print"))
+	r.k.bridge.wait()
+	if len(f.printed) != 2 || f.printed[1].Kind != PrintCard || f.printed[1].PIN != "" {
+		t.Fatalf("card %+v", f.printed)
+	}
+	evs, _ := r.env.Cache.RecentAudit(30)
+	assisted := false
+	for _, ev := range evs {
+		assisted = assisted || ev.Action == "staff_assist" && ev.Staff == fd.Staff && ev.Subject != ""
+	}
+	if !assisted {
+		t.Fatal("the assisted view is not audited")
+	}
+}
+
+// A keyboard-wedge scanner types the card's digits and Enter: the ID is filled and the PIN is
+// next.
+func TestScannedCardFillsTheID(t *testing.T) {
+	r := newRig(t, shared(t))
+	s := r.s["custodial"]
+	test.TypeOnCanvas(r.c, s.Participant)
+	r.k.typedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if r.k.signin.id != s.Participant || !r.k.signin.onPIN {
+		t.Fatalf("after the scan: id %q, on PIN %v", r.k.signin.id, r.k.signin.onPIN)
+	}
+	mustHave(t, r.c, domain.MaskID(s.Participant))
+	for _, d := range s.PIN {
+		r.press(t, d)
+	}
+	tap(t, r.c, r.tr("ui.signin.submit"))
+	r.k.bridge.wait()
+	mustHave(t, r.c, r.tr("ui.home.hello", "name", s.Name))
+}
+
+func TestStaffTimesOutSooner(t *testing.T) {
+	r := newRig(t, shared(t))
+	fd := staffLogin(t, r.env, domain.FrontDesk)
+	s := r.s["custodial"]
+	r.enterStaff(t, fd.Staff, fd.Password)
+	r.search(t, s.Participant)
+	mustHave(t, r.c, s.Name)
+	staffIdle := time.Duration(r.env.Profile.StaffIdleSeconds) * time.Second
+	if staffIdle >= r.env.Profile.Idle() {
+		t.Fatalf("staff idle %v is not shorter than a parent's %v", staffIdle, r.env.Profile.Idle())
+	}
+	r.clock.Add(staffIdle + time.Second)
+	r.k.tick()
+	mustHave(t, r.c, r.tr("ui.idle.question"))
+	r.clock.Add(r.env.Profile.Warning() + time.Second)
+	r.k.tick()
+	mustHave(t, r.c, r.tr("ui.staff.timed_out"))
+	mustNotHave(t, r.c, s.Name)
+	if r.k.staff != nil || r.k.mgr.CurrentStaff() != nil || r.k.st.values != nil || r.k.st.matches != nil {
+		t.Fatal("staff state kept after the time-out")
+	}
+}
+
+func TestStaffStatusAndSyncNow(t *testing.T) {
+	env := fresh(t, demoenv.Options{})
+	r := newRig(t, env)
+	r.k.o.Syncer = SyncWith{Store: env.Cache, Client: env.Client}
+	r.k.o.SyncProgress = env.Progress
+	fd := staffLogin(t, env, domain.FrontDesk)
+	r.enterStaff(t, fd.Staff, fd.Password)
+	tap(t, r.c, r.tr("ui.staff.status"))
+	st, _ := env.Cache.Status()
+	mustHave(t, r.c, st.Server)
+	mustHave(t, r.c, r.k.lang.Int(st.Cursor))
+	tap(t, r.c, r.tr("ui.staff.sync_now"))
+	r.k.bridge.wait()
+	done, _, _ := strings.Cut(r.tr("ui.staff.synced", "pulled", "\x00", "pushed", "\x00"), "\x00")
+	mustHave(t, r.c, done) // it pushed the staff sign-in's audit events
+	st2, _ := env.Cache.Status()
+	if st2.PendingOutbox != 0 {
+		t.Fatalf("after Sync now %d items wait", st2.PendingOutbox)
+	}
+}
