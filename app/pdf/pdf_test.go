@@ -403,6 +403,9 @@ func TestEveryKindEveryLanguage(t *testing.T) {
 				return m.TempPINSlip(PINSlip{ParticipantID: r.Participant.ID, ParticipantName: r.Participant.Name,
 					PIN: "482913", Expires: fixedNow.Add(24 * time.Hour), DataAsOf: r.DataAsOf})
 			},
+			"card": func() (Document, error) {
+				return m.SignInCard(Card{ParticipantID: r.Participant.ID, ParticipantName: r.Participant.Name})
+			},
 		}
 		for name, mk := range docs {
 			doc, err := mk()
@@ -418,5 +421,55 @@ func TestEveryKindEveryLanguage(t *testing.T) {
 				t.Errorf("%s %s: the hidden other party shows", name, lang)
 			}
 		}
+	}
+}
+
+func TestSignInCard(t *testing.T) {
+	r := records(2)
+	for _, lang := range []string{"en", "es", "fr"} {
+		m := maker(t, lang, "CA")
+		card := Card{ParticipantID: r.Participant.ID, ParticipantName: r.Participant.Name}
+		doc, err := m.SignInCard(card)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if doc.Kind != SignInCard || !doc.Kind.OnRoll() || doc.PageCount() != 1 {
+			t.Fatalf("kind %s, on the roll %v, %d pages", doc.Kind, doc.Kind.OnRoll(), doc.PageCount())
+		}
+		save(t, "card-"+lang+".pdf", doc.Bytes)
+		again, err := m.SignInCard(card)
+		if err != nil || !bytes.Equal(doc.Bytes, again.Bytes) {
+			t.Fatalf("the same card twice differs (%v)", err)
+		}
+		text := rollText(t, doc.Bytes)
+		contains(t, text, m.Lang.T("doc.title.card"), m.Lang.T("doc.card.scan"), "María José Nuñez-Çelik", "••••••7890",
+			m.Lang.T(m.Profile.NameKey))
+		// The ID is in the QR code only: neither the text nor the file's bytes hold it, and the
+		// card has no PIN on it.
+		lacks(t, text, r.Participant.ID, "⟦", m.Lang.T("doc.pin.label"))
+		if bytes.Contains(doc.Bytes, []byte(r.Participant.ID)) {
+			t.Error("the card's bytes hold the participant ID")
+		}
+		w, h := pageSize(t, doc.Bytes)
+		if w < 226 || w > 228 || h > 400 || h < 150 {
+			t.Errorf("card page %.1f × %.1f pt, want 80 mm wide and fitted to the content", w, h)
+		}
+	}
+}
+
+func TestPageCount(t *testing.T) {
+	r := records(52)
+	m := maker(t, "en", "CA")
+	doc, err := m.YearlyStatement(r.Yearly(2024, day(2025, 1, 15)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, doc.Bytes)
+	n := doc.PageCount()
+	if n < 2 || !strings.Contains(text, fmt.Sprintf("Page %d of %d", n, n)) {
+		t.Errorf("PageCount %d; the statement says:\n%s", n, text)
+	}
+	if (Document{}).PageCount() != 0 {
+		t.Error("an empty document has pages")
 	}
 }

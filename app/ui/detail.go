@@ -4,6 +4,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
+
+	"childsupportkiosk/app/session"
 )
 
 // detailScreen explains one payment in plain words: where the money came from, how it was
@@ -14,7 +16,7 @@ func (k *Kiosk) detailScreen() fyne.CanvasObject {
 	if r == nil {
 		return container.NewVBox(back)
 	}
-	box := container.NewVBox(container.NewHBox(back))
+	box := container.NewVBox(k.detailTop(back, *r))
 	switch {
 	case r.Made != nil:
 		p := r.Made
@@ -46,6 +48,26 @@ func (k *Kiosk) detailScreen() fyne.CanvasObject {
 		}
 	}
 	return box
+}
+
+// detailTop is Back beside a receipt of the payment, for the front desk's receipt printer, and
+// the account statement of the payment's month.
+func (k *Kiosk) detailTop(back *widget.Button, r session.Row) fyne.CanvasObject {
+	receipt := k.btn("ui.print.receipt", func() {
+		job := k.printJob(PrintReceipt)
+		row := r
+		job.Row, job.Side = &row, k.pay.side
+		k.printDoc(job, scrDetail)
+	})
+	month := k.button(k.t("ui.print.month", "month", k.lang.MonthYear(r.Date.Year, r.Date.Month)), func() {
+		job := k.printJob(PrintMonth)
+		job.Year, job.Month = r.Date.Year, r.Date.Month
+		k.printDoc(job, scrDetail)
+	})
+	if k.theme.large { // the three long labels in large text are wider than the screen
+		return container.NewVBox(container.NewHBox(back, receipt), container.NewHBox(month))
+	}
+	return container.NewHBox(back, receipt, month)
 }
 
 func boldLabel(s string) *widget.Label {

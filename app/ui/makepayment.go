@@ -13,7 +13,11 @@ import (
 func (k *Kiosk) makePaymentScreen() fyne.CanvasObject {
 	r := k.prof.Remit
 	p := k.sess.Participant()
-	box := container.NewVBox(heading(k.t("ui.pay.title")), subheading(k.t("ui.pay.options")))
+	box := container.NewVBox(heading(k.t("ui.pay.title")))
+	if pays, _ := k.sess.Roles(); pays {
+		box.Add(k.couponPrint())
+	}
+	box.Add(subheading(k.t("ui.pay.options")))
 	for _, key := range k.prof.PaymentOptions {
 		box.Add(text(k.t("ui.pay.option", "text", k.t(key))))
 	}
@@ -53,4 +57,17 @@ func (k *Kiosk) makePaymentScreen() fyne.CanvasObject {
 		box.Add(card(online...))
 	}
 	return box
+}
+
+// couponPrint offers a payment coupon for the current month, to mail with a check or money
+// order. Only a person who pays on some case has one.
+func (k *Kiosk) couponPrint() fyne.CanvasObject {
+	now := k.local(k.mgr.Now())
+	month := k.lang.MonthYear(now.Year(), now.Month())
+	b := k.btn("ui.print.coupon", func() {
+		job := k.printJob(PrintCoupon)
+		job.Year, job.Month = now.Year(), now.Month()
+		k.printDoc(job, scrPay)
+	})
+	return container.NewBorder(nil, nil, nil, sized(0, 56, b), text(k.t("ui.print.coupon_note", "month", month)))
 }

@@ -17,12 +17,17 @@ type fakePrinter struct {
 	prepared    []PrintJob
 	printed     []PrintJob
 	docs        []*fakeDoc
-	prepareFail error // Prepare fails with it
-	fail        error // Print fails with it
-	noPreview   bool  // Preview returns nil
+	prepareFail error         // Prepare fails with it
+	fail        error         // Print fails with it
+	noPreview   bool          // Preview returns nil
+	gate        chan struct{} // when set, Prepare waits for it to close
+	page        bool          // Preview draws a Letter-shaped page (screenshots)
 }
 
 func (f *fakePrinter) Prepare(j PrintJob) (Prepared, error) {
+	if f.gate != nil {
+		<-f.gate
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.prepared = append(f.prepared, j)
@@ -74,11 +79,25 @@ func (d *fakeDoc) Preview() image.Image {
 	if d.f.noPreview {
 		return nil
 	}
-	img := image.NewRGBA(image.Rect(0, 0, 85, 110))
+	w, h := 85, 110
+	if d.f.page {
+		w, h = 612, 792
+		if d.job.Kind.OnRoll() {
+			w, h = 227, 420
+		}
+	}
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for i := range img.Pix {
 		img.Pix[i] = 0xff
 	}
-	img.Set(10, 10, color.Black)
+	// Grey bars where lines of text would be.
+	for y := h / 12; y < h*11/12; y += h / 40 {
+		for x := w / 10; x < w*9/10-(y*7%(w/4+1)); x++ {
+			for dy := 0; dy < h/120+1; dy++ {
+				img.Set(x, y+dy, color.Gray{Y: 150})
+			}
+		}
+	}
 	return img
 }
 

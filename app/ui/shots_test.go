@@ -40,6 +40,7 @@ func TestShots(t *testing.T) {
 		r.k.show(scrPayments)
 		tapFirstRow(t, r)
 		shot(role + "-detail")
+		shotPreviews(t, r, role, shot) // preview_test.go
 		r.k.show(scrMessages)
 		tap(t, r.c, r.tr("ui.messages.write"))
 		for _, ch := range "hola" {

@@ -170,7 +170,7 @@ func run() error {
 	}
 
 	var printer ui.Printer
-	if *queue != "" {
+	if *queue != "" || (cfg != nil && cfg.Printers.Receipt != "") { // either printer: the preview says which prints
 		if err := pdf.CheckFonts(); err != nil {
 			return err
 		}

@@ -1,0 +1,439 @@
+package uiprint
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	qrcode "github.com/skip2/go-qrcode"
+
+	"childsupportkiosk/app/domain"
+	"childsupportkiosk/app/i18n"
+	"childsupportkiosk/app/printing"
+	"childsupportkiosk/app/session"
+	"childsupportkiosk/app/ui"
+	"childsupportkiosk/app/ui/demoenv"
+	"childsupportkiosk/sync/demo"
+)
+
+// The documents are made from a real cache, filled through the real sync path.
+var (
+	envOnce sync.Once
+	env     *demoenv.Env
+	envErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if env != nil {
+		env.Close()
+	}
+	os.Exit(code)
+}
+
+func demoEnv(t *testing.T) *demoenv.Env {
+	t.Helper()
+	envOnce.Do(func() {
+		env, envErr = demoenv.Start(context.Background(), demoenv.Options{Demo: demo.Options{Seed: 7, Offices: 1, Participants: 40}})
+	})
+	if envErr != nil {
+		t.Fatal(envErr)
+	}
+	return env
+}
+
+var at = time.Date(2026, 3, 3, 16, 0, 0, 0, time.UTC)
+
+func sampleOf(t *testing.T, e *demoenv.Env, role string) demo.Sample {
+	t.Helper()
+	for _, s := range e.Samples {
+		if s.Role == role {
+			return s
+		}
+	}
+	t.Fatalf("no %s sample", role)
+	return demo.Sample{}
+}
+
+// job is a print job of a sample, as the kiosk's screens make it.
+func job(t *testing.T, e *demoenv.Env, s demo.Sample, kind ui.PrintKind, lang string) ui.PrintJob {
+	t.Helper()
+	cat, err := i18n.Shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := e.Cache.FindParticipant(s.Participant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases, err := e.Cache.Cases(s.Participant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ui.PrintJob{Kind: kind, Profile: e.Profile, Lang: cat.Lang(lang), Participant: p, Cases: cases, AsOf: at}
+}
+
+// text reads a PDF's text with pdftotext, through pipes.
+func text(t *testing.T, doc []byte) string {
+	t.Helper()
+	cmd := exec.Command("pdftotext", "-raw", "-enc", "UTF-8", "-", "-")
+	cmd.Stdin = bytes.NewReader(doc)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return strings.ReplaceAll(string(out), "\u00a0", " ")
+}
+
+func needPoppler(t *testing.T) {
+	t.Helper()
+	for _, prog := range []string{"pdftotext", "pdftoppm"} {
+		if _, err := exec.LookPath(prog); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s is missing (poppler-utils)", prog)
+			}
+			t.Skipf("%s is missing (poppler-utils)", prog)
+		}
+	}
+}
+
+func TestPrepareEveryKind(t *testing.T) {
+	needPoppler(t)
+	e := demoEnv(t)
+	payer, both := sampleOf(t, e, "noncustodial"), sampleOf(t, e, "both")
+	made, err := e.Cache.PaymentsMade(payer.Participant)
+	if err != nil || len(made) == 0 {
+		t.Fatalf("no payments made: %v", err)
+	}
+	pay := made[0]
+	row := session.Row{Date: pay.Received, Amount: pay.Amount, Source: pay.Source, Case: pay.Case, Made: &pay}
+	p := &Printer{CaseFile: e.Cache, Now: func() time.Time { return at }}
+
+	for _, lang := range []string{"en", "es", "fr"} {
+		cat, _ := i18n.Shipped()
+		l := cat.Lang(lang)
+		type want struct {
+			kind   ui.PrintKind
+			sample demo.Sample
+			edit   func(*ui.PrintJob)
+			text   []string
+		}
+		kinds := []want{
+			{ui.PrintPage, payer, func(j *ui.PrintJob) {
+				j.Side, j.Page, j.Pages, j.Rows = session.Made, 1, 1, []session.Row{row}
+			}, []string{l.Money(pay.Amount), l.Date(pay.Received)}},
+			{ui.PrintYear, payer, func(j *ui.PrintJob) { j.Year = pay.Received.Year },
+				[]string{l.T("doc.total_year", "year", strconv.Itoa(pay.Received.Year))}},
+			{ui.PrintMonth, both, func(j *ui.PrintJob) { j.Year, j.Month = pay.Received.Year, pay.Received.Month },
+				[]string{l.T("doc.title.monthly", "month", l.MonthYear(pay.Received.Year, pay.Received.Month))}},
+			{ui.PrintCoupon, payer, func(j *ui.PrintJob) { j.Year, j.Month = 2026, time.March },
+				[]string{l.T("doc.coupon.for_month", "month", l.MonthYear(2026, time.March))}},
+			{ui.PrintReceipt, payer, func(j *ui.PrintJob) { j.Row = &row },
+				[]string{l.T("doc.title.receipt"), l.Money(pay.Amount)}},
+			{ui.PrintPINSlip, both, func(j *ui.PrintJob) { j.PIN, j.Expires = "482916", at.Add(24*time.Hour) },
+				[]string{l.T("doc.pin.label"), "4 8 2 9 1 6"}},
+			{ui.PrintCard, both, nil, []string{l.T("doc.title.card"), l.T("doc.card.scan")}},
+		}
+		for _, k := range kinds {
+			t.Run(lang+"/"+string(k.kind), func(t *testing.T) {
+				j := job(t, e, k.sample, k.kind, lang)
+				if k.edit != nil {
+					k.edit(&j)
+				}
+				prep, err := p.Prepare(j)
+				if err != nil {
+					t.Fatal(err)
+				}
+				d := prep.(*prepared)
+				if d.doc.Kind.OnRoll() != k.kind.OnRoll() {
+					t.Errorf("%s: on the roll %v, want %v", d.doc.Kind, d.doc.Kind.OnRoll(), k.kind.OnRoll())
+				}
+				if prep.Pages() < 1 {
+					t.Errorf("pages %d", prep.Pages())
+				}
+				img := prep.Preview()
+				if img == nil {
+					t.Fatal("no preview with pdftoppm installed")
+				}
+				b := img.Bounds()
+				if k.kind.OnRoll() {
+					if b.Dx() < 200 || b.Dx() > 260 || b.Dy() < 150 || b.Dy() > 2000 {
+						t.Errorf("roll preview %v", b)
+					}
+				} else if b.Dx() != 612 || b.Dy() != 792 {
+					t.Errorf("Letter preview %v, want 612×792 at 72 dpi", b)
+				}
+				got := strings.Join(strings.Fields(text(t, d.doc.Bytes)), " ") // lines wrap anywhere
+				name := j.Participant.Name
+				for _, w := range append(k.text, name) {
+					if w = strings.ReplaceAll(w, "\u00a0", " "); !strings.Contains(got, w) {
+						t.Errorf("%q missing from:\n%s", w, got)
+					}
+				}
+				if k.kind == ui.PrintCard || k.kind == ui.PrintReceipt || k.kind == ui.PrintPINSlip {
+					id := j.Participant.ID
+					if strings.Contains(got, id) || !strings.Contains(got, id[len(id)-4:]) {
+						t.Errorf("the ID must show masked but for its last four:\n%s", got)
+					}
+				}
+				// Discard zeroes the document and the picture.
+				bs, pix := d.doc.Bytes, d.preview.Pix
+				prep.Discard()
+				if !allZero(bs) || !allZero(pix) || prep.Preview() != nil {
+					t.Error("Discard left the document or its picture")
+				}
+				if err := prep.Print(); err == nil {
+					t.Error("a discarded document printed")
+				}
+			})
+		}
+	}
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// The sign-in card's QR code holds the participant ID, and nothing else of the card does.
+func TestSignInCardQRHoldsTheID(t *testing.T) {
+	needPoppler(t)
+	if _, err := exec.LookPath("pdfimages"); err != nil {
+		t.Skip("pdfimages is missing")
+	}
+	e := demoEnv(t)
+	s := sampleOf(t, e, "custodial")
+	p := &Printer{CaseFile: e.Cache, Now: func() time.Time { return at }}
+	prep, err := p.Prepare(job(t, e, s, ui.PrintCard, "en"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer prep.Discard()
+	doc := prep.(*prepared).doc.Bytes
+	if bytes.Contains(doc, []byte(s.Participant)) {
+		t.Error("the card's bytes hold the participant ID in clear")
+	}
+	dir := t.TempDir() // demo data only
+	f := filepath.Join(dir, "card.pdf")
+	if err := os.WriteFile(f, doc, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("pdfimages", "-png", f, filepath.Join(dir, "img")).CombinedOutput(); err != nil {
+		t.Fatalf("pdfimages: %v %s", err, out)
+	}
+	imgs, _ := filepath.Glob(filepath.Join(dir, "img-*.png"))
+	if len(imgs) != 1 {
+		t.Fatalf("%d images on the card, want the QR code only", len(imgs))
+	}
+	got := decodePNG(t, mustRead(t, imgs[0]))
+	wantPNG, err := qrcode.Encode(s.Participant, qrcode.Medium, 256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := decodePNG(t, wantPNG)
+	if got.Bounds() != want.Bounds() {
+		t.Fatalf("QR %v, want %v", got.Bounds(), want.Bounds())
+	}
+	for y := 0; y < want.Bounds().Dy(); y++ {
+		for x := 0; x < want.Bounds().Dx(); x++ {
+			if dark(got, x, y) != dark(want, x, y) {
+				t.Fatalf("the card's QR code differs from one of the participant ID at (%d,%d)", x, y)
+			}
+		}
+	}
+}
+
+func mustRead(t *testing.T, f string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func decodePNG(t *testing.T, b []byte) image.Image {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
+}
+
+func dark(img image.Image, x, y int) bool {
+	r, g, b, _ := img.At(img.Bounds().Min.X+x, img.Bounds().Min.Y+y).RGBA()
+	return r+g+b < 3*0x8000
+}
+
+// Family violence: no other party on paper for a person with the indicator on any case.
+func TestFamilyViolenceOffPaper(t *testing.T) {
+	needPoppler(t)
+	e := demoEnv(t)
+	var s demo.Sample
+	for _, x := range e.Samples {
+		if x.FamilyViolence {
+			s = x
+			break
+		}
+	}
+	if s.Participant == "" {
+		t.Fatal("the demo has no sample with the family-violence indicator")
+	}
+	names := map[string]string{}
+	for _, p := range e.Export.Participants {
+		names[p.ID] = p.Name
+	}
+	var other []string
+	for _, c := range e.Export.Cases {
+		mine := false
+		for _, p := range c.Parties {
+			mine = mine || p.Participant == s.Participant
+		}
+		for _, p := range c.Parties {
+			if mine && p.Participant != s.Participant {
+				other = append(other, names[p.Participant], p.Name)
+			}
+		}
+	}
+	p := &Printer{CaseFile: e.Cache, Now: func() time.Time { return at }}
+	received, _ := e.Cache.PaymentsReceived(s.Participant)
+	year, month := 2025, time.June
+	if len(received) > 0 {
+		year, month = received[0].Date.Year, received[0].Date.Month
+	}
+	for _, kind := range []ui.PrintKind{ui.PrintYear, ui.PrintMonth} {
+		j := job(t, e, s, kind, "en")
+		j.Year, j.Month = year, month
+		prep, err := p.Prepare(j)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := text(t, prep.(*prepared).doc.Bytes)
+		prep.Discard()
+		if strings.Contains(got, j.Lang.T("doc.other_party")) {
+			t.Errorf("%s names an other party", kind)
+		}
+		for _, n := range other {
+			if n != "" && strings.Contains(got, n) {
+				t.Errorf("%s prints the other party %q", kind, n)
+			}
+		}
+	}
+}
+
+// Without pdftoppm there is no picture, and the document still prints (here: no printer set
+// up, which Print says in the printer's words).
+func TestNoRasterizerNoPreview(t *testing.T) {
+	e := demoEnv(t)
+	s := sampleOf(t, e, "both")
+	p := &Printer{CaseFile: e.Cache, Rasterizer: "no-such-pdftoppm-here", Now: func() time.Time { return at },
+		Printer: &printing.Printer{Config: printing.Config{Server: "127.0.0.1:1"}}}
+	prep, err := p.Prepare(job(t, e, s, ui.PrintCard, "en"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer prep.Discard()
+	if prep.Preview() != nil {
+		t.Fatal("a preview without pdftoppm")
+	}
+	err = prep.Print()
+	var ev printing.Event
+	if !errors.As(err, &ev) || ev.State != printing.Failed || ev.Reason != printing.NotConfigured {
+		t.Fatalf("print without a receipt queue: %v", err)
+	}
+}
+
+type auditLog struct {
+	mu     sync.Mutex
+	events []domain.AuditEvent
+}
+
+func (a *auditLog) Audit(e domain.AuditEvent) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.events = append(a.events, e)
+	return nil
+}
+
+// Through the real path: CUPS and an IPP Everywhere test printer (scripts/test-printers).
+func TestPrintThroughCUPS(t *testing.T) {
+	needPoppler(t)
+	office, receipt := os.Getenv("KIOSK_TEST_OFFICE_PRINTER"), os.Getenv("KIOSK_TEST_RECEIPT_PRINTER")
+	spool := os.Getenv("KIOSK_TEST_SPOOL")
+	if office == "" || receipt == "" || spool == "" {
+		msg := "no test printers: run scripts/test-printers as root and export the KIOSK_TEST_* lines it prints"
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg + " (CI must exercise printing)")
+		}
+		t.Skip(msg)
+	}
+	receiptSpool := os.Getenv("KIOSK_TEST_RECEIPT_SPOOL")
+	if receiptSpool == "" {
+		receiptSpool = filepath.Join(spool, "receipt")
+	}
+	e := demoEnv(t)
+	s := sampleOf(t, e, "both")
+	log := &auditLog{}
+	p := &Printer{CaseFile: e.Cache, Subject: e.Cache.AuditSubject, Now: func() time.Time { return at },
+		Printer: &printing.Printer{Config: printing.Config{Office: office, Receipt: receipt, Timeout: time.Minute,
+			Poll: 200 * time.Millisecond}, Kiosk: "kiosk-9", Auditor: log}}
+	since := time.Now().Add(-time.Second)
+	j := job(t, e, s, ui.PrintCard, "es")
+	j.Staff = "S-0042"
+	prep, err := p.Prepare(j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := prep.Print(); err != nil {
+		t.Fatalf("print: %v", err)
+	}
+	prep.Discard()
+	got := spooledText(t, receiptSpool, since)
+	for _, w := range []string{j.Lang.T("doc.title.card"), j.Participant.Name, s.Participant[len(s.Participant)-4:]} {
+		if !strings.Contains(got, w) {
+			t.Errorf("the printed card lacks %q:\n%s", w, got)
+		}
+	}
+	if len(log.events) != 1 || log.events[0].Action != "print_signin_card" || log.events[0].Staff != "S-0042" ||
+		log.events[0].Detail != "completed" || log.events[0].Subject == "" {
+		t.Fatalf("audit %+v", log.events)
+	}
+	all := log.events[0].Subject + log.events[0].Action + log.events[0].Detail
+	if strings.Contains(all, s.Participant) || strings.Contains(all, j.Participant.Name) {
+		t.Errorf("the audit event carries personal data: %+v", log.events[0])
+	}
+}
+
+// spooledText waits for a PDF the test printer wrote since the test began and returns its text.
+func spooledText(t *testing.T, dir string, since time.Time) string {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		files, _ := filepath.Glob(filepath.Join(dir, "*.pdf"))
+		for _, f := range files {
+			fi, err := os.Stat(f)
+			if err != nil || fi.ModTime().Before(since) {
+				continue
+			}
+			return text(t, mustRead(t, f))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("no new PDF arrived in %s", dir)
+	return ""
+}
