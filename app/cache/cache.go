@@ -81,6 +81,9 @@ var (
 		"PRAGMA foreign_keys = ON",
 	}
 	writerPragmas = []string{
+		// 16 KiB pages for a new cache (an existing one keeps its size): a quarter of the
+		// pages, page writes and checkpoint copies of 4 KiB ones when a sync loads an office.
+		"PRAGMA page_size = 16384",
 		fmt.Sprintf("PRAGMA cache_size = -%d", writerCacheKiB),
 		"PRAGMA journal_size_limit = 67108864",
 		// Checkpoint every 40 MB of WAL rather than 4 MB: a sync's batches rewrite the same
@@ -394,4 +397,14 @@ func (c *Cache) withSyncFull(f func() error) error {
 	err := f()
 	_, rerr := c.w.Exec("PRAGMA synchronous = NORMAL")
 	return errors.Join(err, rerr)
+}
+
+// NeedsPassphrase reports whether the cache in dir is locked by an office passphrase (enrolled
+// with one) rather than a key file. It returns domain.ErrNotEnrolled when dir holds no cache.
+func NeedsPassphrase(dir string) (bool, error) {
+	ok, err := seal.NeedsPassphrase(filepath.Join(dir, KeyringFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, domain.ErrNotEnrolled
+	}
+	return ok, err
 }

@@ -3,6 +3,7 @@ package cache
 import (
 	"encoding/json"
 	"errors"
+	"maps"
 	"fmt"
 	"io/fs"
 	"os"
@@ -186,8 +187,19 @@ func TestPassphraseCache(t *testing.T) {
 	f.put(protocol.KindParticipant, helene.ID, helene.ID, helene)
 	apply(t, c, f)
 	c.Close()
+	// Locked: the kiosk knows to ask for the passphrase, and nothing else opens the cache.
+	if locked, err := NeedsPassphrase(dir); err != nil || !locked {
+		t.Fatalf("NeedsPassphrase: %v, %v", locked, err)
+	}
+	before := snapshot(t, dir)
 	if _, err := Open(dir, Passphrase("river office 2025")); !errors.Is(err, domain.ErrWrongKey) {
 		t.Fatalf("wrong passphrase: %v", err)
+	}
+	if _, err := Open(dir, DefaultKeyFile(dir)); err == nil {
+		t.Fatal("a key file opened a passphrase cache")
+	}
+	if after := snapshot(t, dir); !maps.Equal(before, after) {
+		t.Fatal("a refused passphrase changed the files of the cache")
 	}
 	c, err = Open(dir, Passphrase("river office 2026"))
 	if err != nil {

@@ -370,3 +370,18 @@ func syncDir(dir string) error {
 	defer d.Close()
 	return d.Sync()
 }
+
+// NeedsPassphrase reports whether the keyring at path is wrapped by an office passphrase
+// rather than a key file: the kiosk then starts locked until a supervisor enters it. It reads
+// only the keyring's header, never a key.
+func NeedsPassphrase(path string) (bool, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return false, err
+	}
+	var f keyringFile
+	if err := json.Unmarshal(b, &f); err != nil || f.Format != KeyringFormat {
+		return false, fmt.Errorf("seal: %s is not a keyring of format %s", filepath.Base(path), KeyringFormat)
+	}
+	return f.KEK == kekPassphrase, nil
+}

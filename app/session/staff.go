@@ -275,9 +275,9 @@ func (s *Staff) directory() ([]domain.DirectoryEntry, error) {
 }
 
 // Person reads a participant for the staff screen: the record (PIN state included) and cases.
+// The screen reads it at every redraw; it audits the opening once with Audit("staff_view", …).
 func (s *Staff) Person(pid string) (domain.Participant, []domain.Case, error) {
-	staffID, err := s.id()
-	if err != nil {
+	if _, err := s.id(); err != nil {
 		return domain.Participant{}, nil, err
 	}
 	p, err := s.m.store.FindParticipant(pid)
@@ -291,7 +291,6 @@ func (s *Staff) Person(pid string) (domain.Participant, []domain.Case, error) {
 	if err != nil {
 		return domain.Participant{}, nil, err
 	}
-	s.m.staffAudit("staff_view", staffID, p.ID, "")
 	return p, cases, nil
 }
 

@@ -31,19 +31,25 @@ func (k *Kiosk) keypad(press func(rune)) fyne.CanvasObject {
 // keyboard is the on-screen keyboard for the few forms a person fills in: letters with the
 // accents of Spanish and French, digits and the signs an address or an e-mail needs.
 func (k *Kiosk) keyboard(press func(rune)) fyne.CanvasObject {
+	return keyboard(k.t, func(r rune) { k.touch(); press(r) })
+}
+
+// keyboard is the on-screen keyboard on its own, for screens before a kiosk has a session
+// manager (the locked start of day): t translates, press gets every key.
+func keyboard(t func(key string, pairs ...string) string, press func(rune)) fyne.CanvasObject {
 	rows := []string{"1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm", "áéíóúñüçèà", "@.,-'#/"}
 	box := container.NewVBox()
 	for _, row := range rows {
 		line := container.New(layout.NewGridLayoutWithColumns(10))
 		for _, r := range row {
 			r := r
-			line.Add(sized(56, 56, k.button(string(r), func() { press(r) })))
+			line.Add(sized(56, 56, widget.NewButton(string(r), func() { press(r) })))
 		}
 		box.Add(line)
 	}
-	space := k.btn("ui.key.space", func() { press(' ') })
-	back := widget.NewButtonWithIcon(k.t("ui.key.back"), theme.NavigateBackIcon(), func() { k.touch(); press(keyBack) })
-	line := k.btn("ui.key.newline", func() { press(keyEnter) })
+	space := widget.NewButton(t("ui.key.space"), func() { press(' ') })
+	back := widget.NewButtonWithIcon(t("ui.key.back"), theme.NavigateBackIcon(), func() { press(keyBack) })
+	line := widget.NewButton(t("ui.key.newline"), func() { press(keyEnter) })
 	box.Add(container.NewGridWithColumns(3, sized(0, 56, space), sized(0, 56, line), sized(0, 56, back)))
 	return box
 }

@@ -362,6 +362,7 @@ func (k *Kiosk) staffSearch() {
 }
 
 func (k *Kiosk) openPerson(pid string) {
+	k.staff.Audit("staff_view", pid, "")
 	k.st.person, k.st.showID = pid, false
 	k.staffGo(scrStaffPerson)
 }
@@ -455,7 +456,7 @@ func (k *Kiosk) pinStateText(pin domain.PIN) string {
 	case pin.Temporary:
 		s := k.t("ui.staff.pin_temp", "by", k.issuer(pin.IssuedBy), "until", k.lang.DateTime(k.local(pin.Expires)))
 		if !pin.IssuedAt.IsZero() {
-			s += " " + k.t("ui.staff.pin_issued_at", "when", k.lang.DateTime(k.local(pin.IssuedAt)))
+			s += " · " + k.t("ui.staff.pin_issued_at", "when", k.lang.DateTime(k.local(pin.IssuedAt)))
 		}
 		return s
 	case pin.Failures > 0:

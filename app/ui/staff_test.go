@@ -1,6 +1,9 @@
 package ui
 
 import (
+	"image/png"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -58,6 +61,9 @@ func (r *rig) enterStaff(t testing.TB, id, password string) {
 // search types a query into staff search and runs it.
 func (r *rig) search(t testing.TB, q string) {
 	t.Helper()
+	if r.k.screen != scrStaff {
+		tap(t, r.c, r.tr("ui.staff.search"))
+	}
 	tapRowWith(t, r.c, r.tr("ui.staff.query"))
 	tap(t, r.c, r.tr("ui.key.back")) // the field may hold the last query: clear it
 	r.k.staffKey(keyClear)
@@ -374,5 +380,62 @@ func TestStaffStatusAndSyncNow(t *testing.T) {
 	st2, _ := env.Cache.Status()
 	if st2.PendingOutbox != 0 {
 		t.Fatalf("after Sync now %d items wait", st2.PendingOutbox)
+	}
+}
+
+// TestStaffShots saves every staff screen in each language in $KIOSK_SHOTS, to look at them;
+// it does nothing otherwise.
+func TestStaffShots(t *testing.T) {
+	dir := os.Getenv("KIOSK_SHOTS")
+	if dir == "" {
+		t.Skip("KIOSK_SHOTS not set")
+	}
+	env := fresh(t, demoenv.Options{})
+	r := newRig(t, env)
+	r.k.o.Syncer = SyncWith{Store: env.Cache, Client: env.Client}
+	r.k.o.Printer = &fakePrinter{page: true}
+	shot := func(name string) {
+		t.Helper()
+		f, err := os.Create(filepath.Join(dir, "staff-"+name+".png"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := png.Encode(f, r.c.Capture()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sv := staffLogin(t, env, domain.Supervisor)
+	s := r.s["noncustodial"]
+	for _, lang := range []string{"en", "es", "fr"} {
+		r.k.setLanguage(lang)
+		r.holdAgencyName(t, staffHold)
+		shot("signin-" + lang)
+		tap(t, r.c, r.tr("ui.form.cancel"))
+		r.k.setLanguage(lang)
+		r.enterStaff(t, sv.Staff, sv.Password)
+		r.search(t, strings.Fields(domain.Folded(s.Name))[0][:2])
+		shot("search-" + lang)
+		r.search(t, s.Participant)
+		shot("person-" + lang)
+		tap(t, r.c, r.tr("ui.staff.issue"))
+		shot("confirm-" + lang)
+		tap(t, r.c, r.tr("ui.staff.issue_confirm"))
+		r.k.bridge.wait()
+		shot("pin-" + lang)
+		tap(t, r.c, r.tr("ui.staff.print_slip"))
+		r.k.bridge.wait()
+		shot("slip-preview-" + lang)
+		tap(t, r.c, r.tr("ui.print.cancel"))
+		tap(t, r.c, r.tr("ui.staff.pin_done"))
+		tap(t, r.c, r.tr("ui.staff.assist"))
+		shot("assisted-" + lang)
+		tap(t, r.c, r.tr("ui.staff.end_assist"))
+		tap(t, r.c, r.tr("ui.staff.status"))
+		r.k.bridge.wait()
+		shot("status-" + lang)
+		tap(t, r.c, r.tr("ui.staff.audit"))
+		shot("audit-" + lang)
+		tap(t, r.c, r.tr("ui.staff.leave"))
 	}
 }
