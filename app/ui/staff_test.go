@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"childsupportkiosk/app/domain"
+	"childsupportkiosk/app/seal"
 	"childsupportkiosk/app/session"
 	"childsupportkiosk/app/ui/demoenv"
 	"childsupportkiosk/sync/demo"
@@ -438,4 +439,45 @@ func TestStaffShots(t *testing.T) {
 		shot("audit-" + lang)
 		tap(t, r.c, r.tr("ui.staff.leave"))
 	}
+}
+
+// After the call centre issues a PIN at the server, the kiosk's next sync brings it, and the
+// staff page says which PIN is valid and who issued it; the PIN the desk issued before stops
+// working.
+func TestStaffPageSaysWhichPINIsValid(t *testing.T) {
+	env := fresh(t, demoenv.Options{})
+	r := newRig(t, env)
+	r.k.o.KioskID = "test"
+	fd := staffLogin(t, env, domain.FrontDesk)
+	s := r.s["noncustodial"]
+	r.enterStaff(t, fd.Staff, fd.Password)
+	r.search(t, s.Participant)
+	tap(t, r.c, r.tr("ui.staff.issue"))
+	tap(t, r.c, r.tr("ui.staff.issue_confirm"))
+	r.k.bridge.wait()
+	desk := r.k.st.issued.PIN
+	tap(t, r.c, r.tr("ui.staff.pin_done"))
+	mustHave(t, r.c, r.tr("ui.staff.by_this_kiosk"))
+
+	if _, err := env.Client.Sync(t.Context()); err != nil { // the desk's PIN reaches the server
+		t.Fatal(err)
+	}
+	v, err := seal.HashPIN("583920")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Server.IssuePIN(t.Context(), s.Participant, v, "callcentre", env.Profile.TempPINValidity()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Client.Sync(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	tap(t, r.c, r.tr("ui.staff.back_to_search"))
+	r.search(t, s.Participant)
+	mustHave(t, r.c, r.tr("ui.staff.by_callcentre"))
+	tap(t, r.c, r.tr("ui.staff.leave"))
+	r.signIn(t, s.Participant, desk)
+	mustHave(t, r.c, r.k.lang.Problem(domain.ErrSignInFailed))
+	r.signIn(t, s.Participant, "583920")
+	mustHave(t, r.c, r.tr("ui.pin.choose_title"))
 }
