@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,11 +36,14 @@ type Config struct {
 	Display   Display   `toml:"display"`
 	Printers  Printers  `toml:"printers"`
 	Sync      Sync      `toml:"sync"`
+
+	badOverride *Error // an environment variable Override could not read, reported by Recheck
 }
 
 // Kiosk is how the program behaves on the office floor.
 type Kiosk struct {
 	Fullscreen bool `toml:"fullscreen"`
+	HideCursor bool `toml:"hide_cursor"` // no mouse pointer over the kiosk: for touch screens
 }
 
 // Languages are the languages offered on the kiosk and the one it starts in.
@@ -299,25 +303,39 @@ func (cfg Config) Apply(p domain.Profile) domain.Profile {
 
 // Environment variables that override the file, for tests and one-off runs.
 const (
-	EnvProfile  = "KIOSK_PROFILE"
-	EnvDataDir  = "KIOSK_DATA_DIR"
-	EnvServer   = "KIOSK_SERVER_URL"
-	EnvLogLevel = "KIOSK_LOG_LEVEL"
+	EnvProfile    = "KIOSK_PROFILE"
+	EnvDataDir    = "KIOSK_DATA_DIR"
+	EnvServer     = "KIOSK_SERVER_URL"
+	EnvLogLevel   = "KIOSK_LOG_LEVEL"
+	EnvHideCursor = "KIOSK_HIDE_CURSOR" // true or false
 )
 
 // Override applies environment variables (looked up with getenv) over the file's values; flags
 // are applied by the caller after this. The result must be checked again with Recheck.
 func (cfg *Config) Override(getenv func(string) string) {
+	cfg.badOverride = nil
 	for env, field := range map[string]*string{EnvProfile: &cfg.Profile, EnvDataDir: &cfg.DataDir,
 		EnvServer: &cfg.Server, EnvLogLevel: &cfg.LogLevel} {
 		if v := getenv(env); v != "" {
 			*field = v
 		}
 	}
+	if v := getenv(EnvHideCursor); v != "" {
+		on, err := strconv.ParseBool(v)
+		if err != nil {
+			cfg.badOverride = &Error{Reason: fmt.Sprintf("%s: %q is not true or false", EnvHideCursor, v)}
+			return
+		}
+		cfg.Kiosk.HideCursor = on
+	}
 }
 
 // Recheck checks a configuration again after overrides; errors name the source "override".
 func (cfg *Config) Recheck(c Checks) error {
+	if bad := cfg.badOverride; bad != nil {
+		bad.File = "override"
+		return bad
+	}
 	if err := cfg.check(c); err != nil {
 		var ce *Error
 		if errors.As(err, &ce) {

@@ -19,7 +19,7 @@ func TestExampleIsValid(t *testing.T) {
 		t.Fatal(err)
 	}
 	if cfg.Profile != "CA" || cfg.Session.IdleSeconds != 120 || cfg.Printers.Receipt != "receipt" ||
-		cfg.SyncEvery().Minutes() != 5 || !cfg.Kiosk.Fullscreen {
+		cfg.SyncEvery().Minutes() != 5 || !cfg.Kiosk.Fullscreen || !cfg.Kiosk.HideCursor {
 		t.Fatalf("example read as %+v", cfg)
 	}
 }
@@ -99,6 +99,17 @@ func TestOverrides(t *testing.T) {
 	if cfg.DataDir != "/from/env" || cfg.Profile != "OH" {
 		t.Fatalf("overrides not applied: %+v", cfg)
 	}
+	env[EnvHideCursor] = "true"
+	cfg.Override(func(k string) string { return env[k] })
+	if err := cfg.Recheck(checks); err != nil || !cfg.Kiosk.HideCursor {
+		t.Fatalf("hide_cursor override not applied: %v, %+v", err, cfg.Kiosk)
+	}
+	env[EnvHideCursor] = "sometimes"
+	cfg.Override(func(k string) string { return env[k] })
+	if err := cfg.Recheck(checks); err == nil || err.Error() != `override: KIOSK_HIDE_CURSOR: "sometimes" is not true or false` {
+		t.Fatalf("bad hide_cursor override accepted: %v", err)
+	}
+	env[EnvHideCursor] = ""
 	env[EnvLogLevel] = "shout"
 	cfg.Override(func(k string) string { return env[k] })
 	if err := cfg.Recheck(checks); err == nil || !strings.HasPrefix(err.Error(), "override: log_level") {
