@@ -51,7 +51,7 @@ func TestSyncLogsOutcomeWithoutPersonalData(t *testing.T) {
 	defer env.Close()
 
 	mgr, err := session.New(env.Cache, session.Config{Profile: env.Profile, Kiosk: "test",
-		Now: func() time.Time { return demo.DefaultNow.Add(time.Hour) },
+		Now:       func() time.Time { return demo.DefaultNow.Add(time.Hour) },
 		VerifyPIN: seal.VerifyPIN, HashPIN: seal.HashPIN, Subject: env.Cache.AuditSubject})
 	if err != nil {
 		t.Fatal(err)
