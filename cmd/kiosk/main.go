@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/app"
 
 	"childsupportkiosk/app/cache"
 	"childsupportkiosk/app/config"
@@ -51,6 +50,7 @@ func run() error {
 	queue := flag.String("printer", "", "CUPS queue of the office printer for Print Page and Print By Year (none: the screen points to the front desk)")
 	cups := flag.String("cups", "", "CUPS server, host:port or socket (default: CUPS_SERVER, then the local one)")
 	every := flag.Duration("sync-every", 5*time.Minute, "how often to sync with the case server")
+	hideCur := flag.Bool("hide-cursor", false, "hide the mouse pointer (touch screens)")
 	cfgPath := flag.String("config", "", "the office's settings file (TOML; see docs/kiosk.example.toml); flags given override it")
 	flag.Parse()
 
@@ -87,13 +87,19 @@ func run() error {
 		apply("high-contrast", func() { *contrast = c.Display.HighContrast })
 		apply("printer", func() { *queue = c.Printers.Office })
 		apply("sync-every", func() { *every = c.SyncEvery() })
+		apply("hide-cursor", func() { *hideCur = c.Kiosk.HideCursor })
 		level = c.Level()
 	}
 	if *demoMode == (*dataDir != "") {
 		flag.Usage()
 		return errors.New("give either --demo or --data DIR")
 	}
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	release, err := oneInstance(*demoMode, *dataDir)
+	if err != nil {
+		return err
+	}
+	defer release()
+	logger := newLogger(os.Stderr, level)
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 
@@ -180,11 +186,7 @@ func run() error {
 	}
 
 	// Sync in the background: the kiosk serves from its cache whether or not it succeeds.
-	go syncer.Run(ctx, *every, func(_ client.Result, err error) {
-		if err != nil && ctx.Err() == nil {
-			logger.Warn("sync failed", "error", err)
-		}
-	})
+	go syncer.Run(ctx, *every, logSync(ctx, logger))
 	// Ctrl-C or a service stop still removes a demo's temporary files.
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
@@ -195,21 +197,19 @@ func run() error {
 		os.Exit(0)
 	}()
 
-	// No app ID: the kiosk keeps no Fyne preferences, so nothing of a session can persist there
-	// and no half-written preferences file can break the next start.
-	a := app.New()
-	w := a.NewWindow(catalog.Lang(profile.DefaultLanguage).T(profile.NameKey))
+	title := catalog.Lang(profile.DefaultLanguage).T(profile.NameKey)
+	a := newFyneApp(title) // no app ID, so no Fyne preferences: startup.go
+	w := a.NewWindow(title)
 	w.Resize(fyne.NewSize(1280, 800))
 	w.SetFullScreen(*fullscreen)
-	k, err := ui.New(w, ui.Options{Sessions: mgr, Catalog: catalog, Printer: printer, Demo: demo, Language: *lang,
-		Large: *large, Contrast: *contrast, Tick: time.Second})
+	k, err := ui.New(measureStart(a, w, os.Stdout), ui.Options{Sessions: mgr, Catalog: catalog, Printer: printer, Demo: demo, Language: *lang,
+		Large: *large, Contrast: *contrast, Tick: time.Second, HideCursor: *hideCur})
 	if err != nil {
 		return err
 	}
-	w.SetCloseIntercept(func() {
-		k.Stop()
-		w.Close()
-	})
+	w.SetCloseIntercept(closeRequest(*fullscreen, logger, k.Stop, w.Close))
+	logger.Info("kiosk started", "kiosk", enr.Kiosk, "profile", profile.ID, "demo", *demoMode,
+		"fullscreen", *fullscreen, "hide_cursor", *hideCur, "sync_every", every.String())
 	w.ShowAndRun()
 	return nil
 }
