@@ -3,9 +3,9 @@ package cache
 import (
 	"encoding/json"
 	"errors"
-	"maps"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"testing"

@@ -104,10 +104,12 @@ func run() error {
 	defer stop()
 
 	var (
-		store   *cache.Cache
-		syncer  *client.Client
-		demo    []ui.DemoLogin
-		cleanup = func() {}
+		store       *cache.Cache
+		syncer      *client.Client
+		demo        []ui.DemoLogin
+		demoStaff   []ui.DemoLogin
+		cleanup     = func() {}
+		lockedStart bool
 	)
 	if *demoMode {
 		env, err := demoenv.Start(ctx, demoenv.Options{Logger: logger,
@@ -130,63 +132,30 @@ func run() error {
 			fmt.Printf("  participant ID %s  PIN %s  (%s)\n", s.Participant, s.PIN, note)
 			demo = append(demo, ui.DemoLogin{Login: s.Participant, PIN: s.PIN, Note: note})
 		}
+		fmt.Println("Demo staff (hold the agency name for 3 s, or Ctrl+Alt+S, on the welcome screen):")
+		for _, s := range env.Staff {
+			fmt.Printf("  staff ID %s  password %s  (%s)\n", s.Staff, s.Password, s.Role)
+			demoStaff = append(demoStaff, ui.DemoLogin{Login: s.Staff, PIN: s.Password, Note: string(s.Role)})
+		}
+		progress = env.Progress
+	} else if locked, err := cache.NeedsPassphrase(*dataDir); err != nil {
+		return err
+	} else if locked && *keyFile == "" {
+		// Enrolled with an office passphrase: the kiosk starts locked and opens the cache when
+		// a supervisor types it (begin runs then).
+		lockedStart = true
 	} else {
 		key := cache.DefaultKeyFile(*dataDir)
 		if *keyFile != "" {
 			key = cache.KeyFile(*keyFile)
 		}
-		c, err := cache.Open(*dataDir, key)
-		if err != nil {
+		if store, syncer, err = openData(*dataDir, key, cfg); err != nil {
 			return err
 		}
-		store = c
-		cleanup = func() { c.Close() }
-		opts := client.Options{}
-		if cfg != nil {
-			opts.CAFile = cfg.CAFile
-		}
-		if syncer, err = client.New(c, opts); err != nil {
-			cleanup()
-			return err
-		}
+		cleanup = func() { store.Close() }
 	}
-	defer cleanup()
+	defer func() { cleanup() }()
 
-	enr, err := store.Enrolment()
-	if err != nil {
-		return err
-	}
-	profile, err := assets.Profile(enr.Profile)
-	if err != nil {
-		return err
-	}
-	if cfg != nil {
-		if cfg.Profile != enr.Profile {
-			return fmt.Errorf("%s: profile %q, but this kiosk was enrolled for %q", *cfgPath, cfg.Profile, enr.Profile)
-		}
-		if cfg.Server != "" && cfg.Server != enr.Server {
-			return fmt.Errorf("%s: server_url %s, but this kiosk was enrolled with %s (re-enrol to move it)", *cfgPath, cfg.Server, enr.Server)
-		}
-		profile = cfg.Apply(profile)
-	}
-	mgr, err := session.New(store, session.Config{Profile: profile, Kiosk: enr.Kiosk,
-		VerifyPIN: seal.VerifyPIN, HashPIN: seal.HashPIN, Subject: store.AuditSubject})
-	if err != nil {
-		return err
-	}
-
-	var printer ui.Printer
-	if *queue != "" || (cfg != nil && cfg.Printers.Receipt != "") { // either printer: the preview says which prints
-		if err := pdf.CheckFonts(); err != nil {
-			return err
-		}
-		printer = &uiprint.Printer{CaseFile: store, Subject: store.AuditSubject,
-			Printer: &printing.Printer{Config: printerConfig(cfg, *queue, *cups), Kiosk: enr.Kiosk,
-				Auditor: printing.AuditFunc(func(e domain.AuditEvent) error { return store.Send(domain.SendAudit, e) })}}
-	}
-
-	// Sync in the background: the kiosk serves from its cache whether or not it succeeds.
-	go syncer.Run(ctx, *every, logSync(ctx, logger))
 	// Ctrl-C or a service stop still removes a demo's temporary files.
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
@@ -197,22 +166,127 @@ func run() error {
 		os.Exit(0)
 	}()
 
-	title := catalog.Lang(profile.DefaultLanguage).T(profile.NameKey)
+	title := catalog.Lang(catalog.Languages()[0]).T("ui.locked.title")
+	if cfg != nil {
+		if p, err := assets.Profile(cfg.Profile); err == nil {
+			title = catalog.Lang(p.DefaultLanguage).T(p.NameKey)
+		}
+	}
 	a := newFyneApp(title) // no app ID, so no Fyne preferences: startup.go
 	w := a.NewWindow(title)
 	w.Resize(fyne.NewSize(1280, 800))
 	w.SetFullScreen(*fullscreen)
-	k, err := ui.New(measureStart(a, w, os.Stdout), ui.Options{Sessions: mgr, Catalog: catalog, Printer: printer, Demo: demo, Language: *lang,
-		Large: *large, Contrast: *contrast, Tick: time.Second, HideCursor: *hideCur})
-	if err != nil {
+	var k *ui.Kiosk
+	w.SetCloseIntercept(closeRequest(*fullscreen, logger, func() {
+		if k != nil {
+			k.Stop()
+		}
+	}, w.Close))
+
+	// begin builds the kiosk on the open cache.
+	begin := func() error {
+		enr, err := store.Enrolment()
+		if err != nil {
+			return err
+		}
+		profile, err := assets.Profile(enr.Profile)
+		if err != nil {
+			return err
+		}
+		if cfg != nil {
+			if cfg.Profile != enr.Profile {
+				return fmt.Errorf("%s: profile %q, but this kiosk was enrolled for %q", *cfgPath, cfg.Profile, enr.Profile)
+			}
+			if cfg.Server != "" && cfg.Server != enr.Server {
+				return fmt.Errorf("%s: server_url %s, but this kiosk was enrolled with %s (re-enrol to move it)", *cfgPath, cfg.Server, enr.Server)
+			}
+			profile = cfg.Apply(profile)
+		}
+		w.SetTitle(catalog.Lang(profile.DefaultLanguage).T(profile.NameKey))
+		mgr, err := session.New(store, session.Config{Profile: profile, Kiosk: enr.Kiosk,
+			VerifyPIN: seal.VerifyPIN, HashPIN: seal.HashPIN, Subject: store.AuditSubject})
+		if err != nil {
+			return err
+		}
+
+		var printer ui.Printer
+		if *queue != "" || (cfg != nil && cfg.Printers.Receipt != "") { // either printer: the preview says which prints
+			if err := pdf.CheckFonts(); err != nil {
+				return err
+			}
+			printer = &uiprint.Printer{CaseFile: store, Subject: store.AuditSubject,
+				Printer: &printing.Printer{Config: printerConfig(cfg, *queue, *cups), Kiosk: enr.Kiosk,
+					Auditor: printing.AuditFunc(func(e domain.AuditEvent) error { return store.Send(domain.SendAudit, e) })}}
+		}
+
+		// Sync in the background: the kiosk serves from its cache whether or not it succeeds.
+		go syncer.Run(ctx, *every, logSync(ctx, logger))
+
+		k, err = ui.New(measureStart(a, w, os.Stdout), ui.Options{Sessions: mgr, Catalog: catalog, Printer: printer,
+			Demo: demo, DemoStaff: demoStaff, Language: *lang, Large: *large, Contrast: *contrast, Tick: time.Second,
+			HideCursor: *hideCur, KioskID: enr.Kiosk, Syncer: ui.SyncWith{Store: store, Client: syncer},
+			SyncProgress: progress})
+		if err != nil {
+			return err
+		}
+		logger.Info("kiosk started", "kiosk", enr.Kiosk, "profile", profile.ID, "demo", *demoMode,
+			"fullscreen", *fullscreen, "hide_cursor", *hideCur, "sync_every", every.String(), "locked_start", lockedStart)
+		return nil
+	}
+
+	if lockedStart {
+		var failed error
+		_, err := ui.ShowLocked(w, ui.LockedOptions{Catalog: catalog, Language: *lang,
+			Unlock: func(pass string) error {
+				c, sy, err := openData(*dataDir, cache.Passphrase(pass), cfg)
+				if err != nil {
+					logger.Warn("start of day: the cache stays locked", "error", err)
+					return err
+				}
+				store, syncer = c, sy
+				cleanup = func() { c.Close() }
+				return nil
+			},
+			Unlocked: func() {
+				if failed = begin(); failed != nil {
+					w.Close()
+				}
+			}})
+		if err != nil {
+			return err
+		}
+		logger.Info("kiosk started locked: waiting for the office passphrase")
+		w.ShowAndRun()
+		return failed
+	}
+	if err := begin(); err != nil {
 		return err
 	}
-	w.SetCloseIntercept(closeRequest(*fullscreen, logger, k.Stop, w.Close))
-	logger.Info("kiosk started", "kiosk", enr.Kiosk, "profile", profile.ID, "demo", *demoMode,
-		"fullscreen", *fullscreen, "hide_cursor", *hideCur, "sync_every", every.String())
 	w.ShowAndRun()
 	return nil
 }
+
+// openData opens an enrolled cache with key and its sync client, with its progress events on
+// the package's progress channel.
+func openData(dir string, key cache.KeySource, cfg *config.Config) (*cache.Cache, *client.Client, error) {
+	c, err := cache.Open(dir, key)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := client.Options{Progress: client.Notify(progress)}
+	if cfg != nil {
+		opts.CAFile = cfg.CAFile
+	}
+	sy, err := client.New(c, opts)
+	if err != nil {
+		c.Close()
+		return nil, nil, err
+	}
+	return c, sy, nil
+}
+
+// progress carries the sync client's progress to the staff status screen.
+var progress = make(chan client.Progress, 1)
 
 // printerConfig is the CUPS set-up: the office queue (flag or file), and from the file the
 // receipt queue and the media each is always sent with.
