@@ -57,6 +57,12 @@ func keyboard(t func(key string, pairs ...string) string, press func(rune)) fyne
 // field shows what was typed in a keypad or keyboard field; tapping it makes it the one the
 // keys go to.
 func (k *Kiosk) field(label, shown string, active bool, tap func()) fyne.CanvasObject {
+	f, _ := k.fieldValue(label, shown, active, tap)
+	return f
+}
+
+// fieldValue is field, with the label showing the value, so that typing can change it alone.
+func (k *Kiosk) fieldValue(label, shown string, active bool, tap func()) (fyne.CanvasObject, *widget.Label) {
 	title := widget.NewLabel(label)
 	title.TextStyle.Bold = true
 	value := widget.NewLabel(shown)
@@ -73,5 +79,5 @@ func (k *Kiosk) field(label, shown string, active bool, tap func()) fyne.CanvasO
 		frame.StrokeColor = theme.Color(theme.ColorNamePrimary)
 		title.Importance = widget.HighImportance
 	}
-	return container.NewStack(b, frame, container.NewPadded(container.NewVBox(title, sized(0, 48, value))))
+	return container.NewStack(b, frame, container.NewPadded(container.NewVBox(title, sized(0, 48, value)))), value
 }

@@ -95,6 +95,7 @@ type Kiosk struct {
 	form   formState
 	note   string // a translation key shown once on the next screen
 
+	live liveFields   // the welcome screen's field labels, reset at every render (welcome.go)
 	prev previewState // the document in the print preview (preview.go), discarded at sign-out
 }
 
@@ -171,6 +172,7 @@ func (k *Kiosk) signedIn() bool {
 
 // render rebuilds the whole window from the state.
 func (k *Kiosk) render() {
+	k.live = liveFields{}
 	if k.screen != scrPreview && k.prev.active() {
 		k.dropPreview() // the person left the preview: its document is discarded
 	}

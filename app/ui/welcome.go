@@ -37,9 +37,10 @@ func (k *Kiosk) welcomeScreen() fyne.CanvasObject {
 	if !st.showID {
 		shownID = domain.MaskID(st.id)
 	}
-	idField := k.field(idLabel, shownID, !st.onPIN, func() { k.signin.onPIN = false; k.render() })
-	pinField := k.field(k.t("ui.signin.pin", "n", itoa(k.prof.PINLength)), strings.Repeat("●", len(st.pin)),
+	idField, idValue := k.fieldValue(idLabel, shownID, !st.onPIN, func() { k.signin.onPIN = false; k.render() })
+	pinField, pinValue := k.fieldValue(k.t("ui.signin.pin", "n", itoa(k.prof.PINLength)), strings.Repeat("●", len(st.pin)),
 		st.onPIN, func() { k.signin.onPIN = true; k.render() })
+	k.live = liveFields{id: idValue, pin: pinValue}
 	showKey := "ui.signin.show_id"
 	if st.showID {
 		showKey = "ui.signin.hide_id"
@@ -106,6 +107,10 @@ func (k *Kiosk) signinKey(r rune) {
 		return
 	}
 	k.touch()
+	// A digit or an erase changes only the text of a field: the labels shown are updated in
+	// place rather than the whole screen rebuilt at every key (a day of sign-ins is tens of
+	// thousands of keys).
+	light := k.live.id != nil && st.problem == nil && st.notice == "" && k.note == "" && r != keyEnter
 	st.problem, st.notice, k.note = nil, "", ""
 	target := &st.id
 	limit := 20
@@ -133,8 +138,20 @@ func (k *Kiosk) signinKey(r rune) {
 	default:
 		return // dashes and spaces from a scanner or a keyboard: digits are what count
 	}
+	if light {
+		shownID := st.id
+		if !st.showID {
+			shownID = domain.MaskID(st.id)
+		}
+		k.live.id.SetText(shownID)
+		k.live.pin.SetText(strings.Repeat("●", len(st.pin)))
+		return
+	}
 	k.render()
 }
+
+// liveFields are the welcome screen's field labels while it is shown, for signinKey.
+type liveFields struct{ id, pin *widget.Label }
 
 // submitSignIn checks the PIN off the UI goroutine (Argon2id) and shows the result.
 func (k *Kiosk) submitSignIn() {
