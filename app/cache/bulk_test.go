@@ -231,3 +231,13 @@ func TestBulkFeedDeletesParticipant(t *testing.T) {
 		t.Fatalf("payment sent, deleted and sent again: %d", len(dis))
 	}
 }
+
+// A new cache has 16 KiB pages: a bulk load writes and checkpoints a quarter of the pages it
+// would with 4 KiB ones.
+func TestNewCachePageSize(t *testing.T) {
+	c, _ := newCache(t)
+	var size int
+	if err := c.w.QueryRow(`PRAGMA page_size`).Scan(&size); err != nil || size != 16384 {
+		t.Fatalf("page size %d, %v", size, err)
+	}
+}
