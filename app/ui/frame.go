@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"image/color"
 
 	"fyne.io/fyne/v2"
@@ -29,11 +30,30 @@ func (k *Kiosk) frame(body fyne.CanvasObject) fyne.CanvasObject {
 	}
 	main := container.NewBorder(top, k.footer(), left, nil,
 		container.NewVScroll(container.NewPadded(body)))
-	k.warn = k.newWarning()
+	// The "Are you still there?" layer holds nothing of anybody either: kept like the header,
+	// hidden whenever a screen is drawn anew.
+	key := fmt.Sprintf("%s/%t/%t", k.lang.Code(), k.theme.large, k.theme.contrast)
+	if k.warn == nil || k.warnKey != key {
+		k.warn, k.warnKey = k.newWarning(), key
+	}
+	if k.warn.shown || k.warn.layer.Visible() {
+		k.warn.hide()
+	}
 	return container.NewStack(main, k.warn.layer)
 }
 
+// header is the same on every screen but for the language and the look: it is built once for
+// each and kept, like the keypad (padCache), since a day's screens would otherwise build it
+// hundreds of thousands of times.
 func (k *Kiosk) header() fyne.CanvasObject {
+	key := fmt.Sprintf("%s/%t/%t", k.lang.Code(), k.theme.large, k.theme.contrast)
+	if k.head.obj == nil || k.head.key != key {
+		k.head = padCache{key: key, obj: k.buildHeader()}
+	}
+	return k.head.obj
+}
+
+func (k *Kiosk) buildHeader() fyne.CanvasObject {
 	agency := widget.NewLabel(k.t(k.prof.NameKey))
 	agency.TextStyle.Bold = true
 	agency.SizeName = theme.SizeNameSubHeadingText

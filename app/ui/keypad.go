@@ -61,8 +61,29 @@ func (k *Kiosk) field(label, shown string, active bool, tap func()) fyne.CanvasO
 	return f
 }
 
-// fieldValue is field, with the label showing the value, so that typing can change it alone.
-func (k *Kiosk) fieldValue(label, shown string, active bool, tap func()) (fyne.CanvasObject, *widget.Label) {
+// liveField is a field's changing parts, so that typing, or moving from one field to the
+// other, can change them alone.
+type liveField struct {
+	title, value *widget.Label
+	frame        *canvas.Rectangle
+}
+
+// setActive draws the field as the one the keys go to, or not.
+func (f liveField) setActive(active bool) {
+	f.frame.StrokeWidth = 2
+	f.frame.StrokeColor = theme.Color(theme.ColorNameSeparator)
+	f.title.Importance = widget.MediumImportance
+	if active {
+		f.frame.StrokeWidth = 5
+		f.frame.StrokeColor = theme.Color(theme.ColorNamePrimary)
+		f.title.Importance = widget.HighImportance
+	}
+	f.frame.Refresh()
+	f.title.Refresh()
+}
+
+// fieldValue is field, with its changing parts.
+func (k *Kiosk) fieldValue(label, shown string, active bool, tap func()) (fyne.CanvasObject, liveField) {
 	title := widget.NewLabel(label)
 	title.TextStyle.Bold = true
 	value := widget.NewLabel(shown)
@@ -72,12 +93,7 @@ func (k *Kiosk) fieldValue(label, shown string, active bool, tap func()) (fyne.C
 	b.Importance = widget.LowImportance
 	frame := canvas.NewRectangle(color.Transparent)
 	frame.CornerRadius = 8
-	frame.StrokeWidth = 2
-	frame.StrokeColor = theme.Color(theme.ColorNameSeparator)
-	if active {
-		frame.StrokeWidth = 5
-		frame.StrokeColor = theme.Color(theme.ColorNamePrimary)
-		title.Importance = widget.HighImportance
-	}
-	return container.NewStack(b, frame, container.NewPadded(container.NewVBox(title, sized(0, 48, value)))), value
+	f := liveField{title: title, value: value, frame: frame}
+	f.setActive(active)
+	return container.NewStack(b, frame, container.NewPadded(container.NewVBox(title, sized(0, 48, value)))), f
 }

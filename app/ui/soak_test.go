@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,6 +55,7 @@ func BenchmarkSoakSignInOut(b *testing.B) {
 	}
 	profile := os.Getenv("KIOSK_SOAK_PROFILE")
 	heap0, rss0, m0 := settledMemory(b, r.c, profile, "start")
+	b.Logf("start: %s", procMemory(b))
 	var heapMid, rssMid uint64
 	for b.Loop() {
 		for i := range soakCycles {
@@ -67,6 +69,7 @@ func BenchmarkSoakSignInOut(b *testing.B) {
 	}
 	b.StopTimer()
 	heap1, rss1, m1 := settledMemory(b, r.c, profile, "end")
+	b.Logf("end: %s", procMemory(b))
 	for _, m := range []runtime.MemStats{m0, m1} {
 		b.Logf("Go runtime: sys %d MiB (heap %d, released %d, stacks %d, spans %d, GC %d, other %d), heap objects %d",
 			m.Sys>>20, m.HeapSys>>20, m.HeapReleased>>20, m.StackSys>>20, m.MSpanSys>>20, m.GCSys>>20, m.OtherSys>>20, m.HeapObjects)
@@ -131,6 +134,26 @@ func vmRSS(b *testing.B) uint64 {
 	}
 	b.Fatal("no VmRSS in /proc/self/status")
 	return 0
+}
+
+// procMemory is the resident set split as the kernel counts it: anonymous memory (Go's heap
+// and C's malloc), file pages (the binary's code and data as far as it has run) and shared
+// memory.
+func procMemory(b *testing.B) string {
+	b.Helper()
+	st, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var out []string
+	for _, line := range strings.Split(string(st), "\n") {
+		for _, k := range []string{"RssAnon:", "RssFile:", "RssShmem:"} {
+			if strings.HasPrefix(line, k) {
+				out = append(out, strings.Join(strings.Fields(line), " "))
+			}
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
 func growth(from, to uint64) float64 { return (float64(to) - float64(from)) / float64(from) * 100 }

@@ -116,13 +116,17 @@ func (h *holdArea) MouseUp(*desktop.MouseEvent) { h.up() }
 // agencyName is the header's agency name; on the welcome screen, holding it opens the staff
 // sign-in.
 func (k *Kiosk) agencyName(label fyne.CanvasObject) fyne.CanvasObject {
-	if k.screen != scrWelcome || k.sess != nil {
-		return label
-	}
-	return newHoldArea(label, func() { k.st.pressAt = k.mgr.Now() }, func() {
+	// The header is kept from screen to screen (frame.go): the hold counts on the welcome
+	// screen only, with nobody signed in.
+	open := func() bool { return k.screen == scrWelcome && k.sess == nil }
+	return newHoldArea(label, func() {
+		if open() {
+			k.st.pressAt = k.mgr.Now()
+		}
+	}, func() {
 		held := !k.st.pressAt.IsZero() && k.mgr.Now().Sub(k.st.pressAt) >= staffHold
 		k.st.pressAt = time.Time{}
-		if held {
+		if held && open() {
 			k.openStaffSignIn()
 		}
 	})

@@ -82,6 +82,19 @@ func TestStaffModeIsHiddenAndLocksOut(t *testing.T) {
 	mustHave(t, r.c, r.tr("ui.welcome.title"))
 	mustNotHave(t, r.c, r.tr("ui.staff.signin_title"))
 
+	// Nor does a long one while a parent is signed in: the header is the same on every screen,
+	// but staff mode opens from the welcome screen only.
+	s := r.s["noncustodial"]
+	r.signIn(t, s.Participant, s.PIN)
+	if r.k.screen != scrHome {
+		t.Fatalf("screen %q after sign-in", r.k.screen)
+	}
+	r.holdAgencyName(t, staffHold)
+	if r.k.screen != scrHome || r.k.staff != nil {
+		t.Fatalf("holding the agency name while signed in: screen %q, staff %v", r.k.screen, r.k.staff != nil)
+	}
+	tap(t, r.c, r.tr("ui.sign_out"))
+
 	// A wrong password is refused like a parent's PIN; enough of them lock the account.
 	for i := 0; i < env.Profile.MaxFailures-1; i++ {
 		r.k.st = staffState{}

@@ -1,6 +1,9 @@
 // Package ui is the kiosk's touch-screen interface in Fyne: one file per screen, each built
 // from the domain and a small view state and rebuilt whole when the language, the text size or
-// the contrast changes, so nothing of a person outlives their session in a widget.
+// the contrast changes, so nothing of a person outlives their session in a widget. The only
+// widgets kept from one screen to the next are those that hold nothing of anybody: the header,
+// the welcome screen's keypad and the idle warning (padCache); typing on the welcome screen
+// changes its fields in place (liveFields).
 package ui
 
 import (
@@ -83,10 +86,11 @@ type Kiosk struct {
 	st    staffState
 
 	// The signed-in person; nil when nobody is.
-	sess *session.Session
-	gen  int // raised at every sign-out, so a late sign-in result is dropped
-	idle *session.Idle
-	warn *warning
+	sess    *session.Session
+	gen     int // raised at every sign-out, so a late sign-in result is dropped
+	idle    *session.Idle
+	warn    *warning
+	warnKey string // the language and look warn was built for
 
 	// View state, cleared at sign-out.
 	signin signinState
@@ -95,7 +99,9 @@ type Kiosk struct {
 	form   formState
 	note   string // a translation key shown once on the next screen
 
-	live liveFields   // the welcome screen's field labels, reset at every render (welcome.go)
+	live liveFields   // the welcome screen's changing parts, reset at every render (welcome.go)
+	pad  padCache     // the welcome screen's keypad, kept between renders (welcome.go)
+	head padCache     // the header, kept between renders (frame.go)
 	prev previewState // the document in the print preview (preview.go), discarded at sign-out
 }
 

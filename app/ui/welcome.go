@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -37,10 +38,9 @@ func (k *Kiosk) welcomeScreen() fyne.CanvasObject {
 	if !st.showID {
 		shownID = domain.MaskID(st.id)
 	}
-	idField, idValue := k.fieldValue(idLabel, shownID, !st.onPIN, func() { k.signin.onPIN = false; k.render() })
-	pinField, pinValue := k.fieldValue(k.t("ui.signin.pin", "n", itoa(k.prof.PINLength)), strings.Repeat("●", len(st.pin)),
-		st.onPIN, func() { k.signin.onPIN = true; k.render() })
-	k.live = liveFields{id: idValue, pin: pinValue}
+	idField, idLive := k.fieldValue(idLabel, shownID, !st.onPIN, func() { k.signinField(false) })
+	pinField, pinLive := k.fieldValue(k.t("ui.signin.pin", "n", itoa(k.prof.PINLength)), strings.Repeat("●", len(st.pin)),
+		st.onPIN, func() { k.signinField(true) })
 	showKey := "ui.signin.show_id"
 	if st.showID {
 		showKey = "ui.signin.hide_id"
@@ -53,6 +53,7 @@ func (k *Kiosk) welcomeScreen() fyne.CanvasObject {
 		go1.SetText(k.t("ui.signin.checking"))
 		go1.Disable()
 	}
+	k.live = liveFields{id: idLive, pin: pinLive, submit: go1}
 	forgot := k.btn("ui.signin.forgot", k.forgotPIN)
 
 	left := container.NewVBox(heading(k.t("ui.welcome.title")), text(ask))
@@ -72,7 +73,7 @@ func (k *Kiosk) welcomeScreen() fyne.CanvasObject {
 	help := k.btn("ui.nav.help", func() { k.helpOut = scrWelcome; k.show(scrHelp) })
 	left.Add(container.NewHBox(help))
 
-	right := container.NewVBox(k.keypad(k.signinKey))
+	right := container.NewVBox(k.signinPad())
 	if len(k.o.Demo) > 0 {
 		right.Add(k.demoBanner())
 	}
@@ -110,7 +111,7 @@ func (k *Kiosk) signinKey(r rune) {
 	// A digit or an erase changes only the text of a field: the labels shown are updated in
 	// place rather than the whole screen rebuilt at every key (a day of sign-ins is tens of
 	// thousands of keys).
-	light := k.live.id != nil && st.problem == nil && st.notice == "" && k.note == "" && r != keyEnter
+	light := k.live.submit != nil && st.problem == nil && st.notice == "" && k.note == "" && (r != keyEnter || !st.onPIN)
 	st.problem, st.notice, k.note = nil, "", ""
 	target := &st.id
 	limit := 20
@@ -143,15 +144,53 @@ func (k *Kiosk) signinKey(r rune) {
 		if !st.showID {
 			shownID = domain.MaskID(st.id)
 		}
-		k.live.id.SetText(shownID)
-		k.live.pin.SetText(strings.Repeat("●", len(st.pin)))
+		k.live.id.value.SetText(shownID)
+		k.live.pin.value.SetText(strings.Repeat("●", len(st.pin)))
+		k.live.id.setActive(!st.onPIN)
+		k.live.pin.setActive(st.onPIN)
 		return
 	}
 	k.render()
 }
 
-// liveFields are the welcome screen's field labels while it is shown, for signinKey.
-type liveFields struct{ id, pin *widget.Label }
+// signinField makes the ID field (false) or the PIN field (true) the one the keys go to.
+func (k *Kiosk) signinField(onPIN bool) {
+	k.touch()
+	k.signin.onPIN = onPIN
+	if k.live.submit == nil {
+		k.render()
+		return
+	}
+	k.live.id.setActive(!onPIN)
+	k.live.pin.setActive(onPIN)
+}
+
+// liveFields are the welcome screen's changing parts while it is shown: the two fields and
+// the sign-in button. Typing, moving between the fields and the wait for the PIN check change
+// them in place rather than rebuilding the screen (a day of sign-ins is tens of thousands of
+// keys); anything else renders anew.
+type liveFields struct {
+	id, pin liveField
+	submit  *widget.Button
+}
+
+// padCache keeps a part of the screen that holds nothing of anybody from one render to the
+// next: the welcome screen's keypad (ten digits, Clear and Erase; building its twelve buttons
+// was most of the memory a sign-in left for Fyne's caches) and the header. Each is built anew
+// when its key (the language, the text size, the contrast) changes.
+type padCache struct {
+	key string
+	obj fyne.CanvasObject
+}
+
+// signinPad is the welcome screen's keypad, built once per language and look.
+func (k *Kiosk) signinPad() fyne.CanvasObject {
+	key := fmt.Sprintf("%s/%t/%t", k.lang.Code(), k.theme.large, k.theme.contrast)
+	if k.pad.obj == nil || k.pad.key != key {
+		k.pad = padCache{key: key, obj: k.keypad(k.signinKey)}
+	}
+	return k.pad.obj
+}
 
 // submitSignIn checks the PIN off the UI goroutine (Argon2id) and shows the result.
 func (k *Kiosk) submitSignIn() {
@@ -171,7 +210,12 @@ func (k *Kiosk) submitSignIn() {
 		return
 	}
 	st.busy = true
-	k.render()
+	if k.live.submit != nil {
+		k.live.submit.SetText(k.t("ui.signin.checking"))
+		k.live.submit.Disable()
+	} else {
+		k.render()
+	}
 	login, pin, gen := st.id, st.pin, k.gen
 	var s *session.Session
 	var err error
