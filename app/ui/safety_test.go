@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -88,6 +89,43 @@ func TestQuickExitLeavesNoTrace(t *testing.T) {
 			assertNoTrace(t, r, s)
 		})
 	}
+}
+
+// Fyne keeps the renderers of a screen the kiosk has left, with their copies of its text, for
+// a minute: the screens a person saw must be emptied once they are replaced, so that nothing of
+// the person stays reachable through Fyne's caches after they sign out.
+func TestScreensLeftBehindHoldNothing(t *testing.T) {
+	r := newRig(t, shared(t))
+	s := r.s["noncustodial"]
+	r.signIn(t, s.Participant, s.PIN)
+	var left []fyne.CanvasObject
+	for _, scr := range []string{scrHome, scrPayments, scrOtherParty, scrDetails} {
+		r.k.show(scr)
+		r.c.Capture() // the renderers are made, as on a real screen
+		left = append(left, r.c.Content())
+		if scr == scrHome && !slices.ContainsFunc(objectTexts(r.c.Content()), func(x string) bool { return strings.Contains(x, s.Name) }) {
+			t.Fatalf("the Home screen does not show %q", s.Name)
+		}
+	}
+	r.k.show(scrPayments)
+	tapFirstRow(t, r)
+	r.c.Capture()
+	left = append(left, r.c.Content())
+	tap(t, r.c, r.tr("ui.quick_exit"))
+	for i, o := range left {
+		for _, x := range objectTexts(o) {
+			for _, secret := range secrets(t, r, s) {
+				if secret != "" && strings.Contains(x, secret) {
+					t.Errorf("screen %d left behind still holds %q (in %q)", i, secret, x)
+				}
+			}
+		}
+	}
+	// What is kept from screen to screen still works.
+	mustHave(t, r.c, r.tr("ui.neutral.touch"))
+	r.k.show(scrWelcome)
+	mustHave(t, r.c, r.tr(r.env.Profile.NameKey))
+	mustHave(t, r.c, r.tr("ui.key.clear"))
 }
 
 func TestTimeOutWarnsThenLeavesNoTrace(t *testing.T) {

@@ -178,6 +178,8 @@ func (k *Kiosk) signedIn() bool {
 
 // render rebuilds the whole window from the state.
 func (k *Kiosk) render() {
+	old := k.w.Content()
+	defer k.scrubOld(old) // after the new screen is up (scrub.go)
 	k.live = liveFields{}
 	if k.screen != scrPreview && k.prev.active() {
 		k.dropPreview() // the person left the preview: its document is discarded

@@ -41,7 +41,20 @@ func walk(c fyne.Canvas, visit func(o fyne.CanvasObject, visible bool)) {
 // texts returns every piece of text the canvas holds, shown or hidden.
 func texts(c fyne.Canvas) []string {
 	var out []string
-	walk(c, func(o fyne.CanvasObject, _ bool) {
+	walk(c, func(o fyne.CanvasObject, _ bool) { out = appendText(out, o) })
+	return out
+}
+
+// objectTexts returns every piece of text under o, through the widgets' renderers.
+func objectTexts(o fyne.CanvasObject) []string {
+	var out []string
+	walkObject(o, func(o fyne.CanvasObject) { out = appendText(out, o) })
+	return out
+}
+
+// appendText appends the text o holds, if any.
+func appendText(out []string, o fyne.CanvasObject) []string {
+	{
 		switch v := o.(type) {
 		case *widget.Label:
 			out = append(out, v.Text)
@@ -58,7 +71,7 @@ func texts(c fyne.Canvas) []string {
 				out = append(out, v.Resource.Name())
 			}
 		}
-	})
+	}
 	return out
 }
 
