@@ -5,6 +5,7 @@ package printing
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -227,7 +228,7 @@ func (p *Printer) Submit(ctx context.Context, queue, media, title string, doc []
 		ja, err := c.jobAttributes(ctx, queue, job)
 		if err != nil {
 			if ctx.Err() != nil {
-				return fail(TimedOut, job, "")
+				return fail(ended(ctx), job, "")
 			}
 			return fail(CUPSDown, job, "")
 		}
@@ -252,10 +253,19 @@ func (p *Printer) Submit(ctx context.Context, queue, media, title string, doc []
 		}
 		select {
 		case <-ctx.Done():
-			return fail(TimedOut, job, msg)
+			return fail(ended(ctx), job, msg)
 		case <-tick.C:
 		}
 	}
+}
+
+// ended is why a job's context ended: its time ran out, or the kiosk withdrew it (the person
+// left with Quick Exit or was signed out), which cancels the job like someone at CUPS would.
+func ended(ctx context.Context) Reason {
+	if errors.Is(context.Cause(ctx), context.DeadlineExceeded) {
+		return TimedOut
+	}
+	return Canceled
 }
 
 // preflight asks CUPS whether a queue exists, takes jobs and has the media; ok is false with a

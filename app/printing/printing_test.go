@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -327,6 +328,12 @@ func TestResolveServer(t *testing.T) {
 // fakeCUPS answers IPP like CUPS would, walking a job through the given states.
 func fakeCUPS(t *testing.T, jobStates []int, printerState int, reasons string) *httptest.Server {
 	t.Helper()
+	return countingCUPS(t, jobStates, printerState, reasons, nil)
+}
+
+// countingCUPS is fakeCUPS that also counts the Cancel-Job requests it gets.
+func countingCUPS(t *testing.T, jobStates []int, printerState int, reasons string, cancels *atomic.Int32) *httptest.Server {
+	t.Helper()
 	var mu sync.Mutex
 	step := 0
 	return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -343,6 +350,10 @@ func fakeCUPS(t *testing.T, jobStates []int, printerState int, reasons string) *
 			resp.add(tagKeyword, "media-supported", LetterMedia, ReceiptMedia)
 		case opPrintJob:
 			resp.addInt("job-id", 42)
+		case opCancelJob:
+			if cancels != nil {
+				cancels.Add(1)
+			}
 		case opGetJobAttributes:
 			s := jobStates[min(step, len(jobStates)-1)]
 			step++
@@ -387,6 +398,37 @@ func TestJobTimesOut(t *testing.T) {
 	end := p.Print(context.Background(), Job{Doc: pdf.Document{Kind: pdf.YearlyStatement}}, nil)
 	if end.State != Failed || end.Reason != TimedOut {
 		t.Fatalf("end %+v", end)
+	}
+}
+
+// A job the kiosk withdraws (the person used Quick Exit while it waited) is canceled at CUPS,
+// and the end says so rather than that the printer timed out.
+func TestJobWithdrawnByTheKiosk(t *testing.T) {
+	var cancels atomic.Int32
+	srv := countingCUPS(t, []int{jobPending}, 3, "none", &cancels)
+	defer srv.Close()
+	p := &Printer{Config: Config{Office: "Q", Server: strings.TrimPrefix(srv.URL, "http://"), Poll: 10 * time.Millisecond}}
+	ctx, cancel := context.WithCancel(context.Background())
+	var end Event
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		end = p.Print(ctx, Job{Doc: pdf.Document{Kind: pdf.YearlyStatement}}, func(e Event) {
+			if e.State == Queued {
+				cancel()
+			}
+		})
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the withdrawn job was still followed after 10 s")
+	}
+	if end.State != Failed || end.Reason != Canceled || end.Job != 42 {
+		t.Fatalf("end %+v", end)
+	}
+	if n := cancels.Load(); n != 1 {
+		t.Fatalf("%d Cancel-Job requests, want 1", n)
 	}
 }
 

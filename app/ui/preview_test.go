@@ -135,6 +135,57 @@ func TestPreviewIsDiscardedOnLeaving(t *testing.T) {
 	}
 }
 
+// Quick Exit while the printer works withdraws the job; moving to another screen lets it print.
+func TestQuickExitWithdrawsAPrintInProgress(t *testing.T) {
+	r := newRig(t, shared(t))
+	f := &fakePrinter{}
+	r.k.o.Printer = f
+	s := r.s["noncustodial"]
+	for _, how := range []string{"quick exit", "navigation"} {
+		t.Run(how, func(t *testing.T) {
+			f.printGate = make(chan struct{})
+			r.signIn(t, s.Participant, s.PIN)
+			tap(t, r.c, r.tr("ui.nav.payments"))
+			tap(t, r.c, r.tr("ui.print.page"))
+			r.k.bridge.wait()
+			tap(t, r.c, r.tr("ui.print.print"))
+			if r.k.prev.stage != previewPrinting {
+				t.Fatalf("stage %v after Print", r.k.prev.stage)
+			}
+			f.waitPrinting(t)
+			switch how {
+			case "quick exit":
+				tap(t, r.c, r.tr("ui.quick_exit"))
+				f.mu.Lock()
+				withdrawn := f.withdrawn
+				f.mu.Unlock()
+				if withdrawn != 1 {
+					close(f.printGate) // let the print end, so that the test ends
+					r.k.bridge.wait()
+					t.Fatalf("%d jobs withdrawn after Quick Exit during a print, want 1", withdrawn)
+				}
+				r.k.bridge.wait()
+				assertNoTrace(t, r, s)
+				r.k.show(scrWelcome)
+			case "navigation":
+				tap(t, r.c, r.tr("ui.nav.home"))
+				close(f.printGate)
+				r.k.bridge.wait()
+				if f.withdrawn != 1 { // the one of the quick-exit run
+					t.Fatalf("a print was withdrawn when the person moved to Home")
+				}
+				if _, printed := f.counts(); printed != 1 {
+					t.Fatalf("%d printed, want 1", printed)
+				}
+				tap(t, r.c, r.tr("ui.sign_out"))
+			}
+			if f.undiscarded() != 0 {
+				t.Fatal("a document outlived the print")
+			}
+		})
+	}
+}
+
 // Every language and large text fit the preview on the kiosk's screen.
 func TestPreviewFits(t *testing.T) {
 	r := newRig(t, shared(t))

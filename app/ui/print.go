@@ -61,5 +61,5 @@ type Prepared interface {
 	Preview() image.Image // the first page; nil when no picture could be made (the screen then says so)
 	Pages() int
 	Print() error // prints on the right printer (roll kinds on the receipt printer) and returns when the printer has answered; success only when CUPS says the job completed
-	Discard()     // forgets the document: its bytes are zeroed
+	Discard()     // forgets the document: its bytes are zeroed; during Print, the job is withdrawn (canceled at the printer)
 }

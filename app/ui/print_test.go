@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"sync"
 	"testing"
+	"time"
 
 	"childsupportkiosk/app/domain"
 )
@@ -21,6 +22,8 @@ type fakePrinter struct {
 	fail        error         // Print fails with it
 	noPreview   bool          // Preview returns nil
 	gate        chan struct{} // when set, Prepare waits for it to close
+	printGate   chan struct{} // when set, Print waits for it to close, or for Discard
+	withdrawn   int           // documents discarded while they printed
 	page        bool          // Preview draws a Letter-shaped page (screenshots)
 }
 
@@ -34,7 +37,7 @@ func (f *fakePrinter) Prepare(j PrintJob) (Prepared, error) {
 	if f.prepareFail != nil {
 		return nil, f.prepareFail
 	}
-	d := &fakeDoc{f: f, job: j}
+	d := &fakeDoc{f: f, job: j, gone: make(chan struct{})}
 	f.docs = append(f.docs, d)
 	return d, nil
 }
@@ -56,6 +59,22 @@ func (f *fakePrinter) counts() (prepared, printed int) {
 	return len(f.prepared), len(f.printed)
 }
 
+// waitPrinting waits until a document is inside Print.
+func (f *fakePrinter) waitPrinting(t *testing.T) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		f.mu.Lock()
+		for _, d := range f.docs {
+			if d.printing {
+				f.mu.Unlock()
+				return
+			}
+		}
+		f.mu.Unlock()
+	}
+	t.Fatal("no document started printing within 10 s")
+}
+
 // undiscarded counts the documents prepared and not discarded.
 func (f *fakePrinter) undiscarded() int {
 	f.mu.Lock()
@@ -73,6 +92,8 @@ type fakeDoc struct {
 	f         *fakePrinter
 	job       PrintJob
 	discarded bool
+	printing  bool
+	gone      chan struct{} // closed by Discard
 }
 
 func (d *fakeDoc) Preview() image.Image {
@@ -105,16 +126,38 @@ func (d *fakeDoc) Pages() int { return 2 }
 
 func (d *fakeDoc) Print() error {
 	d.f.mu.Lock()
-	defer d.f.mu.Unlock()
 	if d.discarded {
+		d.f.mu.Unlock()
 		return fmt.Errorf("printed after Discard")
 	}
+	gate := d.f.printGate
+	d.printing = true
+	d.f.mu.Unlock()
+	if gate != nil {
+		select {
+		case <-gate:
+		case <-d.gone:
+			d.f.mu.Lock()
+			d.printing = false
+			d.f.mu.Unlock()
+			return fmt.Errorf("withdrawn")
+		}
+	}
+	d.f.mu.Lock()
+	defer d.f.mu.Unlock()
+	d.printing = false
 	d.f.printed = append(d.f.printed, d.job)
 	return d.f.fail
 }
 
 func (d *fakeDoc) Discard() {
 	d.f.mu.Lock()
+	if !d.discarded {
+		close(d.gone)
+		if d.printing {
+			d.f.withdrawn++
+		}
+	}
 	d.discarded = true
 	d.job.PIN = ""
 	d.f.mu.Unlock()

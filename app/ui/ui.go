@@ -303,6 +303,11 @@ func (k *Kiosk) signOut(screen, note string) {
 	k.pin = pinState{}
 	k.pay = payState{}
 	k.form = formState{}
+	if k.prev.doc != nil && k.prev.stage == previewPrinting {
+		// Quick Exit, a time-out or a sign-out while the printer works: the job is withdrawn.
+		// (Leaving the preview for another screen while signed in lets it print.)
+		k.prev.doc.Discard()
+	}
 	k.dropPreview()
 	k.note = note
 	k.helpOut = ""

@@ -229,6 +229,7 @@ type prepared struct {
 	mu        sync.Mutex
 	printing  bool
 	discarded bool
+	withdraw  context.CancelFunc // during Print: cancels the job at CUPS
 }
 
 func (d *prepared) Preview() image.Image {
@@ -254,9 +255,13 @@ func (d *prepared) Print() error {
 		return errors.New("uiprint: the document is already printing")
 	}
 	d.printing = true
+	ctx, withdraw := context.WithCancel(context.Background())
+	d.withdraw = withdraw
 	d.mu.Unlock()
 	defer func() {
 		d.mu.Lock()
+		withdraw()
+		d.withdraw = nil
 		d.printing = false
 		if d.discarded {
 			d.wipe()
@@ -266,21 +271,25 @@ func (d *prepared) Print() error {
 	if d.p.Printer == nil {
 		return printing.Event{State: printing.Failed, Reason: printing.NotConfigured}
 	}
-	end := d.p.Printer.Print(context.Background(), printing.Job{Doc: d.doc, Subject: d.subject, Staff: d.staff}, nil)
+	end := d.p.Printer.Print(ctx, printing.Job{Doc: d.doc, Subject: d.subject, Staff: d.staff}, nil)
 	if end.State != printing.Completed {
 		return end
 	}
 	return nil
 }
 
-// Discard zeroes the document and its picture; during a print, as soon as the printer answers.
+// Discard zeroes the document and its picture. During a print it withdraws the job, which
+// CUPS cancels and purges (a statement must not come out of the printer after its owner left
+// with Quick Exit), and zeroes the document as soon as Print returns.
 func (d *prepared) Discard() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.discarded = true
-	if !d.printing {
-		d.wipe()
+	if d.printing {
+		d.withdraw()
+		return
 	}
+	d.wipe()
 }
 
 func (d *prepared) wipe() {

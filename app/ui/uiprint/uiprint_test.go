@@ -6,6 +6,8 @@ import (
 	"errors"
 	"image"
 	"image/png"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -436,4 +438,51 @@ func spooledText(t *testing.T, dir string, since time.Time) string {
 	}
 	t.Fatalf("no new PDF arrived in %s", dir)
 	return ""
+}
+
+// Discard during Print withdraws the job: Print returns at once instead of waiting on a
+// printer that does not answer, and the document is zeroed when it does.
+func TestDiscardWithdrawsAPrint(t *testing.T) {
+	e := demoEnv(t)
+	s := sampleOf(t, e, "both")
+	asked, stop := make(chan struct{}, 1), make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case asked <- struct{}{}:
+		default:
+		}
+		select { // a CUPS that never answers
+		case <-r.Context().Done():
+		case <-stop:
+		}
+	}))
+	defer srv.Close()
+	defer close(stop)
+	p := &Printer{CaseFile: e.Cache, Rasterizer: "no-such-pdftoppm-here", Now: func() time.Time { return at },
+		Printer: &printing.Printer{Config: printing.Config{Receipt: "receipt", Timeout: time.Minute,
+			Server: strings.TrimPrefix(srv.URL, "http://")}}}
+	prep, err := p.Prepare(job(t, e, s, ui.PrintCard, "en"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := prep.(*prepared)
+	done := make(chan error, 1)
+	go func() { done <- prep.Print() }()
+	<-asked
+	start := time.Now()
+	prep.Discard()
+	select {
+	case err = <-done:
+	case <-time.After(3 * time.Second):
+		t.Fatal("Print still waited on the printer 3 s after Discard")
+	}
+	if err == nil {
+		t.Fatal("a withdrawn print reported success")
+	}
+	t.Logf("withdrawn in %v: %v", time.Since(start), err)
+	doc.mu.Lock()
+	defer doc.mu.Unlock()
+	if doc.doc.Bytes != nil {
+		t.Fatal("the document was not zeroed after the withdrawn print")
+	}
 }
