@@ -96,6 +96,17 @@ func (k *Kiosk) quickExitButton() *widget.Button {
 // nav is the signed-in menu. The Other Party entry is absent when any of the person's cases
 // carries the family-violence indicator.
 func (k *Kiosk) nav() fyne.CanvasObject {
+	// The menu names screens, never the person: it is kept between renders (padCache) for as
+	// long as what it shows stays the same.
+	key := fmt.Sprintf("%s/%t/%t/%s/%t/%t", k.lang.Code(), k.theme.large, k.theme.contrast, k.screen,
+		k.sess.ShowOtherParty(), k.assisted())
+	if k.navc.obj == nil || k.navc.key != key {
+		k.navc = padCache{key: key, obj: k.buildNav()}
+	}
+	return k.navc.obj
+}
+
+func (k *Kiosk) buildNav() fyne.CanvasObject {
 	items := []struct{ key, screen string }{
 		{"ui.nav.home", scrHome},
 		{"ui.nav.payments", scrPayments},
@@ -136,6 +147,15 @@ func (k *Kiosk) footer() fyne.CanvasObject {
 	} else {
 		asOf = k.t("ui.data_as_of_unknown")
 	}
+	// Kept between renders (padCache) while the language, the look and the time stay the same.
+	key := fmt.Sprintf("%s/%t/%t/%s", k.lang.Code(), k.theme.large, k.theme.contrast, asOf)
+	if k.foot.obj == nil || k.foot.key != key {
+		k.foot = padCache{key: key, obj: k.buildFooter(asOf)}
+	}
+	return k.foot.obj
+}
+
+func (k *Kiosk) buildFooter(asOf string) fyne.CanvasObject {
 	c := k.prof.Contacts
 	help := k.t("ui.help_line", "phone", c.Phone, "tty", c.TTY)
 	left := widget.NewLabel(asOf)

@@ -14,7 +14,7 @@ import (
 // just been replaced: every label, button, text and picture in it is set to nothing, which
 // also refreshes the cached renderers' copies. Every screen is built anew at every render
 // (package doc), so a replaced screen is never shown again; the parts kept between renders
-// (the header, the keypad, the idle warning) hold nothing of anybody and are left alone.
+// (the header, the keypad, the menu, the footer, the idle warning) hold nothing of anybody and are left alone.
 
 // scrubOld empties old, the window's content before the last render, but for the kept parts.
 func (k *Kiosk) scrubOld(old fyne.CanvasObject) {
@@ -22,7 +22,7 @@ func (k *Kiosk) scrubOld(old fyne.CanvasObject) {
 		return
 	}
 	keep := map[fyne.CanvasObject]bool{}
-	for _, o := range []fyne.CanvasObject{k.head.obj, k.pad.obj} {
+	for _, o := range []fyne.CanvasObject{k.head.obj, k.pad.obj, k.navc.obj, k.foot.obj} {
 		if o != nil {
 			keep[o] = true
 		}
