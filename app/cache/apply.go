@@ -600,20 +600,7 @@ func finishBulk(db store) error {
 // FinishLoad ends a bulk load that is still open, as after a sync whose last batch had no
 // changes. RecordSync calls it after a successful sync; it does nothing otherwise.
 func (c *Cache) FinishLoad() error {
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	if c.isClosed() {
-		return ErrClosed
-	}
-	tx, err := c.w.Begin()
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := finishBulk(sqlStore{tx}); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return c.write(func(tx *sql.Tx) error { return finishBulk(sqlStore{tx}) })
 }
 
 func setMeta(db store, name string, value any) error {

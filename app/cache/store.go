@@ -104,17 +104,11 @@ func (c *Cache) Outbox(n int) ([]protocol.Push, error) {
 // local change (superseded or rejected), the record goes back to the server's state as last
 // downloaded; when it took it, the local state stays until the feed brings the server's.
 func (c *Cache) Acknowledge(results []protocol.PushResult) error {
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
 	defer c.forgetCounts()
-	if c.isClosed() {
-		return ErrClosed
-	}
-	tx, err := c.w.Begin()
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
+	return c.write(func(tx *sql.Tx) error { return c.acknowledge(tx, results) })
+}
+
+func (c *Cache) acknowledge(tx *sql.Tx, results []protocol.PushResult) error {
 	for _, r := range results {
 		if r.Status == protocol.Failed {
 			continue
@@ -136,7 +130,7 @@ func (c *Cache) Acknowledge(results []protocol.PushResult) error {
 			return err
 		}
 	}
-	return tx.Commit()
+	return nil
 }
 
 // restoreShadows puts back the server's state of the records whose local change seq the server

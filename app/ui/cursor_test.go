@@ -7,10 +7,6 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
-
-	"childsupportkiosk/app/i18n"
-	"childsupportkiosk/app/seal"
-	"childsupportkiosk/app/session"
 )
 
 // cursorAt is the cursor Fyne's desktop driver shows at p: it visits the objects under the
@@ -63,24 +59,8 @@ func buttonCentre(t *testing.T, c fyne.Canvas, label string) fyne.Position {
 func TestHiddenCursor(t *testing.T) {
 	env := shared(t)
 	for _, hide := range []bool{false, true} {
-		test.NewTempApp(t)
-		clk := &clock{t: demoNow}
-		mgr, err := session.New(env.Cache, session.Config{Profile: env.Profile, Kiosk: "test", Now: clk.Now,
-			VerifyPIN: seal.VerifyPIN, HashPIN: seal.HashPIN, Subject: env.Cache.AuditSubject})
-		if err != nil {
-			t.Fatal(err)
-		}
-		cat, err := i18n.Shipped()
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := test.NewTempWindow(t, nil)
-		w.Resize(fyne.NewSize(1280, 900))
-		k, err := New(w, Options{Sessions: mgr, Catalog: cat, HideCursor: hide})
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := &rig{k: k, w: w, c: w.Canvas(), clock: clk, env: env, s: samples(t, env)}
+		r := newRigWith(t, env, Options{HideCursor: hide})
+		k := r.k
 
 		want := desktop.Cursor(desktop.DefaultCursor)
 		if hide {
@@ -108,6 +88,5 @@ func TestHiddenCursor(t *testing.T) {
 			t.Fatalf("hide=%v: not signed out", hide)
 		}
 		k.Stop()
-		mgr.SignOut()
 	}
 }

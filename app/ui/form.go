@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"unicode/utf8"
-
 	"fyne.io/fyne/v2"
 )
 
@@ -33,24 +31,8 @@ func (k *Kiosk) formKey(r rune) {
 	if f.values == nil {
 		f.values = map[string]string{}
 	}
-	v := f.values[f.field]
-	switch r {
-	case keyBack:
-		if v != "" {
-			_, n := utf8.DecodeLastRuneInString(v)
-			v = v[:len(v)-n]
-		}
-	case keyClear:
-		v = ""
-	case keyEnter:
-		v += "\n"
-	default:
-		if r < ' ' {
-			return
-		}
-		v += string(r)
-	}
-	if utf8.RuneCountInString(v) > maxField {
+	v, ok := editText(f.values[f.field], r, maxField)
+	if !ok {
 		return
 	}
 	f.values[f.field] = v

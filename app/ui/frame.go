@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"image/color"
 
 	"fyne.io/fyne/v2"
@@ -32,25 +31,18 @@ func (k *Kiosk) frame(body fyne.CanvasObject) fyne.CanvasObject {
 		container.NewVScroll(container.NewPadded(body)))
 	// The "Are you still there?" layer holds nothing of anybody either: kept like the header,
 	// hidden whenever a screen is drawn anew.
-	key := fmt.Sprintf("%s/%t/%t", k.lang.Code(), k.theme.large, k.theme.contrast)
-	if k.warn == nil || k.warnKey != key {
+	if key := k.look(); k.warn == nil || k.warnKey != key {
 		k.warn, k.warnKey = k.newWarning(), key
 	}
-	if k.warn.shown || k.warn.layer.Visible() {
-		k.warn.hide()
-	}
+	k.warn.hide()
 	return container.NewStack(main, k.warn.layer)
 }
 
 // header is the same on every screen but for the language and the look: it is built once for
-// each and kept, like the keypad (padCache), since a day's screens would otherwise build it
+// each and kept, like the keypad (keptPart), since a day's screens would otherwise build it
 // hundreds of thousands of times.
 func (k *Kiosk) header() fyne.CanvasObject {
-	key := fmt.Sprintf("%s/%t/%t", k.lang.Code(), k.theme.large, k.theme.contrast)
-	if k.head.obj == nil || k.head.key != key {
-		k.head = padCache{key: key, obj: k.buildHeader()}
-	}
-	return k.head.obj
+	return k.head.get(k.look(), k.buildHeader)
 }
 
 func (k *Kiosk) buildHeader() fyne.CanvasObject {
@@ -96,14 +88,9 @@ func (k *Kiosk) quickExitButton() *widget.Button {
 // nav is the signed-in menu. The Other Party entry is absent when any of the person's cases
 // carries the family-violence indicator.
 func (k *Kiosk) nav() fyne.CanvasObject {
-	// The menu names screens, never the person: it is kept between renders (padCache) for as
+	// The menu names screens, never the person: it is kept between renders (keptPart) for as
 	// long as what it shows stays the same.
-	key := fmt.Sprintf("%s/%t/%t/%s/%t/%t", k.lang.Code(), k.theme.large, k.theme.contrast, k.screen,
-		k.sess.ShowOtherParty(), k.assisted())
-	if k.navc.obj == nil || k.navc.key != key {
-		k.navc = padCache{key: key, obj: k.buildNav()}
-	}
-	return k.navc.obj
+	return k.navc.get(k.look(k.screen, k.sess.ShowOtherParty(), k.assisted()), k.buildNav)
 }
 
 func (k *Kiosk) buildNav() fyne.CanvasObject {
@@ -147,12 +134,8 @@ func (k *Kiosk) footer() fyne.CanvasObject {
 	} else {
 		asOf = k.t("ui.data_as_of_unknown")
 	}
-	// Kept between renders (padCache) while the language, the look and the time stay the same.
-	key := fmt.Sprintf("%s/%t/%t/%s", k.lang.Code(), k.theme.large, k.theme.contrast, asOf)
-	if k.foot.obj == nil || k.foot.key != key {
-		k.foot = padCache{key: key, obj: k.buildFooter(asOf)}
-	}
-	return k.foot.obj
+	// Kept between renders (keptPart) while the language, the look and the time stay the same.
+	return k.foot.get(k.look(asOf), func() fyne.CanvasObject { return k.buildFooter(asOf) })
 }
 
 func (k *Kiosk) buildFooter(asOf string) fyne.CanvasObject {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -52,6 +53,25 @@ func keyboard(t func(key string, pairs ...string) string, press func(rune)) fyne
 	line := widget.NewButton(t("ui.key.newline"), func() { press(keyEnter) })
 	box.Add(container.NewGridWithColumns(3, sized(0, 56, space), sized(0, 56, line), sized(0, 56, back)))
 	return box
+}
+
+// editText applies a key of a keyboard to a text field's value: Erase takes the last letter
+// off, Clear empties it, and any other key from a space up (Enter is a new line) is added while
+// the value stays within max letters. ok is false when the key is refused.
+func editText(v string, r rune, max int) (string, bool) {
+	switch {
+	case r == keyBack:
+		if v != "" {
+			_, n := utf8.DecodeLastRuneInString(v)
+			v = v[:len(v)-n]
+		}
+		return v, true
+	case r == keyClear:
+		return "", true
+	case r < ' ' && r != keyEnter, utf8.RuneCountInString(v) >= max:
+		return v, false
+	}
+	return v + string(r), true
 }
 
 // field shows what was typed in a keypad or keyboard field; tapping it makes it the one the

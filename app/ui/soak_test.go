@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"bytes"
+	"fmt"
 	"os"
 	"runtime"
 	"runtime/debug"
@@ -117,43 +117,40 @@ func settledMemory(b *testing.B, c fyne.Canvas, prefix, name string) (heap, rss 
 }
 
 // vmRSS is the process's resident set in bytes, from /proc/self/status.
-func vmRSS(b *testing.B) uint64 {
-	b.Helper()
-	st, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, line := range bytes.Split(st, []byte("\n")) {
-		if v, ok := bytes.CutPrefix(line, []byte("VmRSS:")); ok {
-			kb, err := strconv.ParseUint(string(bytes.TrimSpace(bytes.TrimSuffix(v, []byte("kB")))), 10, 64)
-			if err != nil {
-				b.Fatal(err)
-			}
-			return kb << 10
-		}
-	}
-	b.Fatal("no VmRSS in /proc/self/status")
-	return 0
-}
+func vmRSS(b *testing.B) uint64 { return procStatus(b)["VmRSS"] << 10 }
 
 // procMemory is the resident set split as the kernel counts it: anonymous memory (Go's heap
 // and C's malloc), file pages (the binary's code and data as far as it has run) and shared
 // memory.
 func procMemory(b *testing.B) string {
+	st := procStatus(b)
+	return fmt.Sprintf("RssAnon %d kB, RssFile %d kB, RssShmem %d kB", st["RssAnon"], st["RssFile"], st["RssShmem"])
+}
+
+// procStatus reads the kB figures of /proc/self/status by name.
+func procStatus(b *testing.B) map[string]uint64 {
 	b.Helper()
 	st, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		b.Fatal(err)
 	}
-	var out []string
+	out := map[string]uint64{}
 	for _, line := range strings.Split(string(st), "\n") {
-		for _, k := range []string{"RssAnon:", "RssFile:", "RssShmem:"} {
-			if strings.HasPrefix(line, k) {
-				out = append(out, strings.Join(strings.Fields(line), " "))
-			}
+		name, v, ok := strings.Cut(line, ":")
+		v, kB := strings.CutSuffix(strings.TrimSpace(v), " kB")
+		if !ok || !kB {
+			continue
 		}
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			b.Fatalf("%s: %v", line, err)
+		}
+		out[name] = n
 	}
-	return strings.Join(out, ", ")
+	if out["VmRSS"] == 0 {
+		b.Fatal("no VmRSS in /proc/self/status")
+	}
+	return out
 }
 
 func growth(from, to uint64) float64 { return (float64(to) - float64(from)) / float64(from) * 100 }

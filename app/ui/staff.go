@@ -175,20 +175,9 @@ func (k *Kiosk) staffKey(r rune) {
 	if st.values == nil {
 		st.values = map[string]string{}
 	}
-	v := st.values[st.field]
-	switch r {
-	case keyBack:
-		if v != "" {
-			_, n := utf8.DecodeLastRuneInString(v)
-			v = v[:len(v)-n]
-		}
-	case keyClear:
-		v = ""
-	default:
-		if r < ' ' || utf8.RuneCountInString(v) >= 64 {
-			return
-		}
-		v += string(r)
+	v, ok := editText(st.values[st.field], r, 64)
+	if !ok {
+		return
 	}
 	st.values[st.field] = v
 	st.problem, st.notice = nil, ""

@@ -2,7 +2,7 @@
 // from the domain and a small view state and rebuilt whole when the language, the text size or
 // the contrast changes, so nothing of a person outlives their session in a widget. The only
 // widgets kept from one screen to the next are those that hold nothing of anybody: the header,
-// the welcome screen's keypad, the menu, the footer and the idle warning (padCache); typing on the welcome screen
+// the welcome screen's keypad, the menu, the footer and the idle warning (keptPart); typing on the welcome screen
 // changes its fields in place (liveFields).
 package ui
 
@@ -100,10 +100,10 @@ type Kiosk struct {
 	note   string // a translation key shown once on the next screen
 
 	live liveFields   // the welcome screen's changing parts, reset at every render (welcome.go)
-	pad  padCache     // the welcome screen's keypad, kept between renders (welcome.go)
-	head padCache     // the header, kept between renders (frame.go)
-	navc padCache     // the signed-in menu, likewise
-	foot padCache     // the footer, likewise
+	pad  keptPart     // the welcome screen's keypad, kept between renders (welcome.go)
+	head keptPart     // the header, kept between renders (frame.go)
+	navc keptPart     // the signed-in menu, likewise
+	foot keptPart     // the footer, likewise
 	prev previewState // the document in the print preview (preview.go), discarded at sign-out
 }
 

@@ -39,6 +39,13 @@ type rig struct {
 
 func newRig(t testing.TB, env *demoenv.Env) *rig {
 	t.Helper()
+	return newRigWith(t, env, Options{})
+}
+
+// newRigWith is newRig with options of the kiosk's own (the session manager and the catalogue
+// are the rig's).
+func newRigWith(t testing.TB, env *demoenv.Env, o Options) *rig {
+	t.Helper()
 	test.NewTempApp(t)
 	clk := &clock{t: demoNow}
 	mgr, err := session.New(env.Cache, session.Config{Profile: env.Profile, Kiosk: "test", Now: clk.Now,
@@ -52,7 +59,8 @@ func newRig(t testing.TB, env *demoenv.Env) *rig {
 	}
 	w := test.NewTempWindow(t, nil)
 	w.Resize(fyne.NewSize(1280, 900))
-	k, err := New(w, Options{Sessions: mgr, Catalog: cat})
+	o.Sessions, o.Catalog = mgr, cat
+	k, err := New(w, o)
 	if err != nil {
 		t.Fatal(err)
 	}

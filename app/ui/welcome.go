@@ -174,22 +174,33 @@ type liveFields struct {
 	submit  *widget.Button
 }
 
-// padCache keeps a part of the screen that holds nothing of anybody from one render to the
+// keptPart keeps a part of the screen that holds nothing of anybody from one render to the
 // next: the welcome screen's keypad (ten digits, Clear and Erase; building its twelve buttons
-// was most of the memory a sign-in left for Fyne's caches) and the header. Each is built anew
-// when its key (the language, the text size, the contrast) changes.
-type padCache struct {
+// was most of the memory a sign-in left for Fyne's caches), the header, the menu and the
+// footer. Each is built anew when its key (the language and the look, and what else it shows)
+// changes.
+type keptPart struct {
 	key string
 	obj fyne.CanvasObject
 }
 
+// get returns the part kept for key, building it when there is none or the key changed.
+func (p *keptPart) get(key string, build func() fyne.CanvasObject) fyne.CanvasObject {
+	if p.obj == nil || p.key != key {
+		*p = keptPart{key: key, obj: build()}
+	}
+	return p.obj
+}
+
+// look is the key of a kept part: the language, the text size, the contrast and what else
+// the part shows.
+func (k *Kiosk) look(more ...any) string {
+	return fmt.Sprintf("%s/%t/%t/%v", k.lang.Code(), k.theme.large, k.theme.contrast, more)
+}
+
 // signinPad is the welcome screen's keypad, built once per language and look.
 func (k *Kiosk) signinPad() fyne.CanvasObject {
-	key := fmt.Sprintf("%s/%t/%t", k.lang.Code(), k.theme.large, k.theme.contrast)
-	if k.pad.obj == nil || k.pad.key != key {
-		k.pad = padCache{key: key, obj: k.keypad(k.signinKey)}
-	}
-	return k.pad.obj
+	return k.pad.get(k.look(), func() fyne.CanvasObject { return k.keypad(k.signinKey) })
 }
 
 // submitSignIn checks the PIN off the UI goroutine (Argon2id) and shows the result.

@@ -758,15 +758,7 @@ func sortSources(ss []source) {
 type txKnown struct{ tx *sql.Tx }
 
 func (k txKnown) office(id string) (domain.Office, bool, error) {
-	var o domain.Office
-	var b []byte
-	err := k.tx.QueryRow(`SELECT body FROM offices WHERE id = ?`, id).Scan(&b)
-	if errors.Is(err, sql.ErrNoRows) {
-		return o, false, nil
-	} else if err != nil {
-		return o, false, err
-	}
-	return o, true, json.Unmarshal(b, &o)
+	return record[domain.Office](k.tx, "offices", "id", id)
 }
 
 func (k txKnown) participant(id string) (bool, error) {
@@ -779,15 +771,7 @@ func (k txKnown) participant(id string) (bool, error) {
 }
 
 func (k txKnown) caseRecord(number string) (domain.CaseRecord, bool, error) {
-	var c domain.CaseRecord
-	var b []byte
-	err := k.tx.QueryRow(`SELECT body FROM cases WHERE number = ?`, number).Scan(&b)
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, false, nil
-	} else if err != nil {
-		return c, false, err
-	}
-	return c, true, json.Unmarshal(b, &c)
+	return record[domain.CaseRecord](k.tx, "cases", "number", number)
 }
 
 func (k txKnown) ssnHolder(ssn string) (string, bool, error) {

@@ -541,26 +541,10 @@ func (d *DB) Requests(office string) ([]Request, error) {
 
 // Participant returns a participant as the server holds it, or domain.ErrNotFound.
 func (d *DB) Participant(id string) (domain.Participant, error) {
-	var p domain.Participant
-	var body []byte
-	err := d.sql.QueryRow(`SELECT body FROM participants WHERE id = ?`, id).Scan(&body)
-	if errors.Is(err, sql.ErrNoRows) {
-		return p, domain.ErrNotFound
-	} else if err != nil {
-		return p, err
-	}
-	return p, json.Unmarshal(body, &p)
+	return found(record[domain.Participant](d.sql, "participants", "id", id))
 }
 
 // Office returns an office as the server holds it, or domain.ErrNotFound.
 func (d *DB) Office(id string) (domain.Office, error) {
-	var o domain.Office
-	var body []byte
-	err := d.sql.QueryRow(`SELECT body FROM offices WHERE id = ?`, id).Scan(&body)
-	if errors.Is(err, sql.ErrNoRows) {
-		return o, domain.ErrNotFound
-	} else if err != nil {
-		return o, err
-	}
-	return o, json.Unmarshal(body, &o)
+	return found(record[domain.Office](d.sql, "offices", "id", id))
 }

@@ -315,6 +315,32 @@ var tables = map[string]string{
 	protocol.KindStaff: "staff",
 }
 
+// queryer runs a one-row query: the database or a transaction.
+type queryer interface {
+	QueryRow(query string, args ...any) *sql.Row
+}
+
+// record reads and decodes the JSON body of the row of table whose key column is id; ok is
+// false when there is no such row.
+func record[T any](q queryer, table, key, id string) (v T, ok bool, err error) {
+	var b []byte
+	err = q.QueryRow(`SELECT body FROM `+table+` WHERE `+key+` = ?`, id).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, false, nil
+	} else if err != nil {
+		return v, false, err
+	}
+	return v, true, json.Unmarshal(b, &v)
+}
+
+// found turns record's "no such row" into domain.ErrNotFound.
+func found[T any](v T, ok bool, err error) (T, error) {
+	if err == nil && !ok {
+		err = domain.ErrNotFound
+	}
+	return v, err
+}
+
 func (v *views) body(table, key, id string) ([]byte, bool, error) {
 	var b []byte
 	err := v.tx.QueryRow(`SELECT body FROM `+table+` WHERE `+key+` = ?`, id).Scan(&b)
