@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"cmp"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -38,17 +39,8 @@ func (c *Cache) setLocal(kind, id, ownerName, field string, value any, sendKind 
 	if err := c.loading(); err != nil {
 		return err
 	}
-	rid, owner := c.ridToken(kind, id), c.ownerToken(ownerName)
 	return c.write(func(tx *sql.Tx) error {
-		var body []byte
-		err := tx.QueryRow(`SELECT body FROM records WHERE rid = ?1 AND kind = ?2`, rid, kind).Scan(&body)
-		if errors.Is(err, sql.ErrNoRows) {
-			return domain.ErrNotFound
-		}
-		if err != nil {
-			return c.readErr(err)
-		}
-		data, err := c.openRecord(rid, owner, body)
+		rid, owner, data, err := c.readRecord(tx, kind, id, ownerName)
 		if err != nil {
 			return err
 		}
@@ -77,6 +69,25 @@ func (c *Cache) setLocal(kind, id, ownerName, field string, value any, sendKind 
 			WHERE rid = ?2 AND kind = ?1`, kind, rid, sealed, seq)
 		return err
 	})
+}
+
+// readRecord reads and opens the record kind/id of the owner named ownerName through q (the
+// reader, or a write transaction), with its row's tokens; domain.ErrNotFound when there is
+// none. The caller clears data.
+func (c *Cache) readRecord(q interface {
+	QueryRow(query string, args ...any) *sql.Row
+}, kind, id, ownerName string) (rid, owner, data []byte, err error) {
+	rid, owner = c.ridToken(kind, id), c.ownerToken(ownerName)
+	var body []byte
+	err = q.QueryRow(`SELECT body FROM records WHERE rid = ?1 AND kind = ?2`, rid, kind).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, nil, domain.ErrNotFound
+	}
+	if err != nil {
+		return nil, nil, nil, c.readErr(err)
+	}
+	data, err = c.openRecord(rid, owner, body)
+	return rid, owner, data, err
 }
 
 // loading answers ErrInitialSync while the first sync is still loading: the records' indexes are
@@ -108,16 +119,7 @@ func (c *Cache) FindStaff(id string) (domain.Staff, error) {
 	if err := c.loading(); err != nil {
 		return s, err
 	}
-	rid, owner := c.ridToken(protocol.KindStaff, id), c.ownerToken(domain.StaffOwner(id))
-	var body []byte
-	err := c.r.QueryRow(`SELECT body FROM records WHERE rid = ?1 AND kind = ?2`, rid, protocol.KindStaff).Scan(&body)
-	if errors.Is(err, sql.ErrNoRows) {
-		return s, domain.ErrNotFound
-	}
-	if err != nil {
-		return s, c.readErr(err)
-	}
-	data, err := c.openRecord(rid, owner, body)
+	_, _, data, err := c.readRecord(c.r, protocol.KindStaff, id, domain.StaffOwner(id))
 	if err != nil {
 		return s, err
 	}
@@ -176,11 +178,8 @@ func (c *Cache) Directory() ([]domain.DirectoryEntry, error) {
 			return nil, err
 		}
 		if string(owner) != string(curOwner) {
-			if cur != nil || cases != nil {
-				flush()
-			}
+			flush()
 			curOwner = append(curOwner[:0], owner...)
-			cur = nil
 		}
 		data, err := c.appendOpenRecord(buf[:0], rid, owner, body)
 		if err != nil {
@@ -213,19 +212,7 @@ func (c *Cache) Directory() ([]domain.DirectoryEntry, error) {
 	}
 	flush()
 	slices.SortFunc(out, func(a, b domain.DirectoryEntry) int {
-		if a.Folded != b.Folded {
-			if a.Folded < b.Folded {
-				return -1
-			}
-			return 1
-		}
-		if a.ID < b.ID {
-			return -1
-		}
-		if a.ID > b.ID {
-			return 1
-		}
-		return 0
+		return cmp.Or(cmp.Compare(a.Folded, b.Folded), cmp.Compare(a.ID, b.ID))
 	})
 	return out, nil
 }

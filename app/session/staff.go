@@ -3,6 +3,7 @@ package session
 import (
 	"crypto/rand"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -210,7 +211,10 @@ func (s *Staff) Find(query string) (matches []Match, by string, err error) {
 			if domain.Digits(p.ID) != digits {
 				by = BySSN
 			}
-			cases, _ := s.m.store.Cases(p.ID)
+			cases, err := s.m.store.Cases(p.ID)
+			if err != nil {
+				return nil, "", err
+			}
 			m := Match{ID: p.ID, Name: p.Name}
 			for _, c := range cases {
 				m.Cases = append(m.Cases, c.Number)
@@ -226,11 +230,8 @@ func (s *Staff) Find(query string) (matches []Match, by string, err error) {
 	}
 	if key := domain.CaseKey(q); len(key) >= 4 && strings.ContainsAny(key, "0123456789") {
 		for _, e := range dir {
-			for _, c := range e.Cases {
-				if c == key {
-					matches = append(matches, Match{ID: e.ID, Name: e.Name, Cases: e.Cases})
-					break
-				}
+			if slices.Contains(e.Cases, key) {
+				matches = append(matches, Match{ID: e.ID, Name: e.Name, Cases: e.Cases})
 			}
 		}
 		if len(matches) > 0 || onlyDigits {
