@@ -2,7 +2,6 @@ package client
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,15 +13,34 @@ import (
 // over (to find the value's end, to decode it, and to skip each change's data into a
 // RawMessage) and copies every record; for a kiosk's first sync of a large office that was a
 // third of the kiosk's CPU. The fast path reads the body once into its own buffer, parses the
-// plain shape the case server writes in one pass, checks each record's data with json.Valid and
-// leaves it in the buffer, then applies Batch.Check. Anything it is not sure of (escapes,
+// plain shape the case server writes in one pass, checks each record's data as it goes (skipValue)
+// and leaves it in the buffer, then applies Batch.Check. Anything it is not sure of (escapes,
 // unknown or repeated keys, odd numbers, data that is not an object or array, trailing bytes)
 // goes to protocol.DecodeBatch itself, so what is accepted and every refusal are DecodeBatch's.
-func decodeBatch(r io.Reader, asked int64) (protocol.Batch, error) {
-	body, err := io.ReadAll(io.LimitReader(r, protocol.MaxBatchBytes+1))
+//
+// The body is read into buf, grown as needed and returned; the batch's data lies in it, so buf
+// may be used again only once the batch is no longer needed.
+func decodeBatch(r io.Reader, asked int64, buf []byte) (protocol.Batch, []byte, error) {
+	body, err := readBody(r, buf)
 	if err != nil {
-		return protocol.Batch{}, fmt.Errorf("%w: %v", protocol.ErrBadBatch, err)
+		return protocol.Batch{}, body, err
 	}
+	b, err := decodeBody(body, asked)
+	return b, body, err
+}
+
+// readBody reads a batch's body into buf (grown as needed), refusing one larger than
+// protocol.MaxBatchBytes; a body cut short is a bad batch.
+func readBody(r io.Reader, buf []byte) ([]byte, error) {
+	body, err := readAll(io.LimitReader(r, protocol.MaxBatchBytes+1), buf[:0])
+	if err != nil {
+		return body, fmt.Errorf("%w: %v", protocol.ErrBadBatch, err)
+	}
+	return body, nil
+}
+
+// decodeBody is decodeBatch of a body already read; the batch's data lies in body.
+func decodeBody(body []byte, asked int64) (protocol.Batch, error) {
 	if len(body) <= protocol.MaxBatchBytes {
 		p := parser{buf: body}
 		if b, ok := p.batch(); ok {
@@ -30,6 +48,23 @@ func decodeBatch(r io.Reader, asked int64) (protocol.Batch, error) {
 		}
 	}
 	return protocol.DecodeBatch(bytes.NewReader(body), asked)
+}
+
+// readAll is io.ReadAll appending to b.
+func readAll(r io.Reader, b []byte) ([]byte, error) {
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
 
 // parser reads the plain JSON shape of a batch; ok false means "not sure: ask DecodeBatch".
@@ -123,38 +158,19 @@ func (p *parser) boolean() (bool, error) {
 	return false, errUnsure
 }
 
-// value reads an object or array, returns its bytes and checks they are valid JSON.
+// value reads an object or array and returns its bytes, checked to be valid JSON.
 func (p *parser) value() ([]byte, error) {
 	p.ws()
 	start := p.i
 	if p.i >= len(p.buf) || (p.buf[p.i] != '{' && p.buf[p.i] != '[') {
 		return nil, errUnsure
 	}
-	depth := 0
-	for p.i < len(p.buf) {
-		switch p.buf[p.i] {
-		case '{', '[':
-			depth++
-		case '}', ']':
-			depth--
-			if depth == 0 {
-				p.i++
-				v := p.buf[start:p.i]
-				if !json.Valid(v) {
-					return nil, errUnsure
-				}
-				return v, nil
-			}
-		case '"':
-			for p.i++; p.i < len(p.buf) && p.buf[p.i] != '"'; p.i++ {
-				if p.buf[p.i] == '\\' {
-					p.i++
-				}
-			}
-		}
-		p.i++
+	end, ok := skipValue(p.buf, p.i)
+	if !ok {
+		return nil, errUnsure
 	}
-	return nil, errUnsure
+	p.i = end
+	return p.buf[start:end], nil
 }
 
 // object reads {"key": value, ...}, calling field for each key; a repeated key is unsure.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"childsupportkiosk/sync/protocol"
@@ -32,7 +33,7 @@ func FuzzDecodeBatchFast(f *testing.F) {
 	f.Add(bytes.Replace(good, []byte(`"of1"`), []byte(`"o\u0066\u0031"`), 1), int64(10))
 	f.Fuzz(func(t *testing.T, body []byte, asked int64) {
 		want, werr := protocol.DecodeBatch(bytes.NewReader(body), asked)
-		got, gerr := decodeBatch(bytes.NewReader(body), asked)
+		got, _, gerr := decodeBatch(bytes.NewReader(body), asked, nil)
 		if (werr == nil) != (gerr == nil) {
 			t.Fatalf("DecodeBatch: %v; fast path: %v", werr, gerr)
 		}
@@ -65,4 +66,25 @@ func TestDecodeBatchFastPathTaken(t *testing.T) {
 	if _, ok := p.batch(); !ok {
 		t.Fatal("a plain batch left the fast path")
 	}
+}
+
+// FuzzSkipValue holds skipValue to json.Valid: a whole input is one valid JSON value (with
+// white space around it) for one exactly when it is for the other.
+func FuzzSkipValue(f *testing.F) {
+	for _, s := range []string{
+		`{}`, `[]`, ` {"a": [1, -2.5e+3, true, false, null, "x\u00e9\n"]} `, `{"a":{}}`, `[[],[{}]]`,
+		`{"a" 1}`, `{"a":1,}`, `[1,]`, `[01]`, `-`, `1.`, `1e`, `"\x"`, "\"\t\"", `"\u12g4"`,
+		`{"a":1}x`, `[`, `{"a":`, `nul`, `truex`, `0.0e-0`, `{"":""}`, `[1 2]`, `{,}`,
+		strings.Repeat("[", maxDepth) + strings.Repeat("]", maxDepth),
+		strings.Repeat("[", maxDepth+1) + strings.Repeat("]", maxDepth+1),
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		end, ok := skipValue(b, 0)
+		got := ok && skipSpace(b, end) == len(b)
+		if want := json.Valid(b); got != want {
+			t.Fatalf("skipValue says %v, json.Valid %v, for %q", got, want, b)
+		}
+	})
 }

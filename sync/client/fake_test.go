@@ -1,6 +1,7 @@
 package client_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -67,6 +68,7 @@ func (s *memStore) ApplyBatch(b *protocol.Batch, at time.Time) error {
 		if c.Deleted {
 			delete(s.records, k)
 		} else {
+			c.Data = bytes.Clone(c.Data) // the client reuses b's memory
 			s.records[k] = c
 		}
 	}

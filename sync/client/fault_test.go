@@ -132,3 +132,42 @@ func TestDroppedConnectionIsRetried(t *testing.T) {
 		t.Fatalf("cursor %d after the retries", cur)
 	}
 }
+
+// TestFeedNextIsOnlyAHint has a proxy change the server's Feed-Next hint on every batch, to a
+// cursor inside the batch and to one past it. The client asks ahead from the wrong cursor, sees
+// that the batch ended elsewhere, drops what it asked for and asks again: the sync ends with
+// the same cache as a clean one.
+func TestFeedNextIsOnlyAHint(t *testing.T) {
+	w := newWorld(t, 30)
+	opts := fast()
+	opts.BatchSize = 1000
+	f := w.readFeed(t, opts.BatchSize)
+	if len(f.bounds) < 4 {
+		t.Fatalf("the feed is too small for the test: %v", f)
+	}
+	want := w.cleanFingerprint(t, opts)
+	for _, fl := range []fault{hintBack, hintAhead} {
+		t.Run(fl.String(), func(t *testing.T) {
+			proxy := newFaultProxy(t, w.url)
+			c, cl, _ := w.kiosk(t, proxy.URL, opts)
+			proxy.add(rule{path: protocol.PathChanges, after: -1, fault: fl, times: -1})
+			res, err := cl.Sync(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Cursor != f.end() || res.Batches != len(f.bounds)-1 {
+				t.Fatalf("cursor %d after %d batches, want %d after %d", res.Cursor, res.Batches,
+					f.end(), len(f.bounds)-1)
+			}
+			// Every batch's request, and one sent ahead on the wrong hint of each batch but
+			// the last (which has none).
+			batches := len(f.bounds) - 1
+			if hits := proxy.hit(fl); hits != 2*batches-1 {
+				t.Fatalf("%d requests for %d batches, want %d", hits, batches, 2*batches-1)
+			}
+			if got := w.fingerprint(t, c); got != want {
+				t.Fatal("the cache differs from a clean sync")
+			}
+		})
+	}
+}

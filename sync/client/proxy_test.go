@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"sync"
 	"testing"
+
+	"childsupportkiosk/sync/protocol"
 )
 
 // fault is what the proxy does to one answer.
@@ -19,10 +21,13 @@ const (
 	truncateBody                  // a shorter body that claims to be whole
 	flipByte                      // one byte of a change's data altered: the checksum fails
 	dropResponse                  // the server acts, the answer is lost
+	hintBack                      // the Feed-Next hint a cursor inside the batch
+	hintAhead                     // the Feed-Next hint a cursor past the batch
 )
 
 func (f fault) String() string {
-	return [...]string{"", "answer503", "dropMidBody", "truncateBody", "flipByte", "dropResponse"}[f]
+	return [...]string{"", "answer503", "dropMidBody", "truncateBody", "flipByte", "dropResponse", "hintBack",
+		"hintAhead"}[f]
 }
 
 // rule applies a fault to requests for path (and, on the feed, for one cursor, or any when
@@ -123,6 +128,14 @@ func (p *faultProxy) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	for k, v := range resp.Header {
 		w.Header()[k] = v
+	}
+	if next, err := strconv.ParseInt(resp.Header.Get(protocol.HeaderNext), 10, 64); err == nil {
+		switch f {
+		case hintBack:
+			w.Header().Set(protocol.HeaderNext, strconv.FormatInt(next-1, 10))
+		case hintAhead:
+			w.Header().Set(protocol.HeaderNext, strconv.FormatInt(next+1000, 10))
+		}
 	}
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(resp.StatusCode)

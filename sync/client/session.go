@@ -3,9 +3,11 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 
 	"childsupportkiosk/sync/protocol"
 )
@@ -121,12 +123,19 @@ func matchAnswer(items []protocol.Push, results []protocol.PushResult) error {
 // fetched is one batch from the feed, or the reason there is none.
 type fetched struct {
 	b   protocol.Batch
+	buf []byte // the body b's data lies in; free again once b is applied
 	err error
 }
 
-// pull reads the feed from the stored cursor to its end. One goroutine fetches and checks
-// batch k+1 while this one applies batch k; batches are applied strictly in order, each whole,
-// and the first failure stops the pull with the store at the last batch applied.
+// spareBodies is how many bodies a pull keeps for reuse: one being applied, one waiting to
+// be, one being checked and one being fetched ahead.
+const spareBodies = 4
+
+// pull reads the feed from the stored cursor to its end. Batches are applied strictly in order,
+// each whole, and the first failure stops the pull with the store at the last batch applied.
+// The work overlaps: while this goroutine applies batch k, a fetcher checks batch k+1, and when
+// the server sends its Feed-Next hint the request for batch k+2 is already out, so that the
+// server reads batch k+2 while the kiosk checks k+1.
 func (s session) pull(ctx context.Context, res *Result) error {
 	cursor, err := s.c.store.Cursor()
 	if err != nil {
@@ -135,22 +144,10 @@ func (s session) pull(ctx context.Context, res *Result) error {
 	res.Cursor = cursor
 	ctx, cancel := context.WithCancel(ctx)
 	ch := make(chan fetched, 1)
-	go func() {
-		defer close(ch)
-		after := cursor
-		for {
-			b, err := s.fetch(ctx, after)
-			select {
-			case ch <- fetched{b, err}:
-			case <-ctx.Done():
-				return
-			}
-			if err != nil || !b.More {
-				return
-			}
-			after = b.To
-		}
-	}()
+	// Bodies go back to the fetcher once applied, so that a long pull reads every batch into
+	// a buffer it already has instead of growing a new one of several megabytes.
+	spare := make(chan []byte, spareBodies)
+	go s.fetcher(ctx, cursor, ch, spare)
 	defer func() {
 		cancel()
 		for range ch { // wait for the fetcher to stop
@@ -170,6 +167,10 @@ func (s session) pull(ctx context.Context, res *Result) error {
 			res.Batches++
 			res.Pulled += len(b.Changes)
 		}
+		select {
+		case spare <- f.buf:
+		default:
+		}
 		res.Cursor = b.To
 		s.c.progress(Progress{Phase: PhasePull, Done: res.Pulled, Cursor: b.To, More: b.More})
 	}
@@ -179,18 +180,128 @@ func (s session) pull(ctx context.Context, res *Result) error {
 	return nil
 }
 
-// fetch gets and checks the batch after cursor, retrying transient failures.
-func (s session) fetch(ctx context.Context, after int64) (protocol.Batch, error) {
-	var b protocol.Batch
-	url := fmt.Sprintf("%s%s?after=%d&limit=%d", s.base, protocol.PathChanges, after,
-		s.c.opts.BatchSize)
-	err := retry(ctx, s.c.opts, func() error {
+// fetcher sends the feed's batches from cursor on, checked and in order, to ch until the last
+// one, the first failure or the end of ctx; then it closes ch.
+func (s session) fetcher(ctx context.Context, cursor int64, ch chan<- fetched, spare <-chan []byte) {
+	defer close(ch)
+	reuse := func() []byte {
+		select {
+		case buf := <-spare:
+			return buf
+		default:
+			return nil
+		}
+	}
+	var ahead *prefetch
+	defer func() { ahead.stop() }()
+	after := cursor
+	for {
+		var a answer
+		if ahead != nil && ahead.after == after {
+			a = ahead.wait()
+		} else {
+			if ahead != nil { // asked from a cursor the batch did not end at: drop the answer
+				ahead.wait()
+			}
+			a = s.get(ctx, after, reuse())
+		}
+		ahead = nil
+		if a.err == nil && a.next > after {
+			ahead = s.prefetch(ctx, a.next, reuse())
+		}
+		var b protocol.Batch
+		buf, err := a.body, a.err
+		if err == nil {
+			if b, err = decodeBody(buf, after); errors.Is(err, protocol.ErrBadBatch) {
+				// Damaged on the way: ask again, checking each answer before the next try.
+				b, buf, err = s.fetch(ctx, after, buf, err)
+			}
+		}
+		select {
+		case ch <- fetched{b, buf, err}:
+		case <-ctx.Done():
+			return
+		}
+		if err != nil || !b.More {
+			return
+		}
+		after = b.To
+	}
+}
+
+// answer is the feed's answer to one request, read but not yet checked.
+type answer struct {
+	body []byte
+	next int64 // the Feed-Next hint, 0 without one
+	err  error
+}
+
+// get reads the answer for the batch after cursor into buf, retrying transient failures.
+func (s session) get(ctx context.Context, after int64, buf []byte) answer {
+	var a answer
+	a.err = retry(ctx, s.c.opts, func() error {
+		a.next = 0
 		return do(ctx, s.c.http, s.c.opts.RequestTimeout, request{
-			method: http.MethodGet, url: url, token: s.token,
+			method: http.MethodGet, url: s.changesURL(after), token: s.token,
+			header: func(h http.Header) {
+				if n, err := strconv.ParseInt(h.Get(protocol.HeaderNext), 10, 64); err == nil {
+					a.next = n
+				}
+			},
 			decode: func(r io.Reader) (err error) {
-				b, err = decodeBatch(r, after)
+				buf, err = readBody(r, buf)
 				return err
 			}})
 	})
-	return b, err
+	a.body = buf
+	return a
+}
+
+// prefetch is a request for a batch sent ahead, on the server's hint.
+type prefetch struct {
+	after  int64
+	cancel context.CancelFunc
+	done   chan answer
+}
+
+func (s session) prefetch(ctx context.Context, after int64, buf []byte) *prefetch {
+	ctx, cancel := context.WithCancel(ctx)
+	p := &prefetch{after: after, cancel: cancel, done: make(chan answer, 1)}
+	go func() { p.done <- s.get(ctx, after, buf) }()
+	return p
+}
+
+// wait returns the answer.
+func (p *prefetch) wait() answer {
+	a := <-p.done
+	p.cancel()
+	return a
+}
+
+// stop abandons the request, if any, and waits for it to end (the fetcher stops).
+func (p *prefetch) stop() {
+	if p != nil {
+		p.cancel()
+		<-p.done
+	}
+}
+
+func (s session) changesURL(after int64) string {
+	return fmt.Sprintf("%s%s?after=%d&limit=%d", s.base, protocol.PathChanges, after, s.c.opts.BatchSize)
+}
+
+// fetch gets and checks the batch after cursor, retrying transient failures, after a first
+// attempt that failed with first. The body is read into buf (grown as needed and returned); the
+// batch's data may lie in it.
+func (s session) fetch(ctx context.Context, after int64, buf []byte, first error) (protocol.Batch, []byte, error) {
+	var b protocol.Batch
+	err := retryAfter(ctx, s.c.opts, first, func() error {
+		return do(ctx, s.c.http, s.c.opts.RequestTimeout, request{
+			method: http.MethodGet, url: s.changesURL(after), token: s.token,
+			decode: func(r io.Reader) (err error) {
+				b, buf, err = decodeBatch(r, after, buf)
+				return err
+			}})
+	})
+	return b, buf, err
 }

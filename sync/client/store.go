@@ -17,7 +17,8 @@ type Store interface {
 	Cursor() (int64, error)
 	// ApplyBatch writes a checked batch's changes and its new cursor (b.To) in one transaction,
 	// all or nothing, after making sure b.From is the stored cursor. A record with an unsent
-	// local change (in the outbox) is not overwritten by a download.
+	// local change (in the outbox) is not overwritten by a download. The client reuses the
+	// memory of b's data once ApplyBatch returns: a store copies what it keeps.
 	ApplyBatch(b *protocol.Batch, at time.Time) error
 	// Outbox returns up to n unsent items, oldest first.
 	Outbox(n int) ([]protocol.Push, error)

@@ -125,6 +125,7 @@ func loopback(host string) bool {
 type request struct {
 	method, url, token string
 	body               []byte
+	header             func(http.Header) // if set, sees the answer's header before decode
 	decode             func(io.Reader) error
 }
 
@@ -154,6 +155,9 @@ func do(ctx context.Context, hc *http.Client, timeout time.Duration, r request) 
 	defer resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
 		return statusError(resp)
+	}
+	if r.header != nil {
+		r.header(resp.Header)
 	}
 	if err := r.decode(resp.Body); err != nil {
 		// A body cut short by a dropped connection or a timeout shows up here as a decoding
@@ -211,9 +215,18 @@ func transient(err error) bool {
 // retry runs f until it succeeds, fails for good, runs out of attempts or ctx ends. Pauses grow
 // exponentially with full jitter, so a room of kiosks coming back online does not stampede.
 func retry(ctx context.Context, o Options, f func() error) error {
+	return retryAfter(ctx, o, nil, f)
+}
+
+// retryAfter is retry when a first attempt was made elsewhere and failed with first; with a
+// nil first it is retry.
+func retryAfter(ctx context.Context, o Options, first error, f func() error) error {
 	pause := o.Backoff
+	err := first
 	for attempt := 1; ; attempt++ {
-		err := f()
+		if attempt > 1 || first == nil {
+			err = f()
+		}
 		if err == nil {
 			return nil
 		}

@@ -21,6 +21,12 @@ const (
 	PathHealth  = "/v1/health"  // GET → 200 "ok"
 )
 
+// HeaderNext comes with a batch that has more after it and holds the batch's To, so that a
+// client can ask for the next batch while it still reads and checks this one. It is a hint: the
+// batch's own To, under its checksum, decides, and a client that finds them different asks
+// again from the right cursor.
+const HeaderNext = "Feed-Next"
+
 // MaxBatch is the most changes a server puts in one batch, and MaxBatchBytes the largest body a
 // client reads for one; a larger body is refused, not truncated.
 const (

@@ -251,6 +251,9 @@ func (a *api) changes(w http.ResponseWriter, r *http.Request, k Kiosk) {
 	notes(w).count = len(b.Changes)
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
+	if b.More {
+		w.Header().Set(protocol.HeaderNext, strconv.FormatInt(b.To, 10))
+	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	writeBatch(bw, &b)
 	bw.Flush()
