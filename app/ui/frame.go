@@ -49,7 +49,8 @@ func (k *Kiosk) buildHeader() fyne.CanvasObject {
 	agency := widget.NewLabel(k.t(k.prof.NameKey))
 	agency.TextStyle.Bold = true
 	agency.SizeName = theme.SizeNameSubHeadingText
-	agency.Truncation = fyne.TextTruncateEllipsis
+	// Wrapped, not cut short: some names need two lines beside the buttons (Spanish).
+	agency.Wrapping = fyne.TextWrapWord
 	tools := container.NewHBox(k.languageButtons()...)
 	large := k.btn("ui.display.large", func() { k.setLarge(!k.theme.large) })
 	if k.theme.large {
@@ -62,6 +63,14 @@ func (k *Kiosk) buildHeader() fyne.CanvasObject {
 	tools.Add(large)
 	tools.Add(contrast)
 	tools.Add(k.quickExitButton())
+	if k.theme.large {
+		// Large buttons leave the name too little room beside them (six lines in French):
+		// it takes a row of its own above them, in the body's size, which large text makes
+		// as large as the ordinary header's.
+		agency.SizeName = theme.SizeNameText
+		return container.NewVBox(k.agencyName(agency), container.NewBorder(nil, nil, nil, tools),
+			widget.NewSeparator())
+	}
 	return container.NewVBox(container.NewBorder(nil, nil, nil, tools, k.agencyName(agency)), widget.NewSeparator())
 }
 

@@ -106,6 +106,7 @@ func (f liveField) setActive(active bool) {
 func (k *Kiosk) fieldValue(label, shown string, active bool, tap func()) (fyne.CanvasObject, liveField) {
 	title := widget.NewLabel(label)
 	title.TextStyle.Bold = true
+	title.Wrapping = fyne.TextWrapWord // long names (French and Spanish, large text) take two lines
 	value := widget.NewLabel(shown)
 	value.SizeName = theme.SizeNameSubHeadingText
 	value.Wrapping = fyne.TextWrapWord

@@ -119,6 +119,7 @@ func (k *Kiosk) paymentHeader() fyne.CanvasObject {
 	for _, c := range cols {
 		l := widget.NewLabel(c)
 		l.TextStyle.Bold = true
+		l.Wrapping = fyne.TextWrapWord // "Type de paiement" in large text would widen every column
 		row.Add(l)
 	}
 	return container.NewVBox(row, widget.NewSeparator())

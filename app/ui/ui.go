@@ -19,11 +19,16 @@ import (
 	"childsupportkiosk/sync/client"
 )
 
-// DemoLogin is a sample sign-in shown on the welcome screen in demo mode only.
+// DemoLogin is a sample sign-in shown on the welcome screen in demo mode only; the screen says
+// what it shows in the kiosk's language.
 type DemoLogin struct {
-	Note  string // what the sample shows ("temporary PIN", "family violence"), not translated
 	Login string
-	PIN   string
+	PIN   string // a participant's PIN or a staff member's password
+	// Role is a participant's ("custodial", "noncustodial" or "both") or a staff member's
+	// ("front_desk", "supervisor").
+	Role           string
+	Temporary      bool // the PIN is a temporary one
+	FamilyViolence bool // a case carries the family-violence indicator
 }
 
 // Options are what the kiosk UI is built from.

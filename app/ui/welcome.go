@@ -80,12 +80,27 @@ func (k *Kiosk) welcomeScreen() fyne.CanvasObject {
 	return container.NewBorder(nil, nil, nil, right, left)
 }
 
+// demoRoleKey names what a demo participant's role shows.
+var demoRoleKey = map[string]string{
+	"custodial":    "ui.demo.role.custodial",
+	"noncustodial": "ui.demo.role.noncustodial",
+	"both":         "ui.demo.role.both",
+}
+
 // demoBanner lists sample sign-ins in demo mode; tapping one fills the fields.
 func (k *Kiosk) demoBanner() fyne.CanvasObject {
 	box := container.NewVBox(subheading(k.t("ui.demo.title")), text(k.t("ui.demo.explain")))
 	for _, d := range k.o.Demo {
 		d := d
-		b := k.button(d.Login+" · PIN "+d.PIN+" · "+d.Note, func() {
+		notes := []string{k.t(demoRoleKey[d.Role])}
+		if d.Temporary {
+			notes = append(notes, k.t("ui.demo.temporary"))
+		}
+		if d.FamilyViolence {
+			notes = append(notes, k.t("ui.demo.family_violence"))
+		}
+		line := k.t("ui.demo.sample", "login", d.Login, "pin", d.PIN, "notes", strings.Join(notes, ", "))
+		b := k.button(line, func() {
 			k.signin = signinState{id: d.Login, pin: d.PIN, onPIN: true, showID: true}
 			k.render()
 		})
@@ -95,7 +110,8 @@ func (k *Kiosk) demoBanner() fyne.CanvasObject {
 	if len(k.o.DemoStaff) > 0 {
 		box.Add(text(k.t("ui.demo.staff")))
 		for _, d := range k.o.DemoStaff {
-			box.Add(text(d.Login + " · " + d.PIN + " · " + d.Note))
+			box.Add(text(k.t("ui.demo.staff_login", "login", d.Login, "password", d.PIN,
+				"role", k.t("staff.role."+d.Role))))
 		}
 	}
 	return card(box)

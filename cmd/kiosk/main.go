@@ -130,12 +130,13 @@ func run() error {
 				note += ", family-violence indicator"
 			}
 			fmt.Printf("  participant ID %s  PIN %s  (%s)\n", s.Participant, s.PIN, note)
-			demo = append(demo, ui.DemoLogin{Login: s.Participant, PIN: s.PIN, Note: note})
+			demo = append(demo, ui.DemoLogin{Login: s.Participant, PIN: s.PIN, Role: s.Role,
+				Temporary: s.Temporary, FamilyViolence: s.FamilyViolence})
 		}
 		fmt.Println("Demo staff (hold the agency name for 3 s, or Ctrl+Alt+S, on the welcome screen):")
 		for _, s := range env.Staff {
 			fmt.Printf("  staff ID %s  password %s  (%s)\n", s.Staff, s.Password, s.Role)
-			demoStaff = append(demoStaff, ui.DemoLogin{Login: s.Staff, PIN: s.Password, Note: string(s.Role)})
+			demoStaff = append(demoStaff, ui.DemoLogin{Login: s.Staff, PIN: s.Password, Role: string(s.Role)})
 		}
 		progress = env.Progress
 	} else if locked, err := cache.NeedsPassphrase(*dataDir); err != nil {

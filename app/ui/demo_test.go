@@ -1,0 +1,54 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestDemoBannerSpeaksTheLanguage checks that the demo banner says what each sample shows in the
+// kiosk's language, and never in English words the other languages would not use.
+func TestDemoBannerSpeaksTheLanguage(t *testing.T) {
+	r := newRigWith(t, shared(t), Options{
+		Demo: []DemoLogin{
+			{Login: "5427313184", PIN: "403379", Role: "custodial", FamilyViolence: true},
+			{Login: "1112372461", PIN: "723860", Role: "noncustodial"},
+			{Login: "8654988162", PIN: "163999", Role: "both", Temporary: true},
+		},
+		DemoStaff: []DemoLogin{{Login: "S1001", PIN: "demo-pass", Role: "supervisor"}},
+	})
+	want := map[string][]string{
+		"en": {"5427313184 · PIN 403379 · receives, family violence",
+			"1112372461 · PIN 723860 · pays",
+			"8654988162 · PIN 163999 · pays and receives, temporary PIN",
+			"S1001 · password demo-pass · supervisor"},
+		"es": {"5427313184 · PIN 403379 · recibe, violencia familiar",
+			"1112372461 · PIN 723860 · paga",
+			"8654988162 · PIN 163999 · paga y recibe, PIN temporal",
+			"S1001 · contraseña demo-pass · supervisor"},
+		"fr": {"5427313184 · NIP 403379 · reçoit, violence familiale",
+			"1112372461 · NIP 723860 · verse",
+			"8654988162 · NIP 163999 · verse et reçoit, NIP temporaire",
+			"S1001 · mot de passe demo-pass · superviseur"},
+	}
+	for _, l := range []string{"en", "es", "fr"} {
+		r.k.setLanguage(l)
+		shown := texts(r.c)
+		for _, w := range want[l] {
+			if !slices.Contains(shown, w) {
+				t.Errorf("%s: %q is not on the welcome screen", l, w)
+			}
+		}
+		if l == "en" {
+			continue
+		}
+		for _, s := range shown {
+			for _, english := range []string{"receives", "pays", "temporary", "family violence", "password"} {
+				if strings.Contains(s, english) {
+					t.Errorf("%s: English %q in %q", l, english, s)
+				}
+			}
+		}
+	}
+	r.k.setLanguage("en")
+}
