@@ -1,6 +1,7 @@
 package seal
 
 import (
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -37,5 +38,26 @@ func BenchmarkVerifyPIN(b *testing.B) {
 	v, _ := HashPIN("48213")
 	for b.Loop() {
 		VerifyPIN(v, "48213")
+	}
+}
+
+// TestPINCheckLeavesNoGarbage checks that hashing and verifying a PIN hand Argon2id's 19 MiB
+// back to the heap before they return, so that sign-ins do not pile it up (see collect).
+func TestPINCheckLeavesNoGarbage(t *testing.T) {
+	v, err := HashPIN("4821")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m runtime.MemStats
+	for _, check := range []func(){
+		func() { HashPIN("4821") },
+		func() { VerifyPIN(v, "4821") },
+		func() { VerifyPIN(v, "0000") },
+	} {
+		check()
+		runtime.ReadMemStats(&m) // no collection of its own
+		if m.HeapAlloc > uint64(PINParams.MemoryKiB)<<10/2 {
+			t.Fatalf("%d MiB on the heap after a PIN check", m.HeapAlloc>>20)
+		}
 	}
 }

@@ -54,6 +54,9 @@ func BenchmarkSoakSignInOut(b *testing.B) {
 		cycle()
 	}
 	profile := os.Getenv("KIOSK_SOAK_PROFILE")
+	if profile == "" {
+		runtime.MemProfileRate = 0 // as cmd/kiosk runs
+	}
 	heap0, rss0, m0 := settledMemory(b, r.c, profile, "start")
 	b.Logf("start: %s", procMemory(b))
 	var heapMid, rssMid uint64
@@ -71,8 +74,9 @@ func BenchmarkSoakSignInOut(b *testing.B) {
 	heap1, rss1, m1 := settledMemory(b, r.c, profile, "end")
 	b.Logf("end: %s", procMemory(b))
 	for _, m := range []runtime.MemStats{m0, m1} {
-		b.Logf("Go runtime: sys %d MiB (heap %d, released %d, stacks %d, spans %d, GC %d, other %d), heap objects %d",
-			m.Sys>>20, m.HeapSys>>20, m.HeapReleased>>20, m.StackSys>>20, m.MSpanSys>>20, m.GCSys>>20, m.OtherSys>>20, m.HeapObjects)
+		b.Logf("Go runtime, KiB: sys %d (heap %d, released %d, stacks %d, spans %d, caches %d, profiling %d, GC %d, other %d), heap objects %d",
+			m.Sys>>10, m.HeapSys>>10, m.HeapReleased>>10, m.StackSys>>10, m.MSpanSys>>10, m.MCacheSys>>10,
+			m.BuckHashSys>>10, m.GCSys>>10, m.OtherSys>>10, m.HeapObjects)
 	}
 	b.ReportMetric(float64(heap0)/(1<<20), "heap-start-MiB")
 	b.ReportMetric(float64(heap1)/(1<<20), "heap-end-MiB")

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"time"
 
@@ -33,6 +34,9 @@ import (
 )
 
 func main() {
+	// A kiosk runs for days: the heap profiler's record of allocation sites, on by default in
+	// every Go program, would only grow. The soak (app/ui) runs the same way.
+	runtime.MemProfileRate = 0
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "kiosk:", err)
 		os.Exit(1)
