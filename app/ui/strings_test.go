@@ -79,3 +79,46 @@ func TestNoUserFacingLiteralsInGo(t *testing.T) {
 func isLetter(r rune) bool {
 	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 0x7f
 }
+
+// Every ui. key of the translations is named somewhere in the module's Go code: a key nothing
+// shows is text translators keep up for nobody, or a screen that lost a message.
+func TestEveryUIKeyIsUsed(t *testing.T) {
+	cat, err := i18n.Shipped()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var code strings.Builder
+	err = filepath.WalkDir("../..", func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && strings.HasPrefix(d.Name(), ".") && path != "../.." {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(path, ".go") && !strings.HasSuffix(path, "_test.go") {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			code.Write(b)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := code.String()
+	n := 0
+	for _, key := range cat.Keys() {
+		if !strings.HasPrefix(key, "ui.") {
+			continue
+		}
+		n++
+		if !strings.Contains(src, `"`+key+`"`) {
+			t.Errorf("%q is in translations/ but no code names it", key)
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d ui. keys: is the catalog read?", n)
+	}
+}
