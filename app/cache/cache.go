@@ -71,7 +71,7 @@ type Cache struct {
 
 // Per-connection settings. The writer gets a bigger page cache for the initial sync; readers
 // are read-only. secure_delete zeroes freed pages, temp_store keeps sorts and temporary
-// tables off the disk.
+// tables off the disk (but for the index builds at the end of a bulk load: finishBulk).
 var (
 	commonPragmas = []string{
 		"PRAGMA busy_timeout = 10000",
