@@ -243,7 +243,9 @@ func (a *api) changes(w http.ResponseWriter, r *http.Request, k Kiosk) {
 			return
 		}
 	}
-	b, err := a.db.ChangesContext(r.Context(), k.Office, after, limit)
+	buf := getFeedBuf()
+	defer buf.release()
+	b, err := a.db.changes(r.Context(), k.Office, after, limit, buf)
 	if err != nil {
 		a.internal(w, r, err)
 		return
