@@ -106,6 +106,9 @@ func (p *faultProxy) serve(w http.ResponseWriter, r *http.Request) {
 		panic(err)
 	}
 	req.Header = r.Header.Clone()
+	// The faults work on the JSON itself: the transport asks for gzip and undoes it, and the
+	// client gets the damaged answer plain.
+	req.Header.Del("Accept-Encoding")
 	resp, err := http.DefaultTransport.RoundTrip(req)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadGateway)

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -400,4 +401,66 @@ func TestPushRejects(t *testing.T) {
 		t.Fatalf("rejected audit events stored: %+v", as)
 	}
 	ts.checkLog(t)
+}
+
+// TestFeedIsCompressed checks that a batch goes gzip-encoded to a client that takes it, the
+// same bytes once decoded, and plain to one that does not; Go's client asks and decodes by
+// itself.
+func TestFeedIsCompressed(t *testing.T) {
+	ts := newTestServer(t)
+	get := func(acceptEncoding string) (*http.Response, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", ts.url+protocol.PathChanges+"?after=0&limit=50", nil)
+		req.Header.Set("Authorization", "Bearer "+ts.token)
+		if acceptEncoding != "" {
+			req.Header.Set("Accept-Encoding", acceptEncoding) // the transport then leaves the body as sent
+		}
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("changes: %v %v", err, resp)
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp, body
+	}
+	_, plain := get("identity")
+	for _, ae := range []string{"gzip", "br, gzip;q=0.8", "GZIP"} {
+		resp, zipped := get(ae)
+		if resp.Header.Get("Content-Encoding") != "gzip" {
+			t.Fatalf("Accept-Encoding %q: Content-Encoding %q", ae, resp.Header.Get("Content-Encoding"))
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(zipped))
+		if err != nil {
+			t.Fatal(err)
+		}
+		unzipped, err := io.ReadAll(zr)
+		if err != nil || !bytes.Equal(unzipped, plain) {
+			t.Fatalf("Accept-Encoding %q: the decoded body differs (%v)", ae, err)
+		}
+		if len(zipped)*2 > len(plain) {
+			t.Fatalf("gzip %d bytes for %d plain", len(zipped), len(plain))
+		}
+	}
+	for _, ae := range []string{"identity", "gzip;q=0", "br"} {
+		if resp, body := get(ae); resp.Header.Get("Content-Encoding") != "" || !bytes.Equal(body, plain) {
+			t.Fatalf("Accept-Encoding %q: Content-Encoding %q", ae, resp.Header.Get("Content-Encoding"))
+		}
+	}
+	// Go's own client asks for gzip and hands back the decoded body.
+	req, _ := http.NewRequest("GET", ts.url+protocol.PathChanges+"?after=0&limit=50", nil)
+	req.Header.Set("Authorization", "Bearer "+ts.token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if !resp.Uncompressed {
+		t.Fatal("the batch did not reach Go's client compressed")
+	}
+	if _, err := protocol.DecodeBatch(resp.Body, 0); err != nil {
+		t.Fatal(err)
+	}
 }
