@@ -49,8 +49,15 @@ func (k *Kiosk) buildHeader() fyne.CanvasObject {
 	agency := widget.NewLabel(k.t(k.prof.NameKey))
 	agency.TextStyle.Bold = true
 	agency.SizeName = theme.SizeNameSubHeadingText
-	// Wrapped, not cut short: some names need two lines beside the buttons (Spanish).
-	agency.Wrapping = fyne.TextWrapWord
+	if k.theme.large {
+		// Large buttons leave the name little room, so it is cut short there: wrapped, it
+		// took six lines in French; on a row of its own, 70 pixels of every screen, which
+		// pushed the welcome screen's Sign in button below the fold.
+		agency.Truncation = fyne.TextTruncateEllipsis
+	} else {
+		// Wrapped, not cut short: some names take two lines beside the buttons (Spanish).
+		agency.Wrapping = fyne.TextWrapWord
+	}
 	tools := container.NewHBox(k.languageButtons()...)
 	large := k.btn("ui.display.large", func() { k.setLarge(!k.theme.large) })
 	if k.theme.large {
@@ -63,14 +70,6 @@ func (k *Kiosk) buildHeader() fyne.CanvasObject {
 	tools.Add(large)
 	tools.Add(contrast)
 	tools.Add(k.quickExitButton())
-	if k.theme.large {
-		// Large buttons leave the name too little room beside them (six lines in French):
-		// it takes a row of its own above them, in the body's size, which large text makes
-		// as large as the ordinary header's.
-		agency.SizeName = theme.SizeNameText
-		return container.NewVBox(k.agencyName(agency), container.NewBorder(nil, nil, nil, tools),
-			widget.NewSeparator())
-	}
 	return container.NewVBox(container.NewBorder(nil, nil, nil, tools, k.agencyName(agency)), widget.NewSeparator())
 }
 

@@ -200,7 +200,7 @@ func (k *Kiosk) previewScreen() fyne.CanvasObject {
 // sideWidth is the width of the column beside the picture.
 func (k *Kiosk) sideWidth() float32 {
 	if k.theme.large {
-		return 520 // wide enough that its wrapped lines, with the two-row header, fit 800 px
+		return 400
 	}
 	return 340
 }
