@@ -50,5 +50,16 @@ func TestDemoBannerSpeaksTheLanguage(t *testing.T) {
 			}
 		}
 	}
+	// The banner's long lines fit beside the keypad in every language, in large text too.
+	for _, large := range []bool{false, true} {
+		r.k.setLarge(large)
+		for _, l := range []string{"en", "es", "fr"} {
+			r.k.setLanguage(l)
+			if w := r.c.Content().MinSize().Width; w > 1280 {
+				t.Errorf("large=%v %s: the demo welcome screen needs %v px", large, l, w)
+			}
+		}
+	}
+	r.k.setLarge(false)
 	r.k.setLanguage("en")
 }
