@@ -32,8 +32,9 @@ commands:
   sync                              push the outbox and pull the office's changes
   status                            show the enrolment, last sync, cursor and record counts
   wipe --yes                        crypto-shred the cache (keys first, then the files)
-  statement --participant ID --year YYYY [--lang es] --out FILE.pdf
-                                    write a participant's yearly statement (Print By Year)
+  statement --participant ID --year YYYY [--month M] [--lang es] --out FILE.pdf
+                                    write a participant's yearly statement (Print By Year),
+                                    or with --month the monthly statement of that month
   print --printer NAME [--media M] FILE.pdf
                                     print a PDF through CUPS and follow the job to its end
 

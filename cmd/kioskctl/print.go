@@ -21,10 +21,12 @@ func init() {
 	commands["print"] = printCmd
 }
 
-// statementCmd writes a participant's yearly statement (Print By Year) to a PDF file.
+// statementCmd writes a participant's yearly statement (Print By Year), or a monthly one, to a
+// PDF file.
 func statementCmd(e *env) func() error {
 	participant := e.fs.String("participant", "", "participant ID or SSN (digits)")
 	year := e.fs.Int("year", time.Now().Year()-1, "calendar year of the statement")
+	month := e.fs.Int("month", 0, "month 1-12: the monthly statement of that month of --year instead")
 	lang := e.fs.String("lang", "", "language: en, es or fr (default: the agency's)")
 	out := e.fs.String("out", "", "PDF file to write")
 	return func() error {
@@ -33,6 +35,9 @@ func statementCmd(e *env) func() error {
 		}
 		if *year < 1900 || *year > 9999 {
 			return usageError("--year must be a year such as 2024")
+		}
+		if *month < 0 || *month > 12 {
+			return usageError("--month must be a month from 1 to 12")
 		}
 		if err := pdf.CheckFonts(); err != nil {
 			return err
@@ -51,7 +56,14 @@ func statementCmd(e *env) func() error {
 			return err
 		}
 		today := domain.DateOf(m.Now().In(location(m.Profile)))
-		doc, err := m.YearlyStatement(r.Yearly(*year, today))
+		kind, period := pdf.YearlyStatement, strconv.Itoa(*year)
+		var doc pdf.Document
+		if *month == 0 {
+			doc, err = m.YearlyStatement(r.Yearly(*year, today))
+		} else {
+			kind, period = pdf.MonthlyStatement, fmt.Sprintf("%d-%02d", *year, *month)
+			doc, err = m.MonthlyStatement(r.Monthly(*year, time.Month(*month), today))
+		}
 		if err != nil {
 			return err
 		}
@@ -59,10 +71,10 @@ func statementCmd(e *env) func() error {
 			return err
 		}
 		// The statement holds personal data: say where it went, never what it says.
-		fmt.Fprintf(e.stdout, "wrote the %d statement (%d bytes) to %s\n", *year, len(doc.Bytes), *out)
+		fmt.Fprintf(e.stdout, "wrote the %s statement (%d bytes) to %s\n", period, len(doc.Bytes), *out)
 		return c.Send(domain.SendAudit, domain.AuditEvent{At: time.Now().UTC(), Kiosk: kioskID(c),
-			Action:  "export_" + string(pdf.YearlyStatement),
-			Subject: c.AuditSubject(r.Participant.ID), Detail: strconv.Itoa(*year)})
+			Action:  "export_" + string(kind),
+			Subject: c.AuditSubject(r.Participant.ID), Detail: period})
 	}
 }
 

@@ -49,6 +49,31 @@ func TestStatementAndPrint(t *testing.T) {
 		t.Errorf("an unknown language is a usage error, got %d", code)
 	}
 
+	// The monthly statement of the payment's month.
+	monthly := filepath.Join(t.TempDir(), "monthly.pdf")
+	month := strconv.Itoa(int(pay.Received.Month))
+	code, stdout, errOut = kioskctl(t, "statement", "--data", dir, "--participant", pay.Payer, "--year", year,
+		"--month", month, "--lang", "es", "--out", monthly)
+	if code != exitOK {
+		t.Fatalf("monthly statement: %d %q", code, errOut)
+	}
+	s.noPII(t, stdout, errOut)
+	if _, err := exec.LookPath("pdftotext"); err == nil {
+		text, err := exec.Command("pdftotext", "-layout", monthly, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(text), "Estado de cuenta de ") || !strings.Contains(string(text), name) {
+			t.Fatalf("the monthly statement lacks its title or the participant's name:\n%s", text)
+		}
+	}
+	for _, bad := range []string{"13", "-1"} {
+		if code, _, _ := kioskctl(t, "statement", "--data", dir, "--participant", pay.Payer, "--year", year,
+			"--month", bad, "--out", monthly); code != exitUsage {
+			t.Errorf("--month %s is a usage error, got %d", bad, code)
+		}
+	}
+
 	printer := os.Getenv("KIOSK_TEST_OFFICE_PRINTER")
 	if printer == "" {
 		if os.Getenv("CI") != "" {
