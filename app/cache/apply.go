@@ -584,12 +584,34 @@ func finishBulk(db store) error {
 		return fail(err)
 	}
 	defer db.exec("PRAGMA mmap_size = 0")
-	if err := db.exec(sqlKeyIndex); err != nil {
+	// build makes an index. Where the sorter cannot write its files (no writable temporary
+	// directory, a full disk) it sorts in memory instead, as it did before: slower, but the
+	// load ends rather than failing at every sync.
+	inMemory := false
+	build := func(q string) error {
+		var err error
+		if sortFault != nil && !inMemory {
+			err = sortFault(q)
+		} else {
+			err = db.exec(q)
+		}
+		var se sqlite3.Error
+		if err != nil && !inMemory && errors.As(err, &se) &&
+			(se.Code == sqlite3.ErrIoErr || se.Code == sqlite3.ErrCantOpen || se.Code == sqlite3.ErrFull) {
+			inMemory = true
+			if err := db.exec("PRAGMA temp_store = MEMORY"); err != nil {
+				return err
+			}
+			return db.exec(q)
+		}
+		return err
+	}
+	if err := build(sqlKeyIndex); err != nil {
 		// A record came down twice during the load: keep its newest row and try again.
 		if err := db.exec(`DELETE FROM records WHERE rowid NOT IN (SELECT max(rowid) FROM records GROUP BY rid)`); err != nil {
 			return fail(err)
 		}
-		if err := db.exec(sqlKeyIndex); err != nil {
+		if err := build(sqlKeyIndex); err != nil {
 			return fail(err)
 		}
 	}
@@ -598,7 +620,7 @@ func finishBulk(db store) error {
 			return fail(err)
 		}
 	}
-	if err := db.exec(sqlOwnerIndex); err != nil {
+	if err := build(sqlOwnerIndex); err != nil {
 		return fail(err)
 	}
 	if err := db.exec(`DELETE FROM meta WHERE name = 'bulk'`); err != nil {
@@ -606,6 +628,11 @@ func finishBulk(db store) error {
 	}
 	return nil
 }
+
+// sortFault is for tests only and nil in production: when set, it stands in for an index
+// build of finishBulk while the sorter's files would be on disk, and its error is the build's
+// (a test cannot make every temporary directory unwritable for root).
+var sortFault func(query string) error
 
 // FinishLoad ends a bulk load that is still open, as after a sync whose last batch had no
 // changes. RecordSync calls it after a successful sync; it does nothing otherwise.

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mattn/go-sqlite3"
+
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/sync/client"
 	"childsupportkiosk/sync/protocol"
@@ -239,5 +241,57 @@ func TestNewCachePageSize(t *testing.T) {
 	var size int
 	if err := c.w.QueryRow(`PRAGMA page_size`).Scan(&size); err != nil || size != 16384 {
 		t.Fatalf("page size %d, %v", size, err)
+	}
+}
+
+// TestBulkLoadSortsInMemoryWithoutTempFiles has the sorter's temporary files fail, as without a
+// writable temporary directory: the end of the load builds its indexes in memory instead, and
+// the cache ends as the ordinary load does.
+func TestBulkLoadSortsInMemoryWithoutTempFiles(t *testing.T) {
+	lists := bulkFeed(t)
+	ref, _ := newCache(t)
+	for _, b := range asBatches(lists, true) {
+		if err := ref.ApplyBatch(b, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := everything(t, ref)
+
+	var faults []string
+	sortFault = func(q string) error {
+		faults = append(faults, q)
+		return sqlite3.Error{Code: sqlite3.ErrCantOpen}
+	}
+	defer func() { sortFault = nil }()
+	c, _ := newCache(t)
+	for _, b := range asBatches(lists, true) {
+		if err := c.ApplyBatch(b, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(faults) != 1 || faults[0] != sqlKeyIndex {
+		t.Fatalf("the sorter's files were tried for %q; want the first build only", faults)
+	}
+	if n, _ := metaInt(sqlStore{c.w}, "bulk"); n != 0 {
+		t.Fatal("the bulk load did not end")
+	}
+	if got := everything(t, c); got != want {
+		t.Fatalf("the load sorted in memory differs\n got %s\nwant %s", got, want)
+	}
+
+	// Another error is not the temporary files': the load stays open for the next sync.
+	sortFault = func(string) error { return sqlite3.Error{Code: sqlite3.ErrCorrupt} }
+	d, _ := newCache(t)
+	batches := asBatches(lists, true)
+	for _, b := range batches[:len(batches)-1] {
+		if err := d.ApplyBatch(b, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.ApplyBatch(batches[len(batches)-1], time.Now()); err == nil {
+		t.Fatal("a corrupt build ended the load")
+	}
+	if n, _ := metaInt(sqlStore{d.w}, "bulk"); n == 0 {
+		t.Fatal("the failed end of the load was kept")
 	}
 }
