@@ -4,6 +4,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 )
 
 // TestDemoBannerSpeaksTheLanguage checks that the demo banner says what each sample shows in the
@@ -50,6 +54,28 @@ func TestDemoBannerSpeaksTheLanguage(t *testing.T) {
 			}
 		}
 	}
+	// Touching a sample fills the fields with its sign-in.
+	r.k.setLanguage("en")
+	var sample *widget.Button
+	walk(r.c, func(o fyne.CanvasObject, _ bool) {
+		if st, ok := o.(*fyne.Container); ok && len(st.Objects) == 2 {
+			b, isButton := st.Objects[0].(*widget.Button)
+			l, isLabel := st.Objects[1].(*widget.Label)
+			if isButton && isLabel && strings.HasPrefix(l.Text, "1112372461 · ") {
+				sample = b
+			}
+		}
+	})
+	if sample == nil {
+		t.Fatal("no sample to touch for 1112372461")
+	}
+	test.Tap(sample)
+	if st := r.k.signin; st.id != "1112372461" || st.pin != "723860" || !st.onPIN {
+		t.Fatalf("after touching the sample: id %q, pin %q, on the PIN %v", st.id, st.pin, st.onPIN)
+	}
+	r.k.signin = signinState{}
+	r.k.render()
+
 	// The banner's long lines fit beside the keypad in every language, in large text too.
 	for _, large := range []bool{false, true} {
 		r.k.setLarge(large)

@@ -99,13 +99,16 @@ func (k *Kiosk) demoBanner() fyne.CanvasObject {
 		if d.FamilyViolence {
 			notes = append(notes, k.t("ui.demo.family_violence"))
 		}
-		line := k.t("ui.demo.sample", "login", d.Login, "pin", d.PIN, "notes", strings.Join(notes, ", "))
-		b := k.button(line, func() {
+		// The line wraps on the button rather than widening the column beside the form: in
+		// large text it pushed Sign in below the fold.
+		line := widget.NewLabel(k.t("ui.demo.sample", "login", d.Login, "pin", d.PIN, "notes", strings.Join(notes, ", ")))
+		line.TextStyle.Bold = true
+		line.Wrapping = fyne.TextWrapWord
+		b := k.button("", func() {
 			k.signin = signinState{id: d.Login, pin: d.PIN, onPIN: true, showID: true}
 			k.render()
 		})
-		b.Alignment = widget.ButtonAlignLeading
-		box.Add(b)
+		box.Add(container.NewStack(b, line))
 	}
 	if len(k.o.DemoStaff) > 0 {
 		box.Add(text(k.t("ui.demo.staff")))
