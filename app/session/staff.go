@@ -364,6 +364,35 @@ func (s *Staff) Unlock(pid string) error {
 	return nil
 }
 
+// UnlockStaff clears a colleague's staff-account lock after too many wrong passwords, for a
+// supervisor only. The cache holds its own office's staff, so a supervisor unlocks colleagues
+// of the office. The new state goes to the server with a version above the old one, and the
+// server takes it as it takes a sign-in's. It reports false, and changes nothing, for an
+// account that is not locked.
+func (s *Staff) UnlockStaff(id string) (bool, error) {
+	staffID, err := s.id()
+	if err != nil {
+		return false, err
+	}
+	if !s.Supervisor() {
+		return false, domain.ErrNotAllowed
+	}
+	a, err := s.store.FindStaff(domain.NormalizeStaffID(id))
+	if err != nil {
+		return false, err
+	}
+	if !a.Password.Locked() {
+		return false, nil
+	}
+	a.Password.Unlock()
+	a.Password.Version++
+	if err := s.store.SetStaffState(a.ID, a.Password); err != nil {
+		return false, err
+	}
+	s.m.staffAudit("staff_unlock_staff", staffID, "", a.ID)
+	return true, nil
+}
+
 // Assist opens a participant's own kiosk view for them, without their PIN, marked as
 // assisted by this staff member. It replaces any parent's session.
 func (s *Staff) Assist(pid string) (*Session, error) {

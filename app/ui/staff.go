@@ -75,6 +75,7 @@ type staffState struct {
 	syncRes  *client.Result
 	syncErr  error
 	audit    []domain.AuditEvent
+	auditErr error // why the audit could not be read
 	printers []PrinterCheck
 }
 
@@ -169,6 +170,8 @@ func (k *Kiosk) staffKey(r rune) {
 			}
 		case scrStaff:
 			k.staffSearch()
+		case scrStaffAudit:
+			k.unlockColleague()
 		}
 		return
 	}
@@ -284,7 +287,15 @@ func (k *Kiosk) staffBand() fyne.CanvasObject {
 		items.Add(k.btn("ui.staff.audit", k.openAudit))
 	}
 	items.Add(k.btn("ui.staff.leave", func() { k.endStaff(scrWelcome, "ui.staff.left") }))
-	return container.NewStack(bg, container.NewPadded(container.NewBorder(nil, nil, label, items)))
+	// The name above the buttons, and in large text the buttons two by two: side by side they
+	// were wider than the screen in Spanish and French (up to 1,844 px), which pushed Quick
+	// Exit off it.
+	var buttons fyne.CanvasObject = items
+	if k.theme.large {
+		buttons = container.NewGridWithColumns(2, items.Objects...)
+	}
+	return container.NewStack(bg, container.NewPadded(container.NewVBox(label,
+		container.NewBorder(nil, nil, nil, buttons))))
 }
 
 // staffColour is the band's colour: amber, or black-on-yellow in high contrast.
@@ -730,17 +741,51 @@ func (k *Kiosk) syncNow() {
 
 func (k *Kiosk) openAudit() {
 	evs, err := k.staff.RecentAudit(100)
-	k.st.audit, k.st.problem = evs, err
+	k.st.audit = evs
 	k.staffGo(scrStaffAudit)
-	k.st.problem = err
+	k.st.problem, k.st.auditErr = nil, err
+	k.render()
+}
+
+// unlockColleague unlocks the staff account typed on the supervisor's screen.
+func (k *Kiosk) unlockColleague() {
+	st := &k.st
+	id := strings.TrimSpace(st.value("colleague"))
+	if id == "" {
+		return
+	}
+	unlocked, err := k.staff.UnlockStaff(id)
+	st.problem, st.notice = err, ""
+	switch {
+	case err == nil && unlocked:
+		st.notice = "ui.staff.colleague_unlocked"
+		st.values["colleague"] = ""
+		st.audit, st.auditErr = k.staff.RecentAudit(100)
+	case err == nil:
+		st.notice = "ui.staff.colleague_not_locked"
+	}
 	k.render()
 }
 
 func (k *Kiosk) staffAuditScreen() fyne.CanvasObject {
 	st := &k.st
-	box := container.NewVBox(heading(k.t("ui.staff.audit_title")), text(k.t("ui.staff.audit_intro")))
+	box := container.NewVBox(subheading(k.t("ui.staff.colleague_title")), text(k.t("ui.staff.colleague_intro")))
+	unlock := k.btn("ui.staff.unlock", k.unlockColleague)
+	unlock.Importance = widget.HighImportance
+	box.Add(container.NewBorder(nil, nil, nil, sized(160, 56, unlock), k.staffField("colleague", k.t("ui.staff.id"), false)))
+	if st.notice != "" {
+		box.Add(noteText(k.t(st.notice)))
+	}
 	if st.problem != nil {
 		box.Add(problemText(k.problem(st.problem)))
+	}
+	if st.field == "colleague" { // the keyboard once the field is touched: the list comes first
+		box.Add(k.keyboard(k.staffKey))
+	}
+	box.Add(heading(k.t("ui.staff.audit_title")))
+	box.Add(text(k.t("ui.staff.audit_intro")))
+	if st.auditErr != nil {
+		box.Add(problemText(k.problem(st.auditErr)))
 		return box
 	}
 	if len(st.audit) == 0 {

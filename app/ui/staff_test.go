@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -493,4 +494,112 @@ func TestStaffPageSaysWhichPINIsValid(t *testing.T) {
 	mustHave(t, r.c, r.k.lang.Problem(domain.ErrSignInFailed))
 	r.signIn(t, s.Participant, "583920")
 	mustHave(t, r.c, r.tr("ui.pin.choose_title"))
+}
+
+// TestSupervisorUnlocksAColleague locks a front-desk account with wrong passwords; a supervisor
+// unlocks it on the audit screen, the unlock goes to the outbox and the audit, and the
+// colleague signs in again. A front-desk account cannot unlock, and an unknown or unlocked ID
+// says so and changes nothing.
+func TestSupervisorUnlocksAColleague(t *testing.T) {
+	env := fresh(t, demoenv.Options{})
+	r := newRig(t, env)
+	fd := staffLogin(t, env, domain.FrontDesk)
+	for i := 0; i < env.Profile.MaxFailures; i++ {
+		r.k.st = staffState{}
+		r.enterStaff(t, fd.Staff, "not-the-password")
+		tap(t, r.c, r.tr("ui.form.cancel"))
+	}
+	r.enterStaff(t, fd.Staff, fd.Password)
+	mustHave(t, r.c, r.k.lang.Problem(domain.ErrStaffLocked))
+	tap(t, r.c, r.tr("ui.form.cancel"))
+
+	sv := staffLogin(t, env, domain.Supervisor)
+	r.k.st = staffState{}
+	r.enterStaff(t, sv.Staff, sv.Password)
+	tap(t, r.c, r.tr("ui.staff.audit"))
+	mustHave(t, r.c, r.tr("ui.staff.colleague_title"))
+	if w := r.c.Content().MinSize().Width; w > 1280 {
+		t.Fatalf("the audit screen needs %v px", w)
+	}
+	mustNotHave(t, r.c, r.tr("ui.key.space")) // no keyboard until the field is touched
+	tapRowWith(t, r.c, r.tr("ui.staff.id"))
+	mustHave(t, r.c, r.tr("ui.key.space"))
+	pending := func() int {
+		st, err := env.Cache.Status()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.PendingOutbox
+	}
+	before := pending()
+
+	// An ID nobody has: a problem, nothing sent.
+	test.TypeOnCanvas(r.c, "S9999")
+	r.k.typedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	mustHave(t, r.c, r.k.lang.Problem(domain.ErrNotFound))
+	if pending() != before {
+		t.Fatal("an unknown ID queued something")
+	}
+	r.k.staffKey(keyClear)
+
+	// The colleague's, typed in lower case as a keyboard would.
+	test.TypeOnCanvas(r.c, strings.ToLower(fd.Staff))
+	tap(t, r.c, r.tr("ui.staff.unlock"))
+	mustHave(t, r.c, r.tr("ui.staff.colleague_unlocked"))
+	mustHave(t, r.c, "staff_unlock_staff · "+sv.Staff)
+	// The new state, the unlock's audit entry and the audit read that shows it.
+	if pending() != before+3 {
+		t.Fatalf("outbox %d after the unlock, want %d", pending(), before+3)
+	}
+	// The case server takes the new state: a state it refused would be replaced by the
+	// server's own at this sync, still locked. (The rig's audit entries name a kiosk "test"
+	// the server does not know, so those are refused.)
+	if _, err := env.Client.Sync(t.Context()); err != nil || pending() != 0 {
+		t.Fatalf("sync after the unlock: %v, %d left in the outbox", err, pending())
+	}
+	if a, err := env.Cache.FindStaff(fd.Staff); err != nil || a.Password.Locked() || a.Password.Failures != 0 {
+		t.Fatalf("after the sync: locked %v, failures %d, %v", a.Password.Locked(), a.Password.Failures, err)
+	}
+	// Again: it is not locked any more.
+	test.TypeOnCanvas(r.c, fd.Staff)
+	tap(t, r.c, r.tr("ui.staff.unlock"))
+	mustHave(t, r.c, r.tr("ui.staff.colleague_not_locked"))
+	tap(t, r.c, r.tr("ui.staff.leave"))
+
+	// The colleague is back, and may not unlock anyone.
+	r.k.st = staffState{}
+	r.enterStaff(t, fd.Staff, fd.Password)
+	mustHave(t, r.c, r.tr("ui.staff.band", "name", fd.Name, "role", r.tr("staff.role.front_desk")))
+	if _, err := r.k.staff.UnlockStaff(sv.Staff); !errors.Is(err, domain.ErrNotAllowed) {
+		t.Fatalf("a front-desk account unlocking: %v", err)
+	}
+}
+
+// TestStaffScreensFitTheKiosk checks the staff screens against the kiosk's 1,280 pixels in every
+// language, in ordinary and large text: the staff band's name and buttons side by side were
+// 1,379 px wide in French and up to 1,844 px in large text, and pushed Quick Exit off the
+// screen.
+func TestStaffScreensFitTheKiosk(t *testing.T) {
+	r := newRig(t, shared(t))
+	sv := staffLogin(t, r.env, domain.Supervisor)
+	r.enterStaff(t, sv.Staff, sv.Password)
+	r.search(t, r.s["noncustodial"].Participant) // one match opens the person
+	if r.k.screen != scrStaffPerson {
+		t.Fatalf("screen %q after choosing a match", r.k.screen)
+	}
+	for _, large := range []bool{false, true} {
+		r.k.setLarge(large)
+		for _, l := range []string{"en", "es", "fr"} {
+			r.k.setLanguage(l)
+			for _, scr := range []string{scrStaffPerson, scrStaff, scrStaffStatus, scrStaffAudit} {
+				r.k.screen = scr
+				r.k.render()
+				if w := r.c.Content().MinSize().Width; w > 1280 {
+					t.Errorf("large=%v %s %s needs %v px", large, l, scr, w)
+				}
+			}
+		}
+	}
+	r.k.setLarge(false)
+	r.k.setLanguage("en")
 }

@@ -399,7 +399,7 @@ func (k *Kiosk) keyInput(r rune) {
 		k.pinKey(r)
 	case scrMessages, scrOtherParty, scrDetails:
 		k.formKey(r)
-	case scrStaffSignIn, scrStaff:
+	case scrStaffSignIn, scrStaff, scrStaffAudit:
 		k.staffKey(r)
 	}
 }
