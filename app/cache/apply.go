@@ -595,9 +595,7 @@ func finishBulk(db store) error {
 		} else {
 			err = db.exec(q)
 		}
-		var se sqlite3.Error
-		if err != nil && !inMemory && errors.As(err, &se) &&
-			(se.Code == sqlite3.ErrIoErr || se.Code == sqlite3.ErrCantOpen || se.Code == sqlite3.ErrFull) {
+		if !inMemory && noTempFiles(err) {
 			inMemory = true
 			if err := db.exec("PRAGMA temp_store = MEMORY"); err != nil {
 				return err
@@ -627,6 +625,13 @@ func finishBulk(db store) error {
 		return fail(err)
 	}
 	return nil
+}
+
+// noTempFiles reports whether err is SQLite failing to write a temporary file: no writable
+// temporary directory, or a full disk.
+func noTempFiles(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && (se.Code == sqlite3.ErrIoErr || se.Code == sqlite3.ErrCantOpen || se.Code == sqlite3.ErrFull)
 }
 
 // sortFault is for tests only and nil in production: when set, it stands in for an index

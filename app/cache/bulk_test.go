@@ -68,6 +68,16 @@ func asBatches(lists [][]protocol.Change, more bool) []*protocol.Batch {
 	return out
 }
 
+// applyAll applies batches in order, each of which must be taken.
+func applyAll(t testing.TB, c *Cache, batches []*protocol.Batch) {
+	t.Helper()
+	for _, b := range batches {
+		if err := c.ApplyBatch(b, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // everything reads all a cache shows about the bulk feed's people.
 func everything(t *testing.T, c *Cache) string {
 	t.Helper()
@@ -97,11 +107,7 @@ func TestBulkLoadMatchesOrdinaryApply(t *testing.T) {
 
 	// The reference: every batch applied as if it were the last, indexes kept all along.
 	ref, _ := newCache(t)
-	for _, b := range asBatches(lists, false) {
-		if err := ref.ApplyBatch(b, time.Now()); err != nil {
-			t.Fatal(err)
-		}
-	}
+	applyAll(t, ref, asBatches(lists, false))
 	if n, _ := metaInt(sqlStore{ref.w}, "bulk"); n != 0 {
 		t.Fatal("the reference was loaded in bulk")
 	}
@@ -204,11 +210,7 @@ func TestBulkLoadEndedBySuccessfulSync(t *testing.T) {
 
 func TestBulkFeedDeletesParticipant(t *testing.T) {
 	c, _ := newCache(t)
-	for _, b := range asBatches(bulkFeed(t), true) {
-		if err := c.ApplyBatch(b, time.Now()); err != nil {
-			t.Fatal(err)
-		}
-	}
+	applyAll(t, c, asBatches(bulkFeed(t), true))
 	for _, login := range []string{"2000000001", "300000001", jose.SSN} {
 		if _, err := c.FindParticipant(login); !errors.Is(err, domain.ErrNotFound) {
 			t.Fatalf("FindParticipant(%s): %v", login, err)
@@ -250,11 +252,7 @@ func TestNewCachePageSize(t *testing.T) {
 func TestBulkLoadSortsInMemoryWithoutTempFiles(t *testing.T) {
 	lists := bulkFeed(t)
 	ref, _ := newCache(t)
-	for _, b := range asBatches(lists, true) {
-		if err := ref.ApplyBatch(b, time.Now()); err != nil {
-			t.Fatal(err)
-		}
-	}
+	applyAll(t, ref, asBatches(lists, true))
 	want := everything(t, ref)
 
 	var faults []string
@@ -264,11 +262,7 @@ func TestBulkLoadSortsInMemoryWithoutTempFiles(t *testing.T) {
 	}
 	defer func() { sortFault = nil }()
 	c, _ := newCache(t)
-	for _, b := range asBatches(lists, true) {
-		if err := c.ApplyBatch(b, time.Now()); err != nil {
-			t.Fatal(err)
-		}
-	}
+	applyAll(t, c, asBatches(lists, true))
 	if len(faults) != 1 || faults[0] != sqlKeyIndex {
 		t.Fatalf("the sorter's files were tried for %q; want the first build only", faults)
 	}
@@ -283,11 +277,7 @@ func TestBulkLoadSortsInMemoryWithoutTempFiles(t *testing.T) {
 	sortFault = func(string) error { return sqlite3.Error{Code: sqlite3.ErrCorrupt} }
 	d, _ := newCache(t)
 	batches := asBatches(lists, true)
-	for _, b := range batches[:len(batches)-1] {
-		if err := d.ApplyBatch(b, time.Now()); err != nil {
-			t.Fatal(err)
-		}
-	}
+	applyAll(t, d, batches[:len(batches)-1])
 	if err := d.ApplyBatch(batches[len(batches)-1], time.Now()); err == nil {
 		t.Fatal("a corrupt build ended the load")
 	}

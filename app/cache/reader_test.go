@@ -59,11 +59,7 @@ func fill(t testing.TB, c *Cache, bulk ...bool) {
 		return
 	}
 	half := len(f.changes) / 2
-	for _, b := range asBatches([][]protocol.Change{f.changes[:half], f.changes[half:]}, true) {
-		if err := c.ApplyBatch(b, time.Now()); err != nil {
-			t.Fatal(err)
-		}
-	}
+	applyAll(t, c, asBatches([][]protocol.Change{f.changes[:half], f.changes[half:]}, true))
 	f.changes = nil
 }
 

@@ -187,6 +187,21 @@ func (k *Kiosk) staffKey(r rune) {
 	k.render()
 }
 
+// staffEntry adds to box a staff screen's one-field form: the field, its button, and the
+// screen's notice and problem under them.
+func (k *Kiosk) staffEntry(box *fyne.Container, field, labelKey, buttonKey string, action func()) {
+	st := &k.st
+	b := k.btn(buttonKey, action)
+	b.Importance = widget.HighImportance
+	box.Add(container.NewBorder(nil, nil, nil, sized(160, 56, b), k.staffField(field, k.t(labelKey), false)))
+	if st.notice != "" {
+		box.Add(noteText(k.t(st.notice)))
+	}
+	if st.problem != nil {
+		box.Add(problemText(k.problem(st.problem)))
+	}
+}
+
 // staffField is a text field of a staff screen; secret ones show dots.
 func (k *Kiosk) staffField(name, label string, secret bool) fyne.CanvasObject {
 	shown := k.st.value(name)
@@ -323,15 +338,7 @@ func (k *Kiosk) staffGo(screen string) {
 func (k *Kiosk) staffSearchScreen() fyne.CanvasObject {
 	st := &k.st
 	box := container.NewVBox(heading(k.t("ui.staff.find_title")), text(k.t("ui.staff.find_intro")))
-	search := k.btn("ui.staff.find", k.staffSearch)
-	search.Importance = widget.HighImportance
-	box.Add(container.NewBorder(nil, nil, nil, sized(160, 56, search), k.staffField("query", k.t("ui.staff.query"), false)))
-	if st.notice != "" {
-		box.Add(noteText(k.t(st.notice)))
-	}
-	if st.problem != nil {
-		box.Add(problemText(k.problem(st.problem)))
-	}
+	k.staffEntry(box, "query", "ui.staff.query", "ui.staff.find", k.staffSearch)
 	if st.searched {
 		if len(st.matches) == 0 && st.problem == nil {
 			box.Add(text(k.t("ui.staff.no_match")))
@@ -740,11 +747,8 @@ func (k *Kiosk) syncNow() {
 }
 
 func (k *Kiosk) openAudit() {
-	evs, err := k.staff.RecentAudit(100)
-	k.st.audit = evs
+	k.st.audit, k.st.auditErr = k.staff.RecentAudit(100)
 	k.staffGo(scrStaffAudit)
-	k.st.problem, k.st.auditErr = nil, err
-	k.render()
 }
 
 // unlockColleague unlocks the staff account typed on the supervisor's screen.
@@ -770,15 +774,7 @@ func (k *Kiosk) unlockColleague() {
 func (k *Kiosk) staffAuditScreen() fyne.CanvasObject {
 	st := &k.st
 	box := container.NewVBox(subheading(k.t("ui.staff.colleague_title")), text(k.t("ui.staff.colleague_intro")))
-	unlock := k.btn("ui.staff.unlock", k.unlockColleague)
-	unlock.Importance = widget.HighImportance
-	box.Add(container.NewBorder(nil, nil, nil, sized(160, 56, unlock), k.staffField("colleague", k.t("ui.staff.id"), false)))
-	if st.notice != "" {
-		box.Add(noteText(k.t(st.notice)))
-	}
-	if st.problem != nil {
-		box.Add(problemText(k.problem(st.problem)))
-	}
+	k.staffEntry(box, "colleague", "ui.staff.id", "ui.staff.unlock", k.unlockColleague)
 	if st.field == "colleague" { // the keyboard once the field is touched: the list comes first
 		box.Add(k.keyboard(k.staffKey))
 	}

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"childsupportkiosk/app/i18n"
 )
 
 func TestStatementAndPrint(t *testing.T) {
@@ -28,45 +30,41 @@ func TestStatementAndPrint(t *testing.T) {
 			name = p.Name
 		}
 	}
-	out := filepath.Join(t.TempDir(), "statement.pdf")
+	// statement writes a statement in Spanish with the extra flags and checks its title and
+	// the participant's name in the PDF's text.
+	statement := func(title string, extra ...string) string {
+		t.Helper()
+		out := filepath.Join(t.TempDir(), "statement.pdf")
+		args := append([]string{"statement", "--data", dir, "--participant", pay.Payer, "--lang", "es", "--out", out}, extra...)
+		code, stdout, errOut := kioskctl(t, args...)
+		if code != exitOK {
+			t.Fatalf("statement %v: %d %q", extra, code, errOut)
+		}
+		s.noPII(t, stdout, errOut)
+		if _, err := exec.LookPath("pdftotext"); err == nil {
+			text, err := exec.Command("pdftotext", "-layout", out, "-").Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(text), title) || !strings.Contains(string(text), name) {
+				t.Fatalf("the statement lacks %q or the participant's name:\n%s", title, text)
+			}
+		}
+		return out
+	}
 	year := strconv.Itoa(pay.Received.Year)
-	code, stdout, errOut := kioskctl(t, "statement", "--data", dir, "--participant", pay.Payer, "--year", year,
-		"--lang", "es", "--out", out)
-	if code != exitOK {
-		t.Fatalf("statement: %d %q", code, errOut)
-	}
-	s.noPII(t, stdout, errOut)
-	if _, err := exec.LookPath("pdftotext"); err == nil {
-		text, err := exec.Command("pdftotext", "-layout", out, "-").Output()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(string(text), "Estado de pagos de "+year) || !strings.Contains(string(text), name) {
-			t.Fatalf("the statement lacks its title or the participant's name:\n%s", text)
-		}
-	}
+	out := statement("Estado de pagos de "+year, "--year", year)
 	if code, _, _ := kioskctl(t, "statement", "--data", dir, "--participant", pay.Payer, "--out", out, "--lang", "de"); code != exitUsage {
 		t.Errorf("an unknown language is a usage error, got %d", code)
 	}
 
 	// The monthly statement of the payment's month.
-	monthly := filepath.Join(t.TempDir(), "monthly.pdf")
-	month := strconv.Itoa(int(pay.Received.Month))
-	code, stdout, errOut = kioskctl(t, "statement", "--data", dir, "--participant", pay.Payer, "--year", year,
-		"--month", month, "--lang", "es", "--out", monthly)
-	if code != exitOK {
-		t.Fatalf("monthly statement: %d %q", code, errOut)
+	cat, err := i18n.Shipped()
+	if err != nil {
+		t.Fatal(err)
 	}
-	s.noPII(t, stdout, errOut)
-	if _, err := exec.LookPath("pdftotext"); err == nil {
-		text, err := exec.Command("pdftotext", "-layout", monthly, "-").Output()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(string(text), "Estado de cuenta de ") || !strings.Contains(string(text), name) {
-			t.Fatalf("the monthly statement lacks its title or the participant's name:\n%s", text)
-		}
-	}
+	monthly := statement("Estado de cuenta de "+cat.Lang("es").MonthYear(pay.Received.Year, pay.Received.Month),
+		"--year", year, "--month", strconv.Itoa(int(pay.Received.Month)))
 	for _, bad := range []string{"13", "-1"} {
 		if code, _, _ := kioskctl(t, "statement", "--data", dir, "--participant", pay.Payer, "--year", year,
 			"--month", bad, "--out", monthly); code != exitUsage {
@@ -81,7 +79,7 @@ func TestStatementAndPrint(t *testing.T) {
 		}
 		t.Skip("no test printers: run scripts/test-printers and export its KIOSK_TEST_* lines")
 	}
-	code, stdout, errOut = kioskctl(t, "print", "--data", dir, "--printer", printer, out)
+	code, stdout, errOut := kioskctl(t, "print", "--data", dir, "--printer", printer, out)
 	if code != exitOK || !strings.Contains(stdout, "completed") {
 		t.Fatalf("print: %d %q %q", code, stdout, errOut)
 	}

@@ -9,26 +9,6 @@ import (
 	"childsupportkiosk/sync/protocol"
 )
 
-// decodeBatch is protocol.DecodeBatch with a fast path. encoding/json reads a batch three times
-// over (to find the value's end, to decode it, and to skip each change's data into a
-// RawMessage) and copies every record; for a kiosk's first sync of a large office that was a
-// third of the kiosk's CPU. The fast path reads the body once into its own buffer, parses the
-// plain shape the case server writes in one pass, checks each record's data as it goes (skipValue)
-// and leaves it in the buffer, then applies Batch.Check. Anything it is not sure of (escapes,
-// unknown or repeated keys, odd numbers, data that is not an object or array, trailing bytes)
-// goes to protocol.DecodeBatch itself, so what is accepted and every refusal are DecodeBatch's.
-//
-// The body is read into buf, grown as needed and returned; the batch's data lies in it, so buf
-// may be used again only once the batch is no longer needed.
-func decodeBatch(r io.Reader, asked int64, buf []byte) (protocol.Batch, []byte, error) {
-	body, err := readBody(r, buf)
-	if err != nil {
-		return protocol.Batch{}, body, err
-	}
-	b, err := decodeBody(body, asked)
-	return b, body, err
-}
-
 // readBody reads a batch's body into buf (grown as needed), refusing one larger than
 // protocol.MaxBatchBytes; a body cut short is a bad batch.
 func readBody(r io.Reader, buf []byte) ([]byte, error) {
@@ -39,7 +19,15 @@ func readBody(r io.Reader, buf []byte) ([]byte, error) {
 	return body, nil
 }
 
-// decodeBody is decodeBatch of a body already read; the batch's data lies in body.
+// decodeBody is protocol.DecodeBatch of a body already read (readBody), with a fast path.
+// encoding/json reads a batch three times over (to find the value's end, to decode it, and to
+// skip each change's data into a RawMessage) and copies every record; for a kiosk's first sync
+// of a large office that was a third of the kiosk's CPU. The fast path parses the plain shape
+// the case server writes in one pass, checks each record's data as it goes (skipValue) and
+// leaves it in body, then applies Batch.Check. Anything it is not sure of (escapes, unknown or
+// repeated keys, odd numbers, data that is not an object or array, trailing bytes) goes to
+// protocol.DecodeBatch itself, so what is accepted and every refusal are DecodeBatch's. The
+// batch's data lies in body, which may be used again only once the batch is no longer needed.
 func decodeBody(body []byte, asked int64) (protocol.Batch, error) {
 	if len(body) <= protocol.MaxBatchBytes {
 		p := parser{buf: body}

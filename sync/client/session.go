@@ -239,21 +239,29 @@ type answer struct {
 // get reads the answer for the batch after cursor into buf, retrying transient failures.
 func (s session) get(ctx context.Context, after int64, buf []byte) answer {
 	var a answer
-	a.err = retry(ctx, s.c.opts, func() error {
-		a.next = 0
-		return do(ctx, s.c.http, s.c.opts.RequestTimeout, request{
-			method: http.MethodGet, url: s.changesURL(after), token: s.token,
-			header: func(h http.Header) {
-				if n, err := strconv.ParseInt(h.Get(protocol.HeaderNext), 10, 64); err == nil {
-					a.next = n
-				}
-			},
-			decode: func(r io.Reader) (err error) {
-				buf, err = readBody(r, buf)
-				return err
-			}})
+	err := retry(ctx, s.c.opts, func() error {
+		a = s.getOnce(ctx, after, buf)
+		buf = a.body
+		return a.err
 	})
-	a.body = buf
+	a.err = err
+	return a
+}
+
+// getOnce sends one request for the batch after cursor and reads the answer into buf.
+func (s session) getOnce(ctx context.Context, after int64, buf []byte) answer {
+	a := answer{body: buf}
+	a.err = do(ctx, s.c.http, s.c.opts.RequestTimeout, request{
+		method: http.MethodGet, url: s.changesURL(after), token: s.token,
+		header: func(h http.Header) {
+			if n, err := strconv.ParseInt(h.Get(protocol.HeaderNext), 10, 64); err == nil {
+				a.next = n
+			}
+		},
+		decode: func(r io.Reader) (err error) {
+			a.body, err = readBody(r, a.body)
+			return err
+		}})
 	return a
 }
 
@@ -296,12 +304,14 @@ func (s session) changesURL(after int64) string {
 func (s session) fetch(ctx context.Context, after int64, buf []byte, first error) (protocol.Batch, []byte, error) {
 	var b protocol.Batch
 	err := retryAfter(ctx, s.c.opts, first, func() error {
-		return do(ctx, s.c.http, s.c.opts.RequestTimeout, request{
-			method: http.MethodGet, url: s.changesURL(after), token: s.token,
-			decode: func(r io.Reader) (err error) {
-				b, buf, err = decodeBatch(r, after, buf)
-				return err
-			}})
+		a := s.getOnce(ctx, after, buf)
+		buf = a.body
+		if a.err != nil {
+			return a.err
+		}
+		var err error
+		b, err = decodeBody(buf, after)
+		return err
 	})
 	return b, buf, err
 }

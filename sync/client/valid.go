@@ -1,6 +1,6 @@
 package client
 
-// Checking a record's data while finding its end. The fast path of decodeBatch used to find
+// Checking a record's data while finding its end. The fast path of decodeBody used to find
 // the end of each record's data by counting brackets and then hand the bytes to json.Valid,
 // reading every record twice; encoding/json's byte-at-a-time state machine was a tenth of the
 // kiosk's CPU in a first sync. skipValue reads the value once and accepts exactly what

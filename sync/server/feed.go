@@ -30,29 +30,36 @@ type feedBuf struct {
 	arena   []byte
 }
 
-// feedBufs keeps the memory of a few batches for the requests to come (a sync.Pool lets the
-// garbage collector empty it, which in a first sync it did between most requests).
-var feedBufs = make(chan *feedBuf, 4)
+// keep holds a few things for the requests to come: a sync.Pool lets the garbage collector
+// empty it, which in a first sync it did between most requests.
+type keep[T any] chan T
 
-// getFeedBuf takes a kept buffer, or a new one.
-func getFeedBuf() *feedBuf {
+// get takes a kept thing, or makes one with fresh.
+func (k keep[T]) get(fresh func() T) T {
 	select {
-	case buf := <-feedBufs:
-		return buf
+	case x := <-k:
+		return x
 	default:
-		return new(feedBuf)
+		return fresh()
 	}
 }
 
-// release forgets what the last batch held and keeps buf for another request, if there is
-// room.
+// put keeps x if there is room.
+func (k keep[T]) put(x T) {
+	select {
+	case k <- x:
+	default:
+	}
+}
+
+// feedBufs keeps the memory of a few batches.
+var feedBufs = make(keep[*feedBuf], 4)
+
+// release forgets what the last batch held and keeps buf for another request.
 func (buf *feedBuf) release() {
 	clear(buf.changes)
 	buf.changes = buf.changes[:0]
-	select {
-	case feedBufs <- buf:
-	default:
-	}
+	feedBufs.put(buf)
 }
 
 // changes is ChangesContext into buf's memory: the batch is valid until buf is used again.

@@ -244,7 +244,7 @@ func (a *api) changes(w http.ResponseWriter, r *http.Request, k Kiosk) {
 			return
 		}
 	}
-	buf := getFeedBuf()
+	buf := feedBufs.get(func() *feedBuf { return new(feedBuf) })
 	defer buf.release()
 	b, err := a.db.changes(r.Context(), k.Office, after, limit, buf)
 	if err != nil {
@@ -264,8 +264,13 @@ func (a *api) changes(w http.ResponseWriter, r *http.Request, k Kiosk) {
 		// server's time per 20,000 records.
 		w.Header().Set("Content-Encoding", "gzip")
 		w.Header().Add("Vary", "Accept-Encoding")
-		gz := getGzip(w)
-		defer putGzip(gz)
+		gz := gzips.get(func() *gzip.Writer {
+			gz, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed) // a valid level: no error
+			return gz
+		})
+		gz.Reset(w)
+		defer gzips.put(gz)
+		defer gz.Reset(io.Discard) // a kept writer holds no answer's
 		defer gz.Close()
 		out = gz
 	}
@@ -280,34 +285,16 @@ func acceptsGzip(r *http.Request) bool {
 	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
 		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		if strings.EqualFold(strings.TrimSpace(coding), "gzip") {
-			q := strings.ReplaceAll(params, " ", "")
-			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+			v, weighted := strings.CutPrefix(strings.ReplaceAll(params, " ", ""), "q=")
+			q, err := strconv.ParseFloat(v, 64)
+			return !weighted || err == nil && q > 0
 		}
 	}
 	return false
 }
 
-// gzips keeps a few gzip writers (each holds its compressor's tables) for the requests to come.
-var gzips = make(chan *gzip.Writer, 4)
-
-func getGzip(w io.Writer) *gzip.Writer {
-	select {
-	case gz := <-gzips:
-		gz.Reset(w)
-		return gz
-	default:
-		gz, _ := gzip.NewWriterLevel(w, gzip.BestSpeed) // a valid level: no error
-		return gz
-	}
-}
-
-func putGzip(gz *gzip.Writer) {
-	gz.Reset(io.Discard) // forget the answer's writer
-	select {
-	case gzips <- gz:
-	default:
-	}
-}
+// gzips keeps a few gzip writers (each holds its compressor's tables).
+var gzips = make(keep[*gzip.Writer], 4)
 
 // writeBatch writes a batch as JSON by hand, each record's body as stored: the bytes the kiosk
 // checks the checksum against are the bytes the server hashed, and nothing is re-encoded.
