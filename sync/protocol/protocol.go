@@ -90,29 +90,47 @@ type Batch struct {
 
 // Checksum is the SHA-256, in hex, of the batch's cursors and every change in order, each field
 // length-prefixed so that no two different batches hash alike.
+//
+// The fields are gathered in a buffer and hashed a buffer at a time: hashing each field with a
+// call of its own took twice as long, in a first sync, on both sides.
 func Checksum(from, to int64, changes []Change) string {
 	h := sha256.New()
-	var n [8]byte
-	put := func(v uint64) { binary.BigEndian.PutUint64(n[:], v); h.Write(n[:]) }
-	str := func(b []byte) { put(uint64(len(b))); h.Write(b) }
+	buf := make([]byte, 0, checksumBuf)
+	put := func(v uint64) { buf = binary.BigEndian.AppendUint64(buf, v) }
+	str := func(s string) { put(uint64(len(s))); buf = append(buf, s...) }
 	put(uint64(from))
 	put(uint64(to))
 	put(uint64(len(changes)))
 	for i := range changes {
 		c := &changes[i]
 		put(uint64(c.Seq))
-		str([]byte(c.Kind))
-		str([]byte(c.ID))
-		str([]byte(c.Owner))
+		str(c.Kind)
+		str(c.ID)
+		str(c.Owner)
 		if c.Deleted {
-			h.Write([]byte{1})
+			buf = append(buf, 1)
 		} else {
-			h.Write([]byte{0})
+			buf = append(buf, 0)
 		}
-		str(c.Data)
+		put(uint64(len(c.Data)))
+		if len(c.Data) > checksumBuf/4 {
+			h.Write(buf)
+			h.Write(c.Data)
+			buf = buf[:0]
+			continue
+		}
+		buf = append(buf, c.Data...)
+		if len(buf) > checksumBuf-checksumBuf/4 {
+			h.Write(buf)
+			buf = buf[:0]
+		}
 	}
+	h.Write(buf)
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// checksumBuf is the size of Checksum's buffer.
+const checksumBuf = 32 << 10
 
 // Seal sets the batch's checksum; the server calls it before sending.
 func (b *Batch) Seal() { b.Checksum = Checksum(b.From, b.To, b.Changes) }
