@@ -45,6 +45,7 @@ func Open(path string) (*DB, error) {
 	q.Set("_txlock", "immediate")
 	q.Set("_foreign_keys", "off")
 	q.Set("_cache_size", "-65536") // 64 MiB of page cache per connection
+	q.Set("_mutex", "no")
 	db, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
 	if err != nil {
 		return nil, err
