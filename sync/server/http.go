@@ -22,7 +22,15 @@ func Handler(db *DB, logger *slog.Logger) http.Handler {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	a := &api{db: db, log: logger, limiter: &enrolLimiter{}}
+	return newAPI(db, logger).routes()
+}
+
+func newAPI(db *DB, logger *slog.Logger) *api {
+	return &api{db: db, log: logger, limiter: &enrolLimiter{}}
+}
+
+// routes is the API's handler.
+func (a *api) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc(protocol.PathHealth, a.only(http.MethodGet, a.health))
 	mux.HandleFunc(protocol.PathEnroll, a.only(http.MethodPost, a.enroll))
@@ -38,6 +46,7 @@ type api struct {
 	db      *DB
 	log     *slog.Logger
 	limiter *enrolLimiter
+	ahead   aheads
 }
 
 // note is what a handler tells the request log: set on the request's context-free record.
@@ -244,12 +253,31 @@ func (a *api) changes(w http.ResponseWriter, r *http.Request, k Kiosk) {
 			return
 		}
 	}
-	buf := feedBufs.get(func() *feedBuf { return new(feedBuf) })
+	var b protocol.Batch
+	var buf *feedBuf
+	if x := a.ahead.take(k.ID, k.Office, after, limit); x != nil {
+		select {
+		case <-x.done:
+			if b, buf, err = x.b, x.buf, x.err; err != nil {
+				buf.release()
+				buf = nil // read it again below
+			}
+		case <-r.Context().Done():
+			x.release()
+			return
+		}
+	}
+	if buf == nil {
+		buf = feedBufs.get(func() *feedBuf { return new(feedBuf) })
+		if b, err = a.db.changes(r.Context(), k.Office, after, limit, buf); err != nil {
+			buf.release()
+			a.internal(w, r, err)
+			return
+		}
+	}
 	defer buf.release()
-	b, err := a.db.changes(r.Context(), k.Office, after, limit, buf)
-	if err != nil {
-		a.internal(w, r, err)
-		return
+	if b.More {
+		a.ahead.start(a.db, k.ID, k.Office, b.To, limit)
 	}
 	notes(w).count = len(b.Changes)
 	w.Header().Set("Content-Type", "application/json")

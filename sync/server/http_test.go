@@ -95,6 +95,7 @@ type testServer struct {
 	kiosk string
 	log   *bytes.Buffer
 	mu    *sync.Mutex
+	api   *api
 }
 
 type lockedBuffer struct {
@@ -113,7 +114,8 @@ func newTestServer(t *testing.T) *testServer {
 	mustImport(t, db, smallExport(t))
 	ts := &testServer{db: db, log: &bytes.Buffer{}, mu: &sync.Mutex{}}
 	logger := slog.New(slog.NewTextHandler(lockedBuffer{ts.mu, ts.log}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv := httptest.NewServer(Handler(db, logger))
+	ts.api = newAPI(db, logger)
+	srv := httptest.NewServer(ts.api.routes())
 	t.Cleanup(srv.Close)
 	ts.url = srv.URL
 	code, err := db.NewEnrolmentCode("CA-LA", 0)

@@ -1,0 +1,100 @@
+package server
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"childsupportkiosk/sync/protocol"
+)
+
+// A kiosk that catches up (a first sync, a kiosk back after a long absence) asks for one full
+// batch after another. While it takes one, the server already reads the next from its database,
+// so that the answer to the kiosk's next request is ready or nearly so: the database read and
+// the checksum were most of the time a first sync waited for the server.
+//
+// A batch read ahead is what the kiosk would have got had it asked a moment earlier. An import
+// in between changes nothing the feed promises: a record the import changed comes again, later
+// in the feed, with its new sequence number.
+const (
+	aheadKiosks  = 4                // kiosks served ahead at once (each holds a batch's memory)
+	aheadKeep    = time.Minute      // how long a batch read ahead waits for its kiosk
+	aheadTimeout = 30 * time.Second // the longest a read ahead may take
+)
+
+// ahead is the batch after cursor after, limit changes at most, of one kiosk's office, read
+// ahead of the kiosk's request; b and err are set when done is closed.
+type ahead struct {
+	office string
+	after  int64
+	limit  int
+	since  time.Time
+	done   chan struct{}
+	b      protocol.Batch
+	buf    *feedBuf
+	err    error
+}
+
+// release gives the batch's memory back once the read has ended.
+func (x *ahead) release() {
+	go func() {
+		<-x.done
+		x.buf.release()
+	}()
+}
+
+// aheads holds the batches read ahead, one per kiosk at most.
+type aheads struct {
+	mu sync.Mutex
+	m  map[string]*ahead // by kiosk ID
+}
+
+// take removes and returns the batch read ahead for this request of the kiosk, or nil if there
+// is none. The caller waits for done and then owns the batch and its memory.
+func (s *aheads) take(kiosk, office string, after int64, limit int) *ahead {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	x := s.m[kiosk]
+	if x == nil {
+		return nil
+	}
+	delete(s.m, kiosk)
+	if x.office != office || x.after != after || x.limit != limit {
+		x.release() // the kiosk asked for something else
+		return nil
+	}
+	return x
+}
+
+// start reads the batch after cursor after for the kiosk in the background, unless too many
+// kiosks have one read ahead already.
+func (s *aheads) start(db *DB, kiosk, office string, after int64, limit int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.m == nil {
+		s.m = map[string]*ahead{}
+	}
+	now := time.Now()
+	for id, x := range s.m { // forget the ones their kiosks did not come back for
+		if now.Sub(x.since) > aheadKeep {
+			delete(s.m, id)
+			x.release()
+		}
+	}
+	if old := s.m[kiosk]; old != nil {
+		delete(s.m, kiosk)
+		old.release()
+	}
+	if len(s.m) >= aheadKiosks {
+		return
+	}
+	x := &ahead{office: office, after: after, limit: limit, since: now, done: make(chan struct{}),
+		buf: feedBufs.get(func() *feedBuf { return new(feedBuf) })}
+	s.m[kiosk] = x
+	go func() {
+		defer close(x.done)
+		ctx, cancel := context.WithTimeout(context.Background(), aheadTimeout)
+		defer cancel()
+		x.b, x.err = db.changes(ctx, office, after, limit, x.buf)
+	}()
+}
