@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -36,6 +38,13 @@ const (
 	// serveHelper): the benchmark runs the server in its own process, as it is in an office,
 	// so that the kiosk's process holds the kiosk's work only.
 	envServeDB = "KIOSK_TEST_SERVE_DB"
+	// envSyncProfile names a file where BenchmarkInitialSync writes a CPU profile of the
+	// kiosk's process during the sync alone (go test's -cpuprofile also takes in the set-up
+	// and the baseline, whose reading of the whole feed collects a heap of millions of rows).
+	envSyncProfile = "KIOSK_SYNC_CPUPROFILE"
+	// envServerProfile names a file where the server process writes a CPU profile of its
+	// whole life (it serves the sync and little else).
+	envServerProfile = "KIOSK_SERVER_CPUPROFILE"
 )
 
 // benchServer is the large case server of the benchmark, set up once per run.
@@ -47,6 +56,7 @@ var benchServer struct {
 	office string
 	url    string
 	stop   func()
+	pid    int // the server process
 }
 
 func setUpBenchServer(b *testing.B) {
@@ -106,6 +116,7 @@ func benchServerSetUp() error {
 		return err
 	}
 	s.stop = func() { stdin.Close(); cmd.Wait() }
+	s.pid = cmd.Process.Pid
 	addr, err := bufio.NewReader(stdout).ReadString('\n')
 	if err != nil {
 		return fmt.Errorf("the server process did not start: %w", err)
@@ -127,6 +138,18 @@ func serveHelper(path string) int {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
+	}
+	if path := os.Getenv(envServerProfile); path != "" {
+		f, err := os.Create(path)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 2
+		}
+		defer f.Close()
+		defer pprof.StopCPUProfile()
 	}
 	go http.Serve(ln, server.Handler(db, nil))
 	fmt.Println(ln.Addr().String())
@@ -154,11 +177,39 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// serverCPU is the CPU time the server process has used, user and system, as /proc says (in
+// clock ticks of 10 ms); 0 where /proc cannot be read.
+func serverCPU() time.Duration {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", benchServer.pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command's name, which is in parentheses: utime and stime are
+	// the 12th and 13th.
+	f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	var ticks int64
+	for _, v := range f[11:13] {
+		n, _ := strconv.ParseInt(v, 10, 64)
+		ticks += n
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond
+}
+
 // gcTime is the CPU time the garbage collector has used in this process (an estimate).
 func gcTime() time.Duration {
 	m := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}}
 	metrics.Read(m)
 	return time.Duration(m[0].Value.Float64() * float64(time.Second))
+}
+
+// gcCycles is how many garbage collections this process has finished.
+func gcCycles() uint64 {
+	m := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(m)
+	return m[0].Value.Uint64()
 }
 
 // BenchmarkInitialSync times a kiosk's first sync of a large office (10,000 participants, over
@@ -173,6 +224,8 @@ func BenchmarkInitialSync(b *testing.B) {
 	s := &benchServer
 	var rows int
 	var syncWall, syncCPU, syncGC, baseWall, baseCPU, apply time.Duration
+	var cycles uint64
+	var serverTime time.Duration
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
@@ -183,10 +236,14 @@ func BenchmarkInitialSync(b *testing.B) {
 		dir := b.TempDir()
 		runtime.GC()
 		b.StartTimer()
-		wall, cpu, gc := time.Now(), cpuTime(), gcTime()
+		stopProfile := startSyncProfile(b)
+		wall, cpu, gc, gcs, scpu := time.Now(), cpuTime(), gcTime(), gcCycles(), serverCPU()
 		n := initialSync(b, filepath.Join(dir, "kiosk"), code, &apply)
+		stopProfile()
+		serverTime += serverCPU() - scpu
 		syncWall, syncCPU = syncWall+time.Since(wall), syncCPU+cpuTime()-cpu
 		syncGC += gcTime() - gc
+		cycles += gcCycles() - gcs
 		b.StopTimer()
 
 		// The baseline's rows are read after the sync, so that the sync does not carry
@@ -214,7 +271,31 @@ func BenchmarkInitialSync(b *testing.B) {
 	b.ReportMetric(apply.Seconds()/float64(b.N), "apply-s")
 	b.ReportMetric(syncCPU.Seconds()/float64(b.N), "sync-cpu-s")
 	b.ReportMetric(syncGC.Seconds()/float64(b.N), "sync-gc-cpu-s")
+	b.ReportMetric(float64(cycles)/float64(b.N), "sync-gcs")
+	b.ReportMetric(serverTime.Seconds()/float64(b.N), "server-cpu-s")
 	b.ReportMetric(syncWall.Seconds()/float64(b.N), "sync-s")
+}
+
+// startSyncProfile starts a CPU profile into the file envSyncProfile names, if it names one,
+// and returns what stops it.
+func startSyncProfile(b *testing.B) (stop func()) {
+	path := os.Getenv(envSyncProfile)
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 // feedChanges reads the office's whole feed from the server's database.
