@@ -1,8 +1,13 @@
 package cache
 
 import (
+	"bytes"
+	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
@@ -205,6 +210,83 @@ func TestBulkLoadEndedBySuccessfulSync(t *testing.T) {
 	}
 	if pays, _ := c.PaymentsMade(jose.ID); len(pays) != 149 {
 		t.Fatalf("%d payments", len(pays))
+	}
+	if mode := journalMode(t, c); mode != "wal" {
+		t.Fatalf("journal mode %q after the load", mode)
+	}
+}
+
+func journalMode(t *testing.T, c *Cache) string {
+	t.Helper()
+	var mode string
+	if err := c.w.QueryRow(`PRAGMA journal_mode`).Scan(&mode); err != nil {
+		t.Fatal(err)
+	}
+	return mode
+}
+
+// A bulk load commits its batches through a rollback journal, which holds no plaintext, and
+// leaves the cache in WAL mode. A reader busy when the load begins keeps WAL mode for as long
+// as it reads; the load goes on all the same and switches at its next batch.
+func TestBulkLoadJournal(t *testing.T) {
+	lists := bulkFeed(t)
+	ref, _ := newCache(t)
+	applyAll(t, ref, asBatches(lists, false))
+	want := everything(t, ref)
+
+	c, dir := newCache(t)
+	journal, wal := filepath.Join(dir, DBFile+"-journal"), filepath.Join(dir, DBFile+"-wal")
+	var commits []string // the journal mode each commit goes through
+	ApplyHook = func(step string, n int) {
+		if step != "commit" {
+			return
+		}
+		j, jerr := os.ReadFile(journal)
+		w, _ := os.Stat(wal)
+		switch {
+		case jerr == nil && len(j) > 0 && (w == nil || w.Size() == 0):
+			commits = append(commits, "journal")
+		case jerr != nil && w != nil && w.Size() > 0:
+			commits = append(commits, "wal")
+		default:
+			commits = append(commits, fmt.Sprintf("journal %d bytes (%v), wal %v", len(j), jerr, w))
+		}
+		for _, n := range []string{jose.Name, helene.Name, jose.SSN, jose.ID, helene.ID, "Muñoz"} {
+			if bytes.Contains(j, []byte(n)) {
+				t.Errorf("the journal holds %q", n)
+			}
+		}
+	}
+	defer func() { ApplyHook = nil }()
+
+	// A reader in the middle of a read when the load begins.
+	conn, err := c.r.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := conn.BeginTx(context.Background(), &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := tx.QueryRow(`SELECT count(*) FROM meta`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	batches := asBatches(lists, true)
+	if err := c.ApplyBatch(batches[0], time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	tx.Rollback()
+	conn.Close()
+	applyAll(t, c, batches[1:])
+	if !reflect.DeepEqual(commits, []string{"wal", "journal", "journal", "journal"}) {
+		t.Fatalf("the batches' commits went through %q", commits)
+	}
+	if mode := journalMode(t, c); mode != "wal" || c.rollback {
+		t.Fatalf("journal mode %q after the load", mode)
+	}
+	if got := everything(t, c); got != want {
+		t.Fatalf("the load differs from the ordinary apply\n got %s\nwant %s", got, want)
 	}
 }
 

@@ -57,6 +57,7 @@ type Cache struct {
 	wmu      sync.Mutex // serialises writers; w has a single connection
 	w        *sql.DB
 	bigCache bool     // the writer's page cache is the large one (under wmu)
+	rollback bool     // the database is in rollback-journal mode for a bulk load (under wmu)
 	chunks   []*chunk // ApplyBatch's work space, kept between batches of one sync (under wmu)
 	r        *sql.DB
 
@@ -74,7 +75,7 @@ type Cache struct {
 // tables off the disk (but for the index builds at the end of a bulk load: finishBulk).
 var (
 	commonPragmas = []string{
-		"PRAGMA busy_timeout = 10000",
+		fmt.Sprintf("PRAGMA busy_timeout = %d", busyTimeoutMS),
 		"PRAGMA synchronous = NORMAL",
 		"PRAGMA temp_store = MEMORY",
 		"PRAGMA secure_delete = ON",
@@ -95,6 +96,13 @@ var (
 		"PRAGMA cache_size = -16384",
 		"PRAGMA query_only = ON",
 	}
+)
+
+// busyTimeoutMS is how long a connection waits for another one's lock; readerConns is how many
+// readers the cache keeps open.
+const (
+	busyTimeoutMS = 10000
+	readerConns   = 4
 )
 
 const (
@@ -218,8 +226,8 @@ func open(dir string, kek KeySource, k *seal.Keyring) (*Cache, error) {
 		c.w.Close()
 		return nil, err
 	}
-	c.r.SetMaxOpenConns(4)
-	c.r.SetMaxIdleConns(4)
+	c.r.SetMaxOpenConns(readerConns)
+	c.r.SetMaxIdleConns(readerConns)
 	return c, nil
 }
 

@@ -68,7 +68,10 @@ func TestCrashDuringApply(t *testing.T) {
 		for _, point := range []struct {
 			step string
 			n    int
-		}{{"begin", 0}, {"rows", 2000}, {"commit", 0}, {"committed", 0}} {
+		}{{"begin", 0}, {"rows", 2000}, {"indexed", 0}, {"commit", 0}, {"committed", 0}} {
+			if point.step == "indexed" && which != len(batches)-1 {
+				continue // only the last batch builds the indexes
+			}
 			t.Run(fmt.Sprintf("batch%d-%s", which, point.step), func(t *testing.T) {
 				dir := filepath.Join(t.TempDir(), "cache")
 				c, err := Create(dir, DefaultKeyFile(dir))

@@ -18,6 +18,8 @@ type store interface {
 	exec(query string, args ...any) error
 	// int reads one integer; no row is sql.ErrNoRows.
 	int(query string, args ...any) (int64, error)
+	// text reads one string; no row is sql.ErrNoRows.
+	text(query string, args ...any) (string, error)
 }
 
 // sqlStore is a store over a *sql.DB or a *sql.Tx.
@@ -39,6 +41,12 @@ func (t sqlStore) int(query string, args ...any) (int64, error) {
 	return v, err
 }
 
+func (t sqlStore) text(query string, args ...any) (string, error) {
+	var v string
+	err := t.db.QueryRow(query, args...).Scan(&v)
+	return v, err
+}
+
 // rawConn is the driver's connection, used only while database/sql has lent it (Conn.Raw).
 type rawConn struct{ c *sqlite3.SQLiteConn }
 
@@ -56,24 +64,43 @@ func (r rawConn) exec(query string, args ...any) error {
 }
 
 func (r rawConn) int(query string, args ...any) (int64, error) {
+	v, err := r.one(query, args)
+	switch v := v.(type) {
+	case int64:
+		return v, err
+	case nil:
+		return 0, err
+	}
+	return 0, fmt.Errorf("cache: %T where an integer was expected", v)
+}
+
+func (r rawConn) text(query string, args ...any) (string, error) {
+	v, err := r.one(query, args)
+	switch v := v.(type) {
+	case string:
+		return v, err
+	case []byte:
+		return string(v), err
+	case nil:
+		return "", err
+	}
+	return "", fmt.Errorf("cache: %T where text was expected", v)
+}
+
+// one reads the first column of the first row; no row is sql.ErrNoRows.
+func (r rawConn) one(query string, args []any) (driver.Value, error) {
 	rows, err := r.c.QueryContext(context.Background(), query, named(args))
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	defer rows.Close()
 	dest := make([]driver.Value, len(rows.Columns()))
 	if err := rows.Next(dest); err == io.EOF {
-		return 0, sql.ErrNoRows
+		return nil, sql.ErrNoRows
 	} else if err != nil {
-		return 0, err
+		return nil, err
 	}
-	switch v := dest[0].(type) {
-	case int64:
-		return v, nil
-	case nil:
-		return 0, nil
-	}
-	return 0, fmt.Errorf("cache: %T where an integer was expected", dest[0])
+	return dest[0], nil
 }
 
 // rawStmt is a prepared statement on a rawConn that reuses its argument list.

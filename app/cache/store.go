@@ -253,7 +253,13 @@ func (c *Cache) RecordSync(r client.SyncRecord) error {
 			return err
 		}
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	if r.OK && c.rollback {
+		c.journalWAL(sqlStore{c.w}) // the load has ended
+	}
+	return nil
 }
 
 // Status reads the status record: enrolment, cursor, last attempts, pending outbox and the
