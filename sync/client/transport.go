@@ -2,6 +2,7 @@ package client
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -16,6 +17,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/sync/protocol"
@@ -145,6 +148,7 @@ func do(ctx context.Context, hc *http.Client, timeout time.Duration, r request) 
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Accept-Encoding", acceptEncoding)
 	if r.token != "" {
 		req.Header.Set("Authorization", "Bearer "+r.token)
 	}
@@ -153,19 +157,73 @@ func do(ctx context.Context, hc *http.Client, timeout time.Duration, r request) 
 		return transportError(err)
 	}
 	defer resp.Body.Close()
+	body, done, err := decoded(resp)
+	if err != nil {
+		return err
+	}
+	defer done()
 	if resp.StatusCode/100 != 2 {
-		return statusError(resp)
+		return statusError(resp.StatusCode, body)
 	}
 	if r.header != nil {
 		r.header(resp.Header)
 	}
-	if err := r.decode(resp.Body); err != nil {
+	if err := r.decode(body); err != nil {
 		// A body cut short by a dropped connection or a timeout shows up here as a decoding
 		// error; it is as transient as a refused connection.
 		return err
 	}
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 4096)) // let the connection be reused
 	return nil
+}
+
+// acceptEncoding is what the client takes: the case server compresses the feed with zstd, or
+// with gzip if that is all the client takes. Since the client asks itself, it also undoes the
+// coding itself (Go's transport undoes only a gzip it asked for on its own).
+const acceptEncoding = "zstd, gzip"
+
+// zstdDecoders keeps a few zstd decoders, each of which holds its buffers. A decoder decodes in
+// the reading goroutine and refuses a window over 8 MiB (the server uses 1 MiB): a hostile
+// answer cannot make it allocate more; what it decodes is bounded by the reader (readBody).
+var zstdDecoders = make(chan *zstd.Decoder, 4)
+
+// decoded is resp's body with its content coding undone, and what to call when it is read.
+func decoded(resp *http.Response) (io.Reader, func(), error) {
+	switch coding := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))); coding {
+	case "", "identity":
+		return resp.Body, func() {}, nil
+	case "gzip":
+		zr, err := gzip.NewReader(resp.Body)
+		if err != nil { // a header cut short, or not gzip at all: ask again
+			return nil, nil, &offlineError{fmt.Errorf("reading the gzip answer: %w", err)}
+		}
+		return zr, func() {}, nil
+	case "zstd":
+		var zr *zstd.Decoder
+		select {
+		case zr = <-zstdDecoders:
+		default:
+			var err error
+			zr, err = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxWindow(8<<20),
+				zstd.WithDecoderMaxMemory(8<<20))
+			if err != nil {
+				return nil, nil, err
+			}
+		}
+		if err := zr.Reset(resp.Body); err != nil {
+			return nil, nil, &offlineError{fmt.Errorf("reading the zstd answer: %w", err)}
+		}
+		return zr, func() {
+			zr.Reset(nil) // hold nothing of this answer
+			select {
+			case zstdDecoders <- zr:
+			default:
+				zr.Close()
+			}
+		}, nil
+	default:
+		return nil, nil, &ServerError{Status: resp.StatusCode, Message: "an answer in an unknown coding: " + oneLine(coding, 40)}
+	}
 }
 
 func transportError(err error) error {
@@ -182,19 +240,19 @@ func transportError(err error) error {
 	return &offlineError{err}
 }
 
-func statusError(resp *http.Response) error {
+func statusError(status int, body io.Reader) error {
 	var e protocol.Error
-	b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	b, _ := io.ReadAll(io.LimitReader(body, 64<<10))
 	_ = json.Unmarshal(b, &e)
 	switch {
-	case resp.StatusCode == http.StatusGone && e.Code == protocol.CodeRevoked:
+	case status == http.StatusGone && e.Code == protocol.CodeRevoked:
 		return errRevoked
-	case resp.StatusCode == http.StatusUnauthorized:
+	case status == http.StatusUnauthorized:
 		return ErrUnauthorized
-	case resp.StatusCode == http.StatusForbidden && e.Code == protocol.CodeBadCode:
+	case status == http.StatusForbidden && e.Code == protocol.CodeBadCode:
 		return domain.ErrEnrolmentCode
 	}
-	return &ServerError{Status: resp.StatusCode, Code: e.Code, Message: oneLine(e.Message, 200)}
+	return &ServerError{Status: status, Code: e.Code, Message: oneLine(e.Message, 200)}
 }
 
 // transient reports whether another attempt at the same request may succeed.

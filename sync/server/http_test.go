@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"childsupportkiosk/app/domain"
+	"github.com/klauspost/compress/zstd"
+
 	"childsupportkiosk/sync/protocol"
 )
 
@@ -446,7 +448,32 @@ func TestFeedIsCompressed(t *testing.T) {
 			t.Fatalf("gzip %d bytes for %d plain", len(zipped), len(plain))
 		}
 	}
-	for _, ae := range []string{"identity", "gzip;q=0", "br"} {
+	// zstd where the request takes it, unless it weighs gzip higher.
+	for _, c := range []struct{ ae, coding string }{
+		{"zstd", "zstd"}, {"zstd, gzip", "zstd"}, {"gzip, zstd", "zstd"}, {"gzip;q=1, zstd;q=0.5", "gzip"},
+		{"zstd;q=0, gzip", "gzip"}, {"ZSTD;q=0.1", "zstd"},
+	} {
+		resp, body := get(c.ae)
+		if got := resp.Header.Get("Content-Encoding"); got != c.coding {
+			t.Fatalf("Accept-Encoding %q: Content-Encoding %q, want %q", c.ae, got, c.coding)
+		}
+		if c.coding != "zstd" {
+			continue
+		}
+		zr, err := zstd.NewReader(bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		unzipped, err := io.ReadAll(zr)
+		zr.Close()
+		if err != nil || !bytes.Equal(unzipped, plain) {
+			t.Fatalf("Accept-Encoding %q: the decoded body differs (%v)", c.ae, err)
+		}
+		if len(body)*2 > len(plain) {
+			t.Fatalf("zstd %d bytes for %d plain", len(body), len(plain))
+		}
+	}
+	for _, ae := range []string{"identity", "gzip;q=0", "br", "zstd;q=0"} {
 		if resp, body := get(ae); resp.Header.Get("Content-Encoding") != "" || !bytes.Equal(body, plain) {
 			t.Fatalf("Accept-Encoding %q: Content-Encoding %q", ae, resp.Header.Get("Content-Encoding"))
 		}
