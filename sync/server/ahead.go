@@ -18,9 +18,11 @@ import (
 // in the feed, with its new sequence number.
 const (
 	aheadKiosks  = 4                // kiosks served ahead at once (each holds a batch's memory)
-	aheadKeep    = time.Minute      // how long a batch read ahead waits for its kiosk
 	aheadTimeout = 30 * time.Second // the longest a read ahead may take
 )
+
+// aheadKeep is how long a batch read ahead waits for its kiosk (a variable for tests).
+var aheadKeep = time.Minute
 
 // ahead is the batch after cursor after, limit changes at most, of one kiosk's office, read
 // ahead of the kiosk's request; b and err are set when done is closed.
@@ -28,7 +30,6 @@ type ahead struct {
 	office string
 	after  int64
 	limit  int
-	since  time.Time
 	done   chan struct{}
 	b      protocol.Batch
 	buf    *feedBuf
@@ -74,13 +75,6 @@ func (s *aheads) start(db *DB, kiosk, office string, after int64, limit int) {
 	if s.m == nil {
 		s.m = map[string]*ahead{}
 	}
-	now := time.Now()
-	for id, x := range s.m { // forget the ones their kiosks did not come back for
-		if now.Sub(x.since) > aheadKeep {
-			delete(s.m, id)
-			x.release()
-		}
-	}
 	if old := s.m[kiosk]; old != nil {
 		delete(s.m, kiosk)
 		old.release()
@@ -88,13 +82,24 @@ func (s *aheads) start(db *DB, kiosk, office string, after int64, limit int) {
 	if len(s.m) >= aheadKiosks {
 		return
 	}
-	x := &ahead{office: office, after: after, limit: limit, since: now, done: make(chan struct{}),
+	x := &ahead{office: office, after: after, limit: limit, done: make(chan struct{}),
 		buf: feedBufs.get(func() *feedBuf { return new(feedBuf) })}
 	s.m[kiosk] = x
+	time.AfterFunc(aheadKeep, func() { s.forget(kiosk, x) }) // if the kiosk does not come back
 	go func() {
 		defer close(x.done)
 		ctx, cancel := context.WithTimeout(context.Background(), aheadTimeout)
 		defer cancel()
 		x.b, x.err = db.changes(ctx, office, after, limit, x.buf)
 	}()
+}
+
+// forget drops x if it is still the kiosk's batch read ahead.
+func (s *aheads) forget(kiosk string, x *ahead) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.m[kiosk] == x {
+		delete(s.m, kiosk)
+		x.release()
+	}
 }
