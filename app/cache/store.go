@@ -13,7 +13,10 @@ import (
 	"childsupportkiosk/sync/protocol"
 )
 
-var _ client.Store = (*Cache)(nil)
+var (
+	_ client.Store         = (*Cache)(nil)
+	_ client.OutboxCounter = (*Cache)(nil)
+)
 
 // readMeta opens a sealed value of the meta table into v. A missing value is sql.ErrNoRows.
 func (c *Cache) readMeta(name string, v any) error {
@@ -279,11 +282,23 @@ func (c *Cache) Status() (client.Status, error) {
 		return st, err
 	}
 	st.LastSuccess, st.LastAttempt, st.LastError = s.LastSuccess, s.LastAttempt, s.LastError
-	if err = c.r.QueryRow(`SELECT count(*) FROM outbox`).Scan(&st.PendingOutbox); err != nil {
+	if st.PendingOutbox, err = c.PendingOutbox(); err != nil {
 		return st, err
 	}
 	st.Counts, err = c.counts(st.Cursor)
 	return st, err
+}
+
+// PendingOutbox is how many items wait in the outbox (sync/client.OutboxCounter).
+func (c *Cache) PendingOutbox() (int, error) {
+	if c.isClosed() {
+		return 0, ErrClosed
+	}
+	var n int
+	if err := c.r.QueryRow(`SELECT count(*) FROM outbox`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("cache: %w", err)
+	}
+	return n, nil
 }
 
 // counts are the records per kind. Counting reads the whole owner index (a second for a large

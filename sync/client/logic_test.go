@@ -221,3 +221,54 @@ func TestRunSyncsUntilRevoked(t *testing.T) {
 		t.Fatalf("Run after its context ended: %v", err)
 	}
 }
+
+// countingStore is a memStore that counts its outbox apart and its status calls.
+type countingStore struct {
+	*memStore
+	statusCalls int
+}
+
+func (s *countingStore) PendingOutbox() (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.outbox), nil
+}
+
+func (s *countingStore) Status() (client.Status, error) {
+	s.mu.Lock()
+	s.statusCalls++
+	s.mu.Unlock()
+	return s.memStore.Status()
+}
+
+// A store that counts its outbox apart is not asked for its whole status by a sync (the cache's
+// counts the records of each kind), and the push's progress still has the outbox's size.
+func TestPushCountsTheOutboxOnly(t *testing.T) {
+	f := newFakeServer(10)
+	opts := fast()
+	var last client.Progress
+	opts.Progress = func(p client.Progress) {
+		if p.Phase == client.PhasePush {
+			last = p
+		}
+	}
+	st, _, _ := enrolled(t, f, opts)
+	for i := range 3 {
+		st.outbox = append(st.outbox, protocol.Push{ID: fmt.Sprintf("c%d", i), Seq: int64(i + 1),
+			Kind: domain.SendAudit, Data: []byte(`{}`)})
+	}
+	cs := &countingStore{memStore: st}
+	c, err := client.New(cs, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Sync(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if cs.statusCalls != 0 {
+		t.Fatalf("the sync read the whole status %d times", cs.statusCalls)
+	}
+	if last.Done != 3 || last.Total != 3 || len(st.outbox) != 0 {
+		t.Fatalf("push progress %+v, %d left", last, len(st.outbox))
+	}
+}

@@ -27,7 +27,9 @@ const maxPushAnswer = 4 << 20
 // overtake it.
 func (s session) push(ctx context.Context, res *Result) error {
 	total := 0
-	if st, err := s.c.store.Status(); err == nil {
+	if oc, ok := s.c.store.(OutboxCounter); ok {
+		total, _ = oc.PendingOutbox()
+	} else if st, err := s.c.store.Status(); err == nil {
 		total = st.PendingOutbox
 	}
 	lastFirst := ""
