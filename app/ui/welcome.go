@@ -30,6 +30,11 @@ func (k *Kiosk) welcomeScreen() fyne.CanvasObject {
 	if k.prof.AcceptSSN {
 		ask = k.t("ui.signin.ask_id_or_ssn", "id", idName)
 	}
+	if k.theme.large {
+		// The fields' names say what goes in them; in large text the whole sentence pushed
+		// Sign in below the screen's edge in Spanish and French.
+		ask = k.t("ui.signin.touch_box")
+	}
 	idLabel := idName
 	if k.prof.AcceptSSN {
 		idLabel = k.t("ui.signin.id_or_ssn", "id", idName)
