@@ -5,6 +5,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -245,7 +246,7 @@ func TestStaffIssuesATemporaryPIN(t *testing.T) {
 	r.signIn(t, s.Participant, pin)
 	mustHave(t, r.c, r.tr("ui.pin.choose_title"))
 	p, _ := env.Cache.FindParticipant(s.Participant)
-	if !p.PIN.Temporary || p.PIN.IssuedBy != "kiosk:test" {
+	if !p.PIN.Temporary || p.PIN.IssuedBy != "kiosk:"+r.k.o.KioskID || r.k.o.KioskID == "" {
 		t.Fatalf("cached PIN state %+v", p.PIN)
 	}
 }
@@ -461,7 +462,6 @@ func TestStaffShots(t *testing.T) {
 func TestStaffPageSaysWhichPINIsValid(t *testing.T) {
 	env := fresh(t, demoenv.Options{})
 	r := newRig(t, env)
-	r.k.o.KioskID = "test"
 	fd := staffLogin(t, env, domain.FrontDesk)
 	s := r.s["noncustodial"]
 	r.enterStaff(t, fd.Staff, fd.Password)
@@ -552,10 +552,19 @@ func TestSupervisorUnlocksAColleague(t *testing.T) {
 		t.Fatalf("outbox %d after the unlock, want %d", pending(), before+3)
 	}
 	// The case server takes the new state: a state it refused would be replaced by the
-	// server's own at this sync, still locked. (The rig's audit entries name a kiosk "test"
-	// the server does not know, so those are refused.)
+	// server's own at this sync, still locked. It keeps the unlock's audit entry, which names
+	// the supervisor and this kiosk.
 	if _, err := env.Client.Sync(t.Context()); err != nil || pending() != 0 {
 		t.Fatalf("sync after the unlock: %v, %d left in the outbox", err, pending())
+	}
+	events, err := env.Server.AuditEvents(r.k.o.KioskID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(events, func(e domain.AuditEvent) bool {
+		return e.Action == "staff_unlock_staff" && e.Staff == sv.Staff && e.Kiosk == r.k.o.KioskID
+	}) {
+		t.Fatalf("the server's audit of this kiosk: %+v", events)
 	}
 	if a, err := env.Cache.FindStaff(fd.Staff); err != nil || a.Password.Locked() || a.Password.Failures != 0 {
 		t.Fatalf("after the sync: locked %v, failures %d, %v", a.Password.Locked(), a.Password.Failures, err)

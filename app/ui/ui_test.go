@@ -48,7 +48,16 @@ func newRigWith(t testing.TB, env *demoenv.Env, o Options) *rig {
 	t.Helper()
 	test.NewTempApp(t)
 	clk := &clock{t: demoNow}
-	mgr, err := session.New(env.Cache, session.Config{Profile: env.Profile, Kiosk: "test", Now: clk.Now,
+	// The kiosk ID is the enrolled one, as in cmd/kiosk: the case server takes the audit
+	// entries the rig's kiosk pushes.
+	kiosk := "test"
+	if e, err := env.Cache.Enrolment(); err == nil {
+		kiosk = e.Kiosk
+	}
+	if o.KioskID == "" {
+		o.KioskID = kiosk
+	}
+	mgr, err := session.New(env.Cache, session.Config{Profile: env.Profile, Kiosk: kiosk, Now: clk.Now,
 		VerifyPIN: seal.VerifyPIN, HashPIN: seal.HashPIN, Subject: env.Cache.AuditSubject})
 	if err != nil {
 		t.Fatal(err)
