@@ -446,7 +446,8 @@ func (c *Cache) ApplyBatch(b *protocol.Batch, at time.Time) error {
 // A reader that has the database open in WAL mode keeps it there. The idle readers are closed
 // for the switch; if one is busy, the switch fails at once and the load runs in WAL mode, only
 // slower. Readers opened during the load read in rollback mode: a commit waits for their reads
-// to end, and they for the commit.
+// to end, and they for the commit, which at the end of the load means for the index builds too
+// (a few seconds for a large office, once; reads answer ErrInitialSync until then anyway).
 
 // journalFor puts the database in the journal mode batch b wants: rollback while a bulk load is
 // open or one is about to begin, WAL otherwise.
