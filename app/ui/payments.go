@@ -2,10 +2,13 @@ package ui
 
 import (
 	"fmt"
+	"image/color"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"childsupportkiosk/app/session"
@@ -70,7 +73,7 @@ func (k *Kiosk) paymentsScreen() fyne.CanvasObject {
 		}
 		years.Add(b)
 	}
-	box.Add(container.NewHScroll(years))
+	box.Add(sideways(years))
 	if st.year != 0 {
 		box.Add(subheading(k.t("ui.payments.year_total", "year", fmt.Sprint(st.year),
 			"total", k.money(pg.Total), "count", k.lang.Int(int64(pg.Count)))))
@@ -170,7 +173,15 @@ func (k *Kiosk) pager(pg session.Page) fyne.CanvasObject {
 	}
 	bar.Add(next)
 	of := widget.NewLabel(k.t("ui.pager.of", "page", k.lang.Int(int64(pg.Number)), "pages", k.lang.Int(int64(pg.Pages))))
-	return container.NewHScroll(container.NewHBox(bar, of))
+	return sideways(container.NewHBox(bar, of))
+}
+
+// sideways scrolls a row of buttons sideways, with room under it for the scroll bar, which
+// otherwise covers the bottom of the buttons once the row has been touched.
+func sideways(row fyne.CanvasObject) fyne.CanvasObject {
+	room := canvas.NewRectangle(color.Transparent)
+	room.SetMinSize(fyne.NewSize(0, theme.Size(theme.SizeNameScrollBar)))
+	return container.NewHScroll(container.NewVBox(row, room))
 }
 
 // print shows the page on screen, or the yearly statement of the year of the filter, in the

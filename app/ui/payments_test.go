@@ -4,6 +4,11 @@ import (
 	"fmt"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/app/session"
 )
@@ -96,4 +101,40 @@ func TestHeldDisbursementSaysWhy(t *testing.T) {
 
 func hasRow(r *rig, date, amount string) bool {
 	return has(r.c, date) && has(r.c, amount)
+}
+
+// The rows of year buttons and page buttons scroll sideways with room under them for the
+// scroll bar, which covered the bottom of the buttons once the row had been touched.
+func TestSidewaysRowsLeaveRoomForTheScrollBar(t *testing.T) {
+	r := newRig(t, shared(t))
+	s := r.s["noncustodial"]
+	r.signIn(t, s.Participant, s.PIN)
+	tap(t, r.c, r.tr("ui.nav.payments"))
+	d := fyne.CurrentApp().Driver()
+	for _, label := range []string{r.tr("ui.payments.all_years"), r.tr("ui.pager.next")} {
+		var button *widget.Button
+		walk(r.c, func(o fyne.CanvasObject, _ bool) {
+			if b, ok := o.(*widget.Button); ok && b.Text == label && button == nil {
+				button = b
+			}
+		})
+		var row *container.Scroll
+		walk(r.c, func(o fyne.CanvasObject, _ bool) {
+			if sc, ok := o.(*container.Scroll); ok && sc.Direction == container.ScrollHorizontalOnly {
+				walkObject(sc.Content, func(in fyne.CanvasObject) {
+					if in == button {
+						row = sc
+					}
+				})
+			}
+		})
+		if button == nil || row == nil {
+			t.Fatalf("%q: no button in a sideways row", label)
+		}
+		under := d.AbsolutePositionForObject(row).Y + row.Size().Height -
+			(d.AbsolutePositionForObject(button).Y + button.Size().Height)
+		if bar := theme.Size(theme.SizeNameScrollBar); under < bar {
+			t.Errorf("%q: %.0f px under the button for a scroll bar of %.0f", label, under, bar)
+		}
+	}
 }
