@@ -450,8 +450,12 @@ func (c *Cache) ApplyBatch(b *protocol.Batch, at time.Time) error {
 // (a few seconds for a large office, once; reads answer ErrInitialSync until then anyway).
 
 // journalFor puts the database in the journal mode batch b wants: rollback while a bulk load is
-// open or one is about to begin, WAL otherwise.
+// open or one is about to begin, WAL otherwise. In the middle of a load there is nothing to
+// look up.
 func (c *Cache) journalFor(rc rawConn, b *protocol.Batch) error {
+	if c.rollback && b.More {
+		return nil
+	}
 	cursor, err := metaInt(rc, "cursor")
 	if err != nil {
 		return err
@@ -460,7 +464,7 @@ func (c *Cache) journalFor(rc rawConn, b *protocol.Batch) error {
 	if err != nil {
 		return err
 	}
-	load := bulk != 0 || (cursor == 0 && b.From == 0 && b.More && len(b.Changes) > 0)
+	load := bulk != 0 || beginsLoad(cursor, b)
 	switch {
 	case load && !c.rollback:
 		c.journalRollback(rc)
@@ -524,7 +528,7 @@ func (c *Cache) apply(conn rawConn, b *protocol.Batch, at time.Time, chunks []*c
 	if err != nil {
 		return err
 	}
-	if bulk == 0 && cursor == 0 && b.More && len(b.Changes) > 0 {
+	if bulk == 0 && beginsLoad(cursor, b) {
 		if bulk, err = startBulk(conn); err != nil {
 			return err
 		}
@@ -607,6 +611,13 @@ func metaInt(db store, name string) (int64, error) {
 		return 0, fmt.Errorf("cache: reading %s: %w", name, err)
 	}
 	return v, nil
+}
+
+// beginsLoad reports whether batch b, applied at cursor, begins an initial sync: the first
+// batch into an empty cache, with more to follow (startBulk still checks that the cache holds
+// no records).
+func beginsLoad(cursor int64, b *protocol.Batch) bool {
+	return cursor == 0 && b.More && len(b.Changes) > 0
 }
 
 // startBulk begins a bulk load into an empty cache: it drops the indexes of records. The meta

@@ -10,17 +10,22 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// TestDemoBannerSpeaksTheLanguage checks that the demo banner says what each sample shows in the
-// kiosk's language, and never in English words the other languages would not use.
-func TestDemoBannerSpeaksTheLanguage(t *testing.T) {
-	r := newRigWith(t, shared(t), Options{
+// demoOptions are the kiosk's options in demo mode, with the samples the tests know.
+func demoOptions() Options {
+	return Options{
 		Demo: []DemoLogin{
 			{Login: "5427313184", PIN: "403379", Role: "custodial", FamilyViolence: true},
 			{Login: "1112372461", PIN: "723860", Role: "noncustodial"},
 			{Login: "8654988162", PIN: "163999", Role: "both", Temporary: true},
 		},
 		DemoStaff: []DemoLogin{{Login: "S1001", PIN: "demo-pass", Role: "supervisor"}},
-	})
+	}
+}
+
+// TestDemoBannerSpeaksTheLanguage checks that the demo banner says what each sample shows in the
+// kiosk's language, and never in English words the other languages would not use.
+func TestDemoBannerSpeaksTheLanguage(t *testing.T) {
+	r := newRigWith(t, shared(t), demoOptions())
 	want := map[string][]string{
 		"en": {"5427313184 · PIN 403379 · receives, family violence",
 			"1112372461 · PIN 723860 · pays",

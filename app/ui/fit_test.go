@@ -53,12 +53,7 @@ func TestSignInButtonInView(t *testing.T) {
 	for _, demo := range []bool{false, true} {
 		o := Options{}
 		if demo {
-			o.Demo = []DemoLogin{
-				{Login: "5427313184", PIN: "403379", Role: "custodial", FamilyViolence: true},
-				{Login: "1112372461", PIN: "723860", Role: "noncustodial"},
-				{Login: "8654988162", PIN: "163999", Role: "both", Temporary: true},
-			}
-			o.DemoStaff = []DemoLogin{{Login: "S1001", PIN: "demo-pass", Role: "supervisor"}}
+			o = demoOptions()
 		}
 		r := newRigWith(t, shared(t), o)
 		r.w.Resize(fyne.NewSize(1280, 800))
@@ -68,23 +63,12 @@ func TestSignInButtonInView(t *testing.T) {
 				r.k.setLanguage(l)
 				r.k.show(scrWelcome)
 				submit := r.k.live.submit
-				var view *container.Scroll
-				walk(r.c, func(o fyne.CanvasObject, _ bool) {
-					if s, ok := o.(*container.Scroll); ok && view == nil {
-						walkObject(s.Content, func(in fyne.CanvasObject) {
-							if in == submit {
-								view = s
-							}
-						})
-					}
-				})
+				view := scrollAround(r.c, submit, container.ScrollVerticalOnly)
 				if view == nil {
 					t.Fatalf("demo %v, large %v, %s: the Sign in button is in no scroll", demo, large, l)
 				}
-				d := fyne.CurrentApp().Driver()
-				bottom := d.AbsolutePositionForObject(submit).Y + submit.Size().Height
-				if edge := d.AbsolutePositionForObject(view).Y + view.Size().Height; bottom > edge {
-					t.Errorf("demo %v, large %v, %s: Sign in ends at %.0f px, the screen's body at %.0f", demo, large, l, bottom, edge)
+				if gap := room(submit, view); gap < 0 {
+					t.Errorf("demo %v, large %v, %s: Sign in ends %.0f px past the screen's body", demo, large, l, -gap)
 				}
 			}
 		}

@@ -110,7 +110,6 @@ func TestSidewaysRowsLeaveRoomForTheScrollBar(t *testing.T) {
 	s := r.s["noncustodial"]
 	r.signIn(t, s.Participant, s.PIN)
 	tap(t, r.c, r.tr("ui.nav.payments"))
-	d := fyne.CurrentApp().Driver()
 	for _, label := range []string{r.tr("ui.payments.all_years"), r.tr("ui.pager.next")} {
 		var button *widget.Button
 		walk(r.c, func(o fyne.CanvasObject, _ bool) {
@@ -118,22 +117,11 @@ func TestSidewaysRowsLeaveRoomForTheScrollBar(t *testing.T) {
 				button = b
 			}
 		})
-		var row *container.Scroll
-		walk(r.c, func(o fyne.CanvasObject, _ bool) {
-			if sc, ok := o.(*container.Scroll); ok && sc.Direction == container.ScrollHorizontalOnly {
-				walkObject(sc.Content, func(in fyne.CanvasObject) {
-					if in == button {
-						row = sc
-					}
-				})
-			}
-		})
+		row := scrollAround(r.c, button, container.ScrollHorizontalOnly)
 		if button == nil || row == nil {
 			t.Fatalf("%q: no button in a sideways row", label)
 		}
-		under := d.AbsolutePositionForObject(row).Y + row.Size().Height -
-			(d.AbsolutePositionForObject(button).Y + button.Size().Height)
-		if bar := theme.Size(theme.SizeNameScrollBar); under < bar {
+		if under, bar := room(button, row), theme.Size(theme.SizeNameScrollBar); under < bar {
 			t.Errorf("%q: %.0f px under the button for a scroll bar of %.0f", label, under, bar)
 		}
 	}

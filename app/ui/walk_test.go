@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
@@ -168,6 +169,28 @@ func tapRowWith(t testing.TB, c fyne.Canvas, want ...string) {
 		t.Fatalf("no payment row with %q", want)
 	}
 	test.Tap(found)
+}
+
+// scrollAround is the first scroll on c, of the direction dir, that holds o; nil if none.
+func scrollAround(c fyne.Canvas, o fyne.CanvasObject, dir container.ScrollDirection) *container.Scroll {
+	var found *container.Scroll
+	walk(c, func(x fyne.CanvasObject, _ bool) {
+		if s, ok := x.(*container.Scroll); ok && s.Direction == dir && found == nil {
+			walkObject(s.Content, func(in fyne.CanvasObject) {
+				if in == o {
+					found = s
+				}
+			})
+		}
+	})
+	return found
+}
+
+// room is how far the bottom of o lies above the bottom of outer, on screen (negative: below).
+func room(o, outer fyne.CanvasObject) float32 {
+	d := fyne.CurrentApp().Driver()
+	return d.AbsolutePositionForObject(outer).Y + outer.Size().Height -
+		(d.AbsolutePositionForObject(o).Y + o.Size().Height)
 }
 
 func walkObject(o fyne.CanvasObject, visit func(fyne.CanvasObject)) {

@@ -26,14 +26,16 @@ type signinState struct {
 func (k *Kiosk) welcomeScreen() fyne.CanvasObject {
 	st := &k.signin
 	idName := k.t(k.prof.ParticipantID.NameKey)
-	ask := k.t("ui.signin.ask_id", "id", idName)
-	if k.prof.AcceptSSN {
-		ask = k.t("ui.signin.ask_id_or_ssn", "id", idName)
-	}
-	if k.theme.large {
+	var ask string
+	switch {
+	case k.theme.large:
 		// The fields' names say what goes in them; in large text the whole sentence pushed
 		// Sign in below the screen's edge in Spanish and French.
 		ask = k.t("ui.signin.touch_box")
+	case k.prof.AcceptSSN:
+		ask = k.t("ui.signin.ask_id_or_ssn", "id", idName)
+	default:
+		ask = k.t("ui.signin.ask_id", "id", idName)
 	}
 	idLabel := idName
 	if k.prof.AcceptSSN {

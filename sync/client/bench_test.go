@@ -139,18 +139,12 @@ func serveHelper(path string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	if path := os.Getenv(envServerProfile); path != "" {
-		f, err := os.Create(path)
-		if err == nil {
-			err = pprof.StartCPUProfile(f)
-		}
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 2
-		}
-		defer f.Close()
-		defer pprof.StopCPUProfile()
+	stop, err := cpuProfile(os.Getenv(envServerProfile))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
 	}
+	defer stop()
 	go http.Serve(ln, server.Handler(db, nil))
 	fmt.Println(ln.Addr().String())
 	io.Copy(io.Discard, os.Stdin)
@@ -236,10 +230,15 @@ func BenchmarkInitialSync(b *testing.B) {
 		dir := b.TempDir()
 		runtime.GC()
 		b.StartTimer()
-		stopProfile := startSyncProfile(b)
+		stopProfile, err := cpuProfile(os.Getenv(envSyncProfile))
+		if err != nil {
+			b.Fatal(err)
+		}
 		wall, cpu, gc, gcs, scpu := time.Now(), cpuTime(), gcTime(), gcCycles(), serverCPU()
 		n := initialSync(b, filepath.Join(dir, "kiosk"), code, &apply, &last)
-		stopProfile()
+		if err := stopProfile(); err != nil {
+			b.Fatal(err)
+		}
 		serverTime += serverCPU() - scpu
 		syncWall, syncCPU = syncWall+time.Since(wall), syncCPU+cpuTime()-cpu
 		syncGC += gcTime() - gc
@@ -277,26 +276,24 @@ func BenchmarkInitialSync(b *testing.B) {
 	b.ReportMetric(syncWall.Seconds()/float64(b.N), "sync-s")
 }
 
-// startSyncProfile starts a CPU profile into the file envSyncProfile names, if it names one,
-// and returns what stops it.
-func startSyncProfile(b *testing.B) (stop func()) {
-	path := os.Getenv(envSyncProfile)
+// cpuProfile starts a CPU profile into the file at path, if path is not empty, and returns
+// what stops it.
+func cpuProfile(path string) (stop func() error, err error) {
 	if path == "" {
-		return func() {}
+		return func() error { return nil }, nil
 	}
 	f, err := os.Create(path)
 	if err != nil {
-		b.Fatal(err)
+		return nil, err
 	}
 	if err := pprof.StartCPUProfile(f); err != nil {
-		b.Fatal(err)
+		f.Close()
+		return nil, err
 	}
-	return func() {
+	return func() error {
 		pprof.StopCPUProfile()
-		if err := f.Close(); err != nil {
-			b.Fatal(err)
-		}
-	}
+		return f.Close()
+	}, nil
 }
 
 // feedChanges reads the office's whole feed from the server's database.
@@ -326,9 +323,10 @@ type timedStore struct {
 func (t timedStore) ApplyBatch(batch *protocol.Batch, at time.Time) error {
 	start := time.Now()
 	err := t.Cache.ApplyBatch(batch, at)
-	*t.spent += time.Since(start)
+	took := time.Since(start)
+	*t.spent += took
 	if !batch.More {
-		*t.last += time.Since(start)
+		*t.last += took
 	}
 	return err
 }

@@ -12,11 +12,11 @@ import (
 // readBody reads a batch's body into buf (grown as needed), refusing one larger than
 // protocol.MaxBatchBytes; a body cut short is a bad batch.
 func readBody(r io.Reader, buf []byte) ([]byte, error) {
-	body, err := readAll(io.LimitReader(r, protocol.MaxBatchBytes+1), buf[:0])
-	if err != nil {
-		return body, fmt.Errorf("%w: %v", protocol.ErrBadBatch, err)
+	body := bytes.NewBuffer(buf[:0])
+	if _, err := body.ReadFrom(io.LimitReader(r, protocol.MaxBatchBytes+1)); err != nil {
+		return body.Bytes(), fmt.Errorf("%w: %v", protocol.ErrBadBatch, err)
 	}
-	return body, nil
+	return body.Bytes(), nil
 }
 
 // decodeBody is protocol.DecodeBatch of a body already read (readBody), with a fast path.
@@ -36,23 +36,6 @@ func decodeBody(body []byte, asked int64) (protocol.Batch, error) {
 		}
 	}
 	return protocol.DecodeBatch(bytes.NewReader(body), asked)
-}
-
-// readAll is io.ReadAll appending to b.
-func readAll(r io.Reader, b []byte) ([]byte, error) {
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			return b, nil
-		}
-		if err != nil {
-			return b, err
-		}
-	}
 }
 
 // parser reads the plain JSON shape of a batch; ok false means "not sure: ask DecodeBatch".

@@ -83,7 +83,7 @@ func (s *aheads) start(db *DB, kiosk, office string, after int64, limit int) {
 		return
 	}
 	x := &ahead{office: office, after: after, limit: limit, done: make(chan struct{}),
-		buf: feedBufs.get(func() *feedBuf { return new(feedBuf) })}
+		buf: takeFeedBuf()}
 	s.m[kiosk] = x
 	time.AfterFunc(aheadKeep, func() { s.forget(kiosk, x) }) // if the kiosk does not come back
 	go func() {
@@ -102,4 +102,34 @@ func (s *aheads) forget(kiosk string, x *ahead) {
 		delete(s.m, kiosk)
 		x.release()
 	}
+}
+
+// batch is the kiosk's batch after cursor after: the one read ahead for it if there is one,
+// read now otherwise; then the next one is read ahead if more follow. The batch lies in buf's
+// memory, which the caller releases.
+func (s *aheads) batch(ctx context.Context, db *DB, k Kiosk, after int64, limit int) (b protocol.Batch, buf *feedBuf, err error) {
+	if x := s.take(k.ID, k.Office, after, limit); x != nil {
+		select {
+		case <-x.done:
+			if x.err == nil {
+				b, buf = x.b, x.buf
+			} else {
+				x.buf.release() // read it again below
+			}
+		case <-ctx.Done():
+			x.release()
+			return protocol.Batch{}, nil, ctx.Err()
+		}
+	}
+	if buf == nil {
+		buf = takeFeedBuf()
+		if b, err = db.changes(ctx, k.Office, after, limit, buf); err != nil {
+			buf.release()
+			return protocol.Batch{}, nil, err
+		}
+	}
+	if b.More {
+		s.start(db, k.ID, k.Office, b.To, limit)
+	}
+	return b, buf, nil
 }

@@ -55,6 +55,9 @@ func (k keep[T]) put(x T) {
 // feedBufs keeps the memory of a few batches.
 var feedBufs = make(keep[*feedBuf], 4)
 
+// takeFeedBuf is a kept batch's memory, or new memory.
+func takeFeedBuf() *feedBuf { return feedBufs.get(func() *feedBuf { return new(feedBuf) }) }
+
 // release forgets what the last batch held and keeps buf for another request.
 func (buf *feedBuf) release() {
 	clear(buf.changes)

@@ -255,32 +255,14 @@ func (a *api) changes(w http.ResponseWriter, r *http.Request, k Kiosk) {
 			return
 		}
 	}
-	var b protocol.Batch
-	var buf *feedBuf
-	if x := a.ahead.take(k.ID, k.Office, after, limit); x != nil {
-		select {
-		case <-x.done:
-			if b, buf, err = x.b, x.buf, x.err; err != nil {
-				buf.release()
-				buf = nil // read it again below
-			}
-		case <-r.Context().Done():
-			x.release()
-			return
-		}
-	}
-	if buf == nil {
-		buf = feedBufs.get(func() *feedBuf { return new(feedBuf) })
-		if b, err = a.db.changes(r.Context(), k.Office, after, limit, buf); err != nil {
-			buf.release()
+	b, buf, err := a.ahead.batch(r.Context(), a.db, k, after, limit)
+	if err != nil {
+		if r.Context().Err() == nil { // else the kiosk has gone
 			a.internal(w, r, err)
-			return
 		}
+		return
 	}
 	defer buf.release()
-	if b.More {
-		a.ahead.start(a.db, k.ID, k.Office, b.To, limit)
-	}
 	notes(w).count = len(b.Changes)
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
