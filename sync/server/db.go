@@ -27,9 +27,23 @@ type DB struct {
 	seenAt map[string]time.Time // when each kiosk's last_seen was last written
 }
 
-// schemaVersion is the version of schema.sql, kept in the file's user_version: a file made by
-// another version is refused rather than misread.
-const schemaVersion = 3
+// schemaVersion is the version of the schema, kept in the file's user_version: a file made by
+// a newer version, or one too old to upgrade, is refused rather than misread. schema.sql is
+// version 3, run at every open (every statement in it is IF NOT EXISTS); migrations bring it,
+// or an existing file of version 3, to schemaVersion.
+const schemaVersion = 4
+
+// migrations are what each version after 3 adds, applied in order in one transaction with the
+// new user_version. An existing database gets them at its next open.
+var migrations = []struct {
+	version int
+	sql     string
+}{
+	// A participant's deletion looks for payments and disbursements it still owns: without these,
+	// a scan of every payment and disbursement of the server for each deleted participant.
+	{4, `CREATE INDEX IF NOT EXISTS payments_owner ON payments(owner);
+		CREATE INDEX IF NOT EXISTS disbursements_owner ON disbursements(owner);`},
+}
 
 // pageSize suits rows of a few hundred bytes: fewer page splits than SQLite's 4 KiB default.
 const pageSize = 8192
@@ -74,7 +88,7 @@ func prepare(pool *sql.DB) error {
 		return err
 	}
 	// Version 2 lacked the staff table, which the schema below adds: nothing else changed.
-	if tables > 0 && version != schemaVersion && version != 2 {
+	if tables > 0 && (version < 2 || version > schemaVersion) {
 		return fmt.Errorf("made by another version of the case server (schema %d, this one reads %d): import into a new file", version, schemaVersion)
 	}
 	if tables == 0 {
@@ -92,8 +106,22 @@ func prepare(pool *sql.DB) error {
 	if _, err := db.ExecContext(ctx, schema); err != nil {
 		return err
 	}
-	_, err = db.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, schemaVersion))
-	return err
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, m := range migrations {
+		if m.version > version {
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return fmt.Errorf("schema %d: %w", m.version, err)
+			}
+		}
+	}
+	if _, err = tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, schemaVersion)); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // Close closes the database.

@@ -77,7 +77,7 @@ func (d *DB) changes(ctx context.Context, office string, after int64, limit int,
 	// One range scan of the primary key (office, seq); the body goes out as stored. The query
 	// runs without ctx, whose cancellation the driver would watch at every row (a tenth of
 	// the server's time in a kiosk's first sync); the loop below looks at ctx instead.
-	rows, err := d.sql.QueryContext(context.WithoutCancel(ctx), `SELECT seq, kind, id, owner, deleted, body FROM records
+	rows, err := d.feedQuery(context.WithoutCancel(ctx), `SELECT seq, kind, id, owner, deleted, body FROM records
 		WHERE office = ? AND seq > ? ORDER BY seq LIMIT ?`, office, after, limit+1)
 	if err != nil {
 		return protocol.Batch{}, err
@@ -132,8 +132,18 @@ func (d *DB) changes(ctx context.Context, office string, after int64, limit int,
 
 // LastSeq is the feed's last sequence number, over all offices: 0 before the first import.
 func (d *DB) LastSeq() (int64, error) {
+	rows, err := d.feedQuery(context.Background(), `SELECT last FROM feed`)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
 	var n int64
-	err := d.sql.QueryRow(`SELECT last FROM feed`).Scan(&n)
+	if rows.Next() {
+		err = rows.Scan(&n)
+	}
+	if err == nil {
+		err = rows.Err()
+	}
 	return n, err
 }
 

@@ -54,18 +54,19 @@ func (r Report) Kind(kind string) KindReport {
 func (d *DB) Import(ctx context.Context, e *domain.Export) (Report, error) {
 	var rep Report
 	err := d.write(ctx, func(tx *sql.Tx) error {
-		inv, err := validate(e, txKnown{tx})
+		r := newRunner(tx)
+		defer r.close()
+		inv, err := validate(e, txKnown{r})
 		if err != nil {
 			return err
 		}
 		if inv != nil {
 			return inv
 		}
-		im := &importer{tx: tx, e: e, dirty: map[source]bool{}}
-		if im.v, err = newViews(tx); err != nil {
+		im := &importer{r: r, e: e, dirty: map[source]bool{}}
+		if im.v, err = newViews(r); err != nil {
 			return err
 		}
-		defer im.v.close()
 		if err := im.run(ctx); err != nil {
 			return err
 		}
@@ -82,7 +83,7 @@ func (d *DB) Import(ctx context.Context, e *domain.Export) (Report, error) {
 }
 
 type importer struct {
-	tx     *sql.Tx
+	r      *runner
 	e      *domain.Export
 	v      *views
 	counts map[string]*KindReport
@@ -136,11 +137,13 @@ func (im *importer) mark(s source, fresh bool) {
 func (im *importer) run(ctx context.Context) error {
 	im.empty = map[string]bool{}
 	for _, k := range kinds {
-		var any int
-		if err := im.tx.QueryRow(`SELECT EXISTS (SELECT 1 FROM ` + tables[k] + `)`).Scan(&any); err != nil {
+		// The largest key, not EXISTS: SQLite finds it at the end of the primary key, where
+		// EXISTS is planned as a scan (that stops at the first row).
+		var empty bool
+		if err := im.r.queryRow(`SELECT max(` + keyColumn[k] + `) IS NULL FROM ` + tables[k]).Scan(&empty); err != nil {
 			return err
 		}
-		im.empty[k] = any == 0
+		im.empty[k] = empty
 	}
 	if err := im.deletions(); err != nil {
 		return err
@@ -239,30 +242,6 @@ func (im *importer) run(ctx context.Context) error {
 	return im.refresh()
 }
 
-// stmts caches prepared statements by text for the transaction.
-func (im *importer) exec(query string, args ...any) (sql.Result, error) {
-	st, err := im.stmt(query)
-	if err != nil {
-		return nil, err
-	}
-	return st.Exec(args...)
-}
-
-func (im *importer) stmt(query string) (*sql.Stmt, error) {
-	if im.v.stmts == nil {
-		im.v.stmts = map[string]*sql.Stmt{}
-	}
-	if st, ok := im.v.stmts[query]; ok {
-		return st, nil
-	}
-	st, err := im.tx.Prepare(query)
-	if err != nil {
-		return nil, err
-	}
-	im.v.stmts[query] = st
-	return st, nil
-}
-
 // readAhead is how many stored hashes one query reads for a re-import.
 const readAhead = 500
 
@@ -278,15 +257,12 @@ func (im *importer) readAhead(kind string, n int, id func(j int) string) error {
 		im.hashes = make(map[string][]byte, readAhead)
 	}
 	clear(im.hashes)
-	st, err := im.stmt(multiInsert(`SELECT id, hash FROM `+tables[kind]+` WHERE id IN (`, "?", n, ")"))
-	if err != nil {
-		return err
-	}
+	query := multiInsert(`SELECT id, hash FROM `+tables[kind]+` WHERE id IN (`, "?", n, ")")
 	args := make([]any, n)
 	for j := range n {
 		args[j] = id(j)
 	}
-	rows, err := st.Query(args...)
+	rows, err := im.r.query(query, args...)
 	if err != nil {
 		return err
 	}
@@ -304,16 +280,7 @@ func (im *importer) readAhead(kind string, n int, id func(j int) string) error {
 
 // previous reads a base record's stored hash and body; ok is false when there is none.
 func (im *importer) previous(kind, id string) (hash, body []byte, ok bool, err error) {
-	t := tables[kind]
-	key := "id"
-	if kind == protocol.KindCase {
-		key = "number"
-	}
-	st, err := im.stmt(`SELECT hash, body FROM ` + t + ` WHERE ` + key + ` = ?`)
-	if err != nil {
-		return nil, nil, false, err
-	}
-	err = st.QueryRow(id).Scan(&hash, &body)
+	err = im.r.queryRow(`SELECT hash, body FROM `+tables[kind]+` WHERE `+keyColumn[kind]+` = ?`, id).Scan(&hash, &body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, false, nil
 	}
@@ -358,7 +325,7 @@ func (im *importer) upsertOffice(o *domain.Office) error {
 	if err != nil || !added && !changed {
 		return err
 	}
-	if _, err := im.exec(`INSERT INTO offices(id, hash, body) VALUES (?, ?, ?)
+	if _, err := im.r.exec(`INSERT INTO offices(id, hash, body) VALUES (?, ?, ?)
 		ON CONFLICT(id) DO UPDATE SET hash = excluded.hash, body = excluded.body`, o.ID, hash, body); err != nil {
 		return err
 	}
@@ -400,7 +367,7 @@ func (im *importer) upsertStaff(s *domain.Staff) error {
 	if err != nil || !added && !changed {
 		return err
 	}
-	if _, err := im.exec(`INSERT INTO staff(id, office, hash, body) VALUES (?, ?, ?, ?)
+	if _, err := im.r.exec(`INSERT INTO staff(id, office, hash, body) VALUES (?, ?, ?, ?)
 		ON CONFLICT(id) DO UPDATE SET office = excluded.office, hash = excluded.hash, body = excluded.body`,
 		s.ID, s.Office, hash, body); err != nil {
 		return err
@@ -418,7 +385,7 @@ func (im *importer) upsertParticipant(p *domain.Participant) error {
 	if err != nil || !added && !changed {
 		return err
 	}
-	if _, err := im.exec(`INSERT INTO participants(id, ssn, office, hash, body) VALUES (?, ?, ?, ?, ?)
+	if _, err := im.r.exec(`INSERT INTO participants(id, ssn, office, hash, body) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT(id) DO UPDATE SET ssn = excluded.ssn, office = excluded.office, hash = excluded.hash,
 		body = excluded.body`, p.ID, p.SSN, p.Office, hash, body); err != nil {
 		return err
@@ -449,7 +416,7 @@ func (im *importer) upsertParticipant(p *domain.Participant) error {
 }
 
 func (im *importer) markCasesOf(participant string) error {
-	rows, err := im.tx.Query(`SELECT case_number FROM case_parties WHERE participant = ?`, participant)
+	rows, err := im.r.query(`SELECT case_number FROM case_parties WHERE participant = ?`, participant)
 	if err != nil {
 		return err
 	}
@@ -466,7 +433,7 @@ func (im *importer) markCasesOf(participant string) error {
 
 // markWhere marks dirty every record of a kind that matches a condition on its base table.
 func (im *importer) markWhere(kind, cond string, args ...any) error {
-	rows, err := im.tx.Query(`SELECT id FROM `+tables[kind]+` WHERE `+cond, args...)
+	rows, err := im.r.query(`SELECT id FROM `+tables[kind]+` WHERE `+cond, args...)
 	if err != nil {
 		return err
 	}
@@ -486,7 +453,7 @@ func (im *importer) upsertCase(k *domain.CaseRecord) error {
 	if err != nil || !added && !changed {
 		return err
 	}
-	if _, err := im.exec(`INSERT INTO cases(number, office, hash, body) VALUES (?, ?, ?, ?)
+	if _, err := im.r.exec(`INSERT INTO cases(number, office, hash, body) VALUES (?, ?, ?, ?)
 		ON CONFLICT(number) DO UPDATE SET office = excluded.office, hash = excluded.hash, body = excluded.body`,
 		k.Number, k.Office, hash, body); err != nil {
 		return err
@@ -504,7 +471,7 @@ func (im *importer) upsertCase(k *domain.CaseRecord) error {
 				im.mark(source{protocol.KindParticipant, p.Participant}, false)
 			}
 		}
-		if _, err := im.exec(`DELETE FROM case_parties WHERE case_number = ?`, k.Number); err != nil {
+		if _, err := im.r.exec(`DELETE FROM case_parties WHERE case_number = ?`, k.Number); err != nil {
 			return err
 		}
 		if was.Office != k.Office {
@@ -520,7 +487,7 @@ func (im *importer) upsertCase(k *domain.CaseRecord) error {
 		if p.Participant == "" {
 			continue
 		}
-		if _, err := im.exec(`INSERT OR IGNORE INTO case_parties(participant, case_number) VALUES (?, ?)`,
+		if _, err := im.r.exec(`INSERT OR IGNORE INTO case_parties(participant, case_number) VALUES (?, ?)`,
 			p.Participant, k.Number); err != nil {
 			return err
 		}
@@ -553,7 +520,7 @@ func (im *importer) upsertOwned(kind, id, caseNumber, owner string, rec any) err
 			return im.addOwned(kind, newRow{id: id, caseNumber: caseNumber, owner: owner, office: office, hash: hash, body: body})
 		}
 	}
-	if _, err := im.exec(`INSERT INTO `+tables[kind]+`(id, case_number, owner, hash, body) VALUES (?, ?, ?, ?, ?)
+	if _, err := im.r.exec(`INSERT INTO `+tables[kind]+`(id, case_number, owner, hash, body) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT(id) DO UPDATE SET case_number = excluded.case_number, owner = excluded.owner,
 		hash = excluded.hash, body = excluded.body`, id, caseNumber, owner, hash, body); err != nil {
 		return err
@@ -596,29 +563,23 @@ func (im *importer) flush() error {
 		return nil
 	}
 	im.pending = im.pending[:0]
-	base, err := im.stmt(multiInsert(`INSERT INTO `+tables[im.pendingKind]+`(id, case_number, owner, hash, body) VALUES `,
-		"(?, ?, ?, ?, ?)", len(rows), ""))
-	if err != nil {
-		return err
-	}
+	base := multiInsert(`INSERT INTO `+tables[im.pendingKind]+`(id, case_number, owner, hash, body) VALUES `,
+		"(?, ?, ?, ?, ?)", len(rows), "")
 	args := make([]any, 0, 8*len(rows))
 	for _, r := range rows {
 		args = append(args, r.id, r.caseNumber, r.owner, r.hash, r.body)
 	}
-	if _, err := base.Exec(args...); err != nil {
+	if _, err := im.r.exec(base, args...); err != nil {
 		return err
 	}
-	feed, err := im.stmt(multiInsert(`INSERT INTO records(office, seq, kind, id, owner, deleted, hash, body) VALUES `,
+	feed := multiInsert(`INSERT INTO records(office, seq, kind, id, owner, deleted, hash, body) VALUES `,
 		"(?, ?, ?, ?, ?, 0, ?, ?)", len(rows), ` ON CONFLICT(kind, id, office) DO UPDATE SET seq = excluded.seq,
-		owner = excluded.owner, deleted = 0, hash = excluded.hash, body = excluded.body`))
-	if err != nil {
-		return err
-	}
+		owner = excluded.owner, deleted = 0, hash = excluded.hash, body = excluded.body`)
 	args = args[:0]
 	for i, r := range rows {
 		args = append(args, r.office, im.v.seq+1+int64(i), im.pendingKind, r.id, r.owner, r.hash, r.body)
 	}
-	res, err := feed.Exec(args...)
+	res, err := im.r.exec(feed, args...)
 	if err != nil {
 		return err
 	}
@@ -647,11 +608,6 @@ func multiInsert(head, row string, n int, tail string) string {
 // when the dirty sources are refreshed.
 func (im *importer) deletions() error {
 	for _, del := range im.e.Deletions {
-		t := tables[del.Kind]
-		key := "id"
-		if del.Kind == protocol.KindCase {
-			key = "number"
-		}
 		_, old, ok, err := im.previous(del.Kind, del.ID)
 		if err != nil {
 			return err
@@ -662,7 +618,7 @@ func (im *importer) deletions() error {
 			continue
 		}
 		c.Deleted++
-		if _, err := im.exec(`DELETE FROM `+t+` WHERE `+key+` = ?`, del.ID); err != nil {
+		if _, err := im.r.exec(`DELETE FROM `+tables[del.Kind]+` WHERE `+keyColumn[del.Kind]+` = ?`, del.ID); err != nil {
 			return err
 		}
 		im.v.forget(del.Kind, del.ID)
@@ -677,7 +633,7 @@ func (im *importer) deletions() error {
 					im.mark(source{protocol.KindParticipant, p.Participant}, false)
 				}
 			}
-			if _, err := im.exec(`DELETE FROM case_parties WHERE case_number = ?`, del.ID); err != nil {
+			if _, err := im.r.exec(`DELETE FROM case_parties WHERE case_number = ?`, del.ID); err != nil {
 				return err
 			}
 		}
@@ -715,7 +671,7 @@ func (im *importer) checkDeletions() error {
 		}
 		for _, c := range checks {
 			var ref string
-			err := im.tx.QueryRow(c.query, del.ID).Scan(&ref)
+			err := im.r.queryRow(c.query, del.ID).Scan(&ref)
 			if errors.Is(err, sql.ErrNoRows) {
 				continue
 			} else if err != nil {
@@ -755,15 +711,28 @@ func sortSources(ss []source) {
 }
 
 // txKnown answers the validator from the database, inside the import's transaction.
-type txKnown struct{ tx *sql.Tx }
+type txKnown struct{ r *runner }
+
+// body reads and decodes the JSON body of the row of table whose key column is id; ok is
+// false when there is no such row.
+func body[T any](r *runner, table, key, id string) (v T, ok bool, err error) {
+	var b []byte
+	err = r.queryRow(`SELECT body FROM `+table+` WHERE `+key+` = ?`, id).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, false, nil
+	} else if err != nil {
+		return v, false, err
+	}
+	return v, true, json.Unmarshal(b, &v)
+}
 
 func (k txKnown) office(id string) (domain.Office, bool, error) {
-	return record[domain.Office](k.tx, "offices", "id", id)
+	return body[domain.Office](k.r, "offices", "id", id)
 }
 
 func (k txKnown) participant(id string) (bool, error) {
 	var one int
-	err := k.tx.QueryRow(`SELECT 1 FROM participants WHERE id = ?`, id).Scan(&one)
+	err := k.r.queryRow(`SELECT 1 FROM participants WHERE id = ?`, id).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -771,12 +740,12 @@ func (k txKnown) participant(id string) (bool, error) {
 }
 
 func (k txKnown) caseRecord(number string) (domain.CaseRecord, bool, error) {
-	return record[domain.CaseRecord](k.tx, "cases", "number", number)
+	return body[domain.CaseRecord](k.r, "cases", "number", number)
 }
 
 func (k txKnown) ssnHolder(ssn string) (string, bool, error) {
 	var id string
-	err := k.tx.QueryRow(`SELECT id FROM participants WHERE ssn = ?`, ssn).Scan(&id)
+	err := k.r.queryRow(`SELECT id FROM participants WHERE ssn = ?`, ssn).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
 	}

@@ -48,11 +48,12 @@ func (d *DB) PushContext(ctx context.Context, kiosk string, items []protocol.Pus
 	// All items in one transaction. Every refusal happens before an item writes anything; any
 	// other error undoes the whole request, and every item answers Failed to be retried.
 	err = d.write(ctx, func(tx *sql.Tx) error {
-		v, err := newViews(tx)
+		r := newRunner(tx)
+		defer r.close()
+		v, err := newViews(r)
 		if err != nil {
 			return err
 		}
-		defer v.close()
 		for i, it := range items {
 			if results[i], err = d.pushOne(tx, v, k, it); err != nil {
 				return err
@@ -304,11 +305,12 @@ func (d *DB) IssuePIN(ctx context.Context, participant, verifier, by string, val
 	}
 	var out domain.PIN
 	err := d.write(ctx, func(tx *sql.Tx) error {
-		v, err := newViews(tx)
+		r := newRunner(tx)
+		defer r.close()
+		v, err := newViews(r)
 		if err != nil {
 			return err
 		}
-		defer v.close()
 		p, err := v.participant(participant)
 		if err != nil {
 			return err
@@ -547,4 +549,30 @@ func (d *DB) Participant(id string) (domain.Participant, error) {
 // Office returns an office as the server holds it, or domain.ErrNotFound.
 func (d *DB) Office(id string) (domain.Office, error) {
 	return found(record[domain.Office](d.sql, "offices", "id", id))
+}
+
+// queryer runs a one-row query: the database or a transaction.
+type queryer interface {
+	QueryRow(query string, args ...any) *sql.Row
+}
+
+// record reads and decodes the JSON body of the row of table whose key column is id; ok is
+// false when there is no such row.
+func record[T any](q queryer, table, key, id string) (v T, ok bool, err error) {
+	var b []byte
+	err = q.QueryRow(`SELECT body FROM `+table+` WHERE `+key+` = ?`, id).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, false, nil
+	} else if err != nil {
+		return v, false, err
+	}
+	return v, true, json.Unmarshal(b, &v)
+}
+
+// found turns record's "no such row" into domain.ErrNotFound.
+func found[T any](v T, ok bool, err error) (T, error) {
+	if err == nil && !ok {
+		err = domain.ErrNotFound
+	}
+	return v, err
 }

@@ -1,5 +1,6 @@
--- The central case server's database. Base tables keep the agency's records as imported; the
--- records table is the change feed: what kiosks of each office may see, one row per view record.
+-- The central case server's database, schema version 3 (db.go's migrations add to it). Base
+-- tables keep the agency's records as imported; the records table is the change feed: what
+-- kiosks of each office may see, one row per view record.
 
 CREATE TABLE IF NOT EXISTS offices (
 	id   TEXT PRIMARY KEY,
@@ -43,8 +44,8 @@ CREATE TABLE IF NOT EXISTS case_parties (
 CREATE INDEX IF NOT EXISTS case_parties_case ON case_parties(case_number);
 
 -- Payments, disbursements, appointments, messages and documents share one shape: the case they
--- belong to (may be empty) and their owner, a participant. Payments and disbursements are not
--- indexed by owner: their owner is always a party of their case, which case_parties knows.
+-- belong to (may be empty) and their owner, a participant. The indexes of payments and
+-- disbursements by owner come with schema version 4 (migrations in db.go).
 CREATE TABLE IF NOT EXISTS payments (
 	id    TEXT PRIMARY KEY,
 	case_number TEXT NOT NULL,

@@ -20,7 +20,7 @@ type source struct {
 // views keeps the change feed in step with the base tables inside one write transaction. It
 // caches what it reads; the caches are only valid within that transaction.
 type views struct {
-	tx      *sql.Tx
+	r       *runner
 	seq     int64 // last sequence number given
 	start   int64 // the feed's last sequence number when the transaction began
 	changed int   // view records added, changed or tombstoned
@@ -28,37 +28,36 @@ type views struct {
 	participants map[string]*domain.Participant
 	cases        map[string]*domain.CaseRecord
 	offices      map[string]bool
-
-	put, tomb, live *sql.Stmt
-	stmts           map[string]*sql.Stmt // more, prepared on first use
 }
 
-func newViews(tx *sql.Tx) (*views, error) {
-	v := &views{tx: tx, participants: map[string]*domain.Participant{},
+// putView writes a view record; it takes the new sequence number only when the body or owner
+// changed or it was a tombstone.
+const putView = `INSERT INTO records(seq, office, kind, id, owner, deleted, hash, body)
+	VALUES (?, ?, ?, ?, ?, 0, ?, ?)
+	ON CONFLICT(kind, id, office) DO UPDATE SET seq = excluded.seq,
+		owner = excluded.owner, deleted = 0, hash = excluded.hash, body = excluded.body
+	WHERE records.deleted = 1 OR records.hash IS NOT excluded.hash OR records.owner IS NOT excluded.owner`
+
+// tombView makes a view record a tombstone with a new sequence number.
+const tombView = `UPDATE records SET seq = ?, deleted = 1, hash = NULL, body = NULL WHERE office = ? AND seq = ?`
+
+// The live views of a source, found through the key index (kind, id, office): its own ID, or
+// for a case every "<number>/<participant>", a range of IDs ('0' is the character after '/').
+// They are two statements: one that could be either (id = ? OR id BETWEEN ...) lets SQLite use
+// only the kind of the key, which read every view of that kind for each source.
+const (
+	liveViews     = `SELECT seq, office, id FROM records WHERE kind = ? AND id = ? AND deleted = 0`
+	liveCaseViews = `SELECT seq, office, id FROM records WHERE kind = 'case' AND id > ? AND id < ? AND deleted = 0`
+)
+
+func newViews(r *runner) (*views, error) {
+	v := &views{r: r, participants: map[string]*domain.Participant{},
 		cases: map[string]*domain.CaseRecord{}, offices: map[string]bool{}}
-	if err := tx.QueryRow(`SELECT last FROM feed`).Scan(&v.seq); err != nil {
+	if err := r.queryRow(`SELECT last FROM feed`).Scan(&v.seq); err != nil {
 		return nil, err
 	}
 	v.start = v.seq
-	var err error
-	v.put, err = tx.Prepare(`INSERT INTO records(seq, office, kind, id, owner, deleted, hash, body)
-		VALUES (?, ?, ?, ?, ?, 0, ?, ?)
-		ON CONFLICT(kind, id, office) DO UPDATE SET seq = excluded.seq,
-			owner = excluded.owner, deleted = 0, hash = excluded.hash, body = excluded.body
-		WHERE records.deleted = 1 OR records.hash IS NOT excluded.hash OR records.owner IS NOT excluded.owner`)
-	if err != nil {
-		return nil, err
-	}
-	v.tomb, err = tx.Prepare(`UPDATE records SET seq = ?, deleted = 1, hash = NULL, body = NULL
-		WHERE office = ? AND seq = ?`)
-	if err != nil {
-		return nil, err
-	}
-	// The live views of a source: its own ID, or for a case every "<number>/<participant>"
-	// ('0' is the character after '/').
-	v.live, err = tx.Prepare(`SELECT seq, office, id FROM records WHERE kind = ?1 AND deleted = 0
-		AND (id = ?2 OR ?1 = 'case' AND id > ?2 || '/' AND id < ?2 || '0')`)
-	return v, err
+	return v, nil
 }
 
 // finish records the last sequence number given; call it before the transaction commits.
@@ -66,19 +65,8 @@ func (v *views) finish() error {
 	if v.seq == v.start {
 		return nil
 	}
-	_, err := v.tx.Exec(`UPDATE feed SET last = ?`, v.seq)
+	_, err := v.r.exec(`UPDATE feed SET last = ?`, v.seq)
 	return err
-}
-
-func (v *views) close() {
-	for _, s := range []*sql.Stmt{v.put, v.tomb, v.live} {
-		if s != nil {
-			s.Close()
-		}
-	}
-	for _, s := range v.stmts {
-		s.Close()
-	}
 }
 
 func hashOf(body []byte) []byte {
@@ -95,7 +83,7 @@ type view struct {
 // upsert writes a view record, giving it a new sequence number only when its body or owner
 // changed or it was a tombstone.
 func (v *views) upsert(w view) error {
-	res, err := v.put.Exec(v.seq+1, w.office, w.kind, w.id, w.owner, hashOf(w.body), w.body)
+	res, err := v.r.exec(putView, v.seq+1, w.office, w.kind, w.id, w.owner, hashOf(w.body), w.body)
 	if err != nil {
 		return err
 	}
@@ -128,7 +116,13 @@ func (v *views) write(s source, ws []view, fresh bool) error {
 	if fresh {
 		return nil
 	}
-	rows, err := v.live.Query(s.kind, s.id)
+	var rows *sql.Rows
+	var err error
+	if s.kind == protocol.KindCase {
+		rows, err = v.r.query(liveCaseViews, s.id+"/", s.id+"0")
+	} else {
+		rows, err = v.r.query(liveViews, s.kind, s.id)
+	}
 	if err != nil {
 		return err
 	}
@@ -161,7 +155,7 @@ func (v *views) write(s source, ws []view, fresh bool) error {
 		return err
 	}
 	for _, old := range stale {
-		if _, err := v.tomb.Exec(v.seq+1, old.office, old.seq); err != nil {
+		if _, err := v.r.exec(tombView, v.seq+1, old.office, old.seq); err != nil {
 			return err
 		}
 		v.seq++
@@ -183,7 +177,7 @@ func (v *views) derive(s source) ([]view, error) {
 	case protocol.KindStaff:
 		var office string
 		var body []byte
-		err := v.tx.QueryRow(`SELECT office, body FROM staff WHERE id = ?`, s.id).Scan(&office, &body)
+		err := v.r.queryRow(`SELECT office, body FROM staff WHERE id = ?`, s.id).Scan(&office, &body)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, nil
 		} else if err != nil {
@@ -252,7 +246,7 @@ func (v *views) derive(s source) ([]view, error) {
 		t := tables[s.kind]
 		var caseNumber, owner string
 		var body []byte
-		err := v.tx.QueryRow(`SELECT case_number, owner, body FROM `+t+` WHERE id = ?`, s.id).
+		err := v.r.queryRow(`SELECT case_number, owner, body FROM `+t+` WHERE id = ?`, s.id).
 			Scan(&caseNumber, &owner, &body)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, nil
@@ -288,7 +282,7 @@ func (v *views) ownedOffice(caseNumber, owner string) (string, error) {
 // participantOffices are the offices where a participant is seen: its home office and the
 // office of every case it is a party to, sorted.
 func (v *views) participantOffices(p *domain.Participant) ([]string, error) {
-	rows, err := v.tx.Query(`SELECT DISTINCT c.office FROM case_parties p JOIN cases c ON c.number = p.case_number
+	rows, err := v.r.query(`SELECT DISTINCT c.office FROM case_parties p JOIN cases c ON c.number = p.case_number
 		WHERE p.participant = ?`, p.ID)
 	if err != nil {
 		return nil, err
@@ -315,35 +309,17 @@ var tables = map[string]string{
 	protocol.KindStaff: "staff",
 }
 
-// queryer runs a one-row query: the database or a transaction.
-type queryer interface {
-	QueryRow(query string, args ...any) *sql.Row
-}
-
-// record reads and decodes the JSON body of the row of table whose key column is id; ok is
-// false when there is no such row.
-func record[T any](q queryer, table, key, id string) (v T, ok bool, err error) {
-	var b []byte
-	err = q.QueryRow(`SELECT body FROM `+table+` WHERE `+key+` = ?`, id).Scan(&b)
-	if errors.Is(err, sql.ErrNoRows) {
-		return v, false, nil
-	} else if err != nil {
-		return v, false, err
-	}
-	return v, true, json.Unmarshal(b, &v)
-}
-
-// found turns record's "no such row" into domain.ErrNotFound.
-func found[T any](v T, ok bool, err error) (T, error) {
-	if err == nil && !ok {
-		err = domain.ErrNotFound
-	}
-	return v, err
+// keyColumn maps a kind to its base table's key column.
+var keyColumn = map[string]string{
+	protocol.KindOffice: "id", protocol.KindParticipant: "id", protocol.KindCase: "number",
+	protocol.KindPayment: "id", protocol.KindDisbursement: "id",
+	protocol.KindAppointment: "id", protocol.KindMessage: "id", protocol.KindDocument: "id",
+	protocol.KindStaff: "id",
 }
 
 func (v *views) body(table, key, id string) ([]byte, bool, error) {
 	var b []byte
-	err := v.tx.QueryRow(`SELECT body FROM `+table+` WHERE `+key+` = ?`, id).Scan(&b)
+	err := v.r.queryRow(`SELECT body FROM `+table+` WHERE `+key+` = ?`, id).Scan(&b)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
