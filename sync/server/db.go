@@ -45,6 +45,9 @@ var migrations = []struct {
 		CREATE INDEX IF NOT EXISTS disbursements_owner ON disbursements(owner);`},
 }
 
+// cacheKiB is the page cache of each connection.
+const cacheKiB = 64 << 10
+
 // pageSize suits rows of a few hundred bytes: fewer page splits than SQLite's 4 KiB default.
 const pageSize = 8192
 
@@ -58,7 +61,7 @@ func Open(path string) (*DB, error) {
 	q.Set("_busy_timeout", "10000")
 	q.Set("_txlock", "immediate")
 	q.Set("_foreign_keys", "off")
-	q.Set("_cache_size", "-65536") // 64 MiB of page cache per connection
+	q.Set("_cache_size", fmt.Sprint(-cacheKiB))
 	q.Set("_mutex", "no")
 	db, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
 	if err != nil {
@@ -130,6 +133,29 @@ func (d *DB) Close() error { return d.sql.Close() }
 // write runs f in one write transaction: committed when f returns nil, rolled back otherwise.
 func (d *DB) write(ctx context.Context, f func(tx *sql.Tx) error) error {
 	tx, err := d.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := f(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// writeCached is write on a connection whose page cache is cacheKiB for the time of f and
+// the commit (SQLite takes of it only what it needs), and back to its usual size after.
+func (d *DB) writeCached(ctx context.Context, kib int, f func(tx *sql.Tx) error) error {
+	conn, err := d.sql.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`PRAGMA cache_size = -%d`, kib)); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = -%d`, cacheKiB))
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}

@@ -53,7 +53,9 @@ func (r Report) Kind(kind string) KindReport {
 // change feed, so importing the same export twice changes nothing.
 func (d *DB) Import(ctx context.Context, e *domain.Export) (Report, error) {
 	var rep Report
-	err := d.write(ctx, func(tx *sql.Tx) error {
+	// A large change touches pages all over the file; in a page cache of 64 MiB they were
+	// written out to the WAL and read back again before the commit.
+	err := d.writeCached(ctx, importCacheKiB, func(tx *sql.Tx) error {
 		r := newRunner(tx)
 		defer r.close()
 		inv, err := validate(e, txKnown{r})
@@ -81,6 +83,10 @@ func (d *DB) Import(ctx context.Context, e *domain.Export) (Report, error) {
 	}
 	return rep, nil
 }
+
+// importCacheKiB is the page cache of the connection that imports, for the time of the
+// import: SQLite takes what it needs of it, and the cache returns to cacheKiB after.
+const importCacheKiB = 1 << 20
 
 type importer struct {
 	r      *runner
@@ -503,30 +509,34 @@ func (im *importer) freshParticipant(id string) bool {
 	return ok && fresh
 }
 
-// upsertOwned writes a payment, disbursement, appointment, message or document. A new one's
-// view is built at once from the body just made: the initial import of millions of payments
-// never reads them back.
+// upsertOwned writes a payment, disbursement, appointment, message or document, and its view,
+// built at once from the body just made: the initial import of millions of payments never
+// reads them back, and a changed one is not read again after its row has left SQLite's cache.
+// Its case and owner are already written (kinds), so its office is known.
 func (im *importer) upsertOwned(kind, id, caseNumber, owner string, rec any) error {
 	body, hash, _, added, changed, err := im.classify(kind, id, rec)
 	if err != nil || !added && !changed {
 		return err
 	}
-	if added {
-		office, err := im.v.ownedOffice(caseNumber, owner)
-		if err != nil {
-			return err
-		}
-		if office != "" {
-			return im.addOwned(kind, newRow{id: id, caseNumber: caseNumber, owner: owner, office: office, hash: hash, body: body})
-		}
+	office, err := im.v.ownedOffice(caseNumber, owner)
+	if err != nil {
+		return err
+	}
+	if added && office != "" {
+		return im.addOwned(kind, newRow{id: id, caseNumber: caseNumber, owner: owner, office: office, hash: hash, body: body})
 	}
 	if _, err := im.r.exec(`INSERT INTO `+tables[kind]+`(id, case_number, owner, hash, body) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT(id) DO UPDATE SET case_number = excluded.case_number, owner = excluded.owner,
 		hash = excluded.hash, body = excluded.body`, id, caseNumber, owner, hash, body); err != nil {
 		return err
 	}
-	im.mark(source{kind, id}, false)
-	return nil
+	if office == "" {
+		im.mark(source{kind, id}, false)
+		return nil
+	}
+	// A source marked by a move of its case or owner is refreshed again at the end, to the
+	// same view, which then changes nothing.
+	return im.v.write(source{kind, id}, []view{{office: office, kind: kind, id: id, owner: owner, body: body}}, false)
 }
 
 // batchRows is how many new records go in one INSERT: one statement per row would spend more
