@@ -10,7 +10,9 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/user"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -259,6 +261,24 @@ func resolveServer(explicit string) server {
 	return server{host: "localhost:631"}
 }
 
+// local reports whether the scheduler runs on this machine (its socket, or a loopback
+// address), where it knows the kiosk's account as the kiosk does: the only scheduler the
+// kiosk withdraws jobs from (see jobUser).
+func (s server) local() bool {
+	if s.socket != "" {
+		return true
+	}
+	h, _, err := net.SplitHostPort(s.host)
+	if err != nil {
+		h = s.host
+	}
+	if h == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(h, "[]"))
+	return ip != nil && ip.IsLoopback()
+}
+
 // client sends IPP requests to one CUPS server.
 type client struct {
 	srv  server
@@ -321,9 +341,37 @@ func (c *client) printerAttributes(ctx context.Context, queue string) (response,
 	return c.do(ctx, "/printers/"+queue, req, nil)
 }
 
+// jobUser is the name the kiosk's jobs are submitted and withdrawn under: the account the kiosk
+// process runs as ("kiosk" under deploy/childsupport-kiosk.service), or "" when it has none.
+//
+// The name must be an account the scheduler knows. CUPS 2.4.2 (Debian 12's cupsd) dies with
+// SIGSEGV when a Cancel-Job reaches it on a connection it has not authenticated and names, as
+// requesting-user-name, a user with no passwd entry: its check of the job's owner and of
+// @SYSTEM looks that user up and uses the missing entry (reproduced against cupsd -f with a
+// bare IPP request, purge-job or not, job ended or not). The kiosk once sent a fixed "kiosk"
+// from whatever account it ran as, and took the office's scheduler down after its first print
+// wherever no such account existed. See ARCHITECTURE.md, "Printing".
+var jobUser = sync.OnceValue(func() string {
+	u, err := user.Current()
+	if err != nil {
+		return ""
+	}
+	return u.Username
+})
+
+// Why a job is not withdrawn (see jobUser): the kiosk runs as no named account, or the
+// scheduler is another machine's, which may not know the kiosk's account. Such a scheduler
+// must keep no job files (PreserveJobFiles No, docs/install.md).
+var (
+	errNoAccount       = errors.New("the kiosk runs as no named account: no job is withdrawn at CUPS")
+	errRemoteScheduler = errors.New("CUPS runs on another machine: no job is withdrawn there")
+)
+
 func (c *client) printJob(ctx context.Context, queue, media, title string, pdf []byte) (response, error) {
 	req := newRequest(opPrintJob, c.printerURI(queue))
-	req.add(tagName, "requesting-user-name", "kiosk")
+	if u := jobUser(); u != "" {
+		req.add(tagName, "requesting-user-name", u)
+	}
 	req.add(tagName, "job-name", title)
 	req.add(tagMimeMediaType, "document-format", "application/pdf")
 	req.addJob(tagKeyword, "media", media)
@@ -339,11 +387,19 @@ func (c *client) jobAttributes(ctx context.Context, queue string, job int) (resp
 }
 
 // cancelJob cancels a job that has not ended and, with purge (a CUPS extension), removes the
-// job and its document from CUPS's spool and history, ended or not.
+// job and its document from CUPS's spool and history, ended or not. It is sent under the same
+// account the job was submitted under, which CUPS knows (jobUser), and never without one.
 func (c *client) cancelJob(ctx context.Context, queue string, job int, purge bool) error {
+	u := jobUser()
+	switch {
+	case u == "":
+		return errNoAccount
+	case !c.srv.local():
+		return errRemoteScheduler
+	}
 	req := newRequest(opCancelJob, c.printerURI(queue))
 	req.addInt("job-id", job)
-	req.add(tagName, "requesting-user-name", "kiosk")
+	req.add(tagName, "requesting-user-name", u)
 	if purge {
 		req.attrs = append(req.attrs, attr{tag: tagBoolean, name: "purge-job", values: [][]byte{{1}}})
 	}
