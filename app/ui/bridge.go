@@ -12,6 +12,17 @@ import (
 type bridge struct {
 	busy sync.WaitGroup
 	stop chan struct{}
+	ui   sync.Mutex // one handed-back call at a time (the test driver runs fyne.Do at once)
+}
+
+// deliver hands f to the UI goroutine. The desktop driver queues it on its one goroutine;
+// Fyne's test driver calls it there and then, on the caller's goroutine, so two results
+// arriving together would render at once (they did: a sync's progress and its end raced in
+// the text shaper). The lock keeps them one after the other under either driver.
+func (b *bridge) deliver(f func()) {
+	b.ui.Lock()
+	defer b.ui.Unlock()
+	fyne.Do(f)
 }
 
 // background runs work on a goroutine, then hands then to the UI goroutine.
@@ -20,7 +31,24 @@ func (b *bridge) background(work func(), then func()) {
 	go func() {
 		defer b.busy.Done()
 		work()
-		fyne.Do(then)
+		b.deliver(then)
+	}()
+}
+
+// relay hands each value from src to f on the UI goroutine until stop is closed; wait waits
+// for it too.
+func relay[T any](b *bridge, src <-chan T, stop <-chan struct{}, f func(T)) {
+	b.busy.Add(1)
+	go func() {
+		defer b.busy.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			case v := <-src:
+				b.deliver(func() { f(v) })
+			}
+		}
 	}()
 }
 
@@ -39,7 +67,7 @@ func (b *bridge) every(d time.Duration, f func()) {
 			case <-stop:
 				return
 			case <-t.C:
-				fyne.Do(f)
+				b.deliver(f)
 			}
 		}
 	}()

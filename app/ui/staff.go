@@ -709,23 +709,14 @@ func (k *Kiosk) syncNow() {
 	var err error
 	stop := make(chan struct{})
 	if progress != nil {
-		go func() {
-			for {
-				select {
-				case <-stop:
-					return
-				case p := <-progress:
-					fyne.Do(func() {
-						if gen == k.gen && k.st.syncing {
-							k.st.progress = p
-							if k.screen == scrStaffStatus {
-								k.render()
-							}
-						}
-					})
+		relay(&k.bridge, progress, stop, func(p client.Progress) {
+			if gen == k.gen && k.st.syncing {
+				k.st.progress = p
+				if k.screen == scrStaffStatus {
+					k.render()
 				}
 			}
-		}()
+		})
 	}
 	k.bridge.background(func() {
 		res, err = syncer.Sync(context.Background())
