@@ -3,12 +3,16 @@ package printing
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"childsupportkiosk/app/pdf"
 )
 
 // These tests send real jobs to the CUPS scheduler that scripts/test-printers started, in the
@@ -225,5 +229,44 @@ func TestWithdrawnUnderTheKiosksAccount(t *testing.T) {
 		if c.want == nil && (err == errRemoteScheduler || err == errNoAccount) {
 			t.Errorf("%+v: %v, want the cancel sent", c.srv, err)
 		}
+	}
+}
+
+// TestPrintsAgainWhenCUPSComesBack: while the scheduler is down a print fails as cups_down
+// (said in the person's language, audited); once it is back at the same address the same
+// Printer prints again, with nothing restarted.
+func TestPrintsAgainWhenCUPSComesBack(t *testing.T) {
+	up := fakeCUPS(t, []int{jobPending, jobCompleted}, 3, "none")
+	addr := strings.TrimPrefix(up.URL, "http://")
+	handler := up.Config.Handler
+	up.Close() // the scheduler dies
+
+	log := &auditLog{}
+	p := &Printer{Config: Config{Office: "Q", Server: addr, Timeout: 10 * time.Second, Poll: 10 * time.Millisecond},
+		Kiosk: "kiosk-7", Auditor: log}
+	doc := Job{Doc: pdf.Document{Kind: pdf.YearlyStatement, Bytes: []byte("%PDF-1.3")}}
+	end := p.Print(context.Background(), doc, nil)
+	if end.State != Failed || end.Reason != CUPSDown {
+		t.Fatalf("with CUPS down: %+v, want failed: cups_down", end)
+	}
+	if got := end.Text(maker(t, "es").Lang); got == "" || got == end.Key() {
+		t.Errorf("no Spanish text for %s: %q", end.Key(), got)
+	}
+
+	// The scheduler comes back on the same address.
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Skipf("cannot listen on %s again: %v", addr, err)
+	}
+	back := httptest.NewUnstartedServer(handler)
+	back.Listener.Close()
+	back.Listener = ln
+	back.Start()
+	defer back.Close()
+	if end := p.Print(context.Background(), doc, nil); end.State != Completed {
+		t.Fatalf("after CUPS came back: %+v, want completed", end)
+	}
+	if len(log.events) != 2 || log.events[0].Detail != "failed:cups_down" || log.events[1].Detail != "completed" {
+		t.Errorf("audit %+v, want failed:cups_down then completed", log.events)
 	}
 }
