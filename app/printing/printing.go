@@ -306,6 +306,13 @@ func (p *Printer) Check(ctx context.Context, kind pdf.Kind) Event {
 	return e
 }
 
+// Configured reports whether a queue is set for a kind of document (the office printer, or
+// the receipt roll for roll kinds): without one, a print of that kind fails as not_configured.
+func (p *Printer) Configured(kind pdf.Kind) bool {
+	queue, _ := p.target(kind)
+	return strings.TrimSpace(queue) != ""
+}
+
 // target is the queue and media for a kind of document.
 func (p *Printer) target(kind pdf.Kind) (queue, media string) {
 	queue, media = p.Config.Office, p.Config.OfficeMedia

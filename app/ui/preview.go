@@ -156,6 +156,12 @@ func (k *Kiosk) previewScreen() fyne.CanvasObject {
 		if pages > 1 {
 			side.Add(text(k.t("ui.print.all_pages", "pages", k.lang.Int(int64(pages)))))
 		}
+		if p, ok := st.doc.(Printable); ok && !p.Printable() {
+			side.Add(text(k.t("ui.print.unavailable")))
+			side.Add(sized(0, 56, back))
+			page = k.pagePicture()
+			break
+		}
 		if k.prev.kind.OnRoll() {
 			side.Add(text(k.t("ui.print.where_roll")))
 		} else {

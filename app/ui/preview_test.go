@@ -4,7 +4,9 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"childsupportkiosk/app/session"
 )
@@ -254,4 +256,38 @@ func shotPreviews(t *testing.T, r *rig, role string, shot func(string)) {
 	r.k.bridge.wait()
 	shot(role + "-preview-receipt")
 	tap(t, r.c, r.tr("ui.print.cancel"))
+}
+
+// With no printer for its kind, the preview still shows the page, says printing is not
+// available here, and offers no Print button (the demo without test printers).
+func TestPreviewWithoutAPrinter(t *testing.T) {
+	r := newRig(t, shared(t))
+	f := &fakePrinter{noPrinter: true}
+	r.k.o.Printer = f
+	s := r.s["custodial"]
+	r.signIn(t, s.Participant, s.PIN)
+	tap(t, r.c, r.tr("ui.nav.payments"))
+	tapFirstRow(t, r)
+	tap(t, r.c, r.tr("ui.print.receipt"))
+	r.k.bridge.wait()
+	mustHave(t, r.c, r.tr("ui.print.kind.receipt"))
+	mustHave(t, r.c, r.tr("ui.print.unavailable"))
+	mustNotHave(t, r.c, r.tr("ui.print.where_roll"))
+	pictures := 0
+	walk(r.c, func(o fyne.CanvasObject, visible bool) {
+		if _, ok := o.(*canvas.Image); ok && visible {
+			pictures++
+		}
+		if b, ok := o.(*widget.Button); ok && visible && b.Text == r.tr("ui.print.print") {
+			t.Error("a Print button, with no printer to print on")
+		}
+	})
+	if pictures == 0 {
+		t.Fatal("no picture of the page")
+	}
+	tap(t, r.c, r.tr("ui.detail.back"))
+	mustHave(t, r.c, r.tr("ui.print.receipt"))
+	if _, n := f.counts(); n != 0 || f.undiscarded() != 0 {
+		t.Fatalf("printed %d, %d documents kept", n, f.undiscarded())
+	}
 }

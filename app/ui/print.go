@@ -57,6 +57,13 @@ type Printer interface {
 }
 
 // Prepared is a document ready to print.
+// Printable is implemented by a Prepared document that can tell whether this kiosk has a
+// printer for its kind. One that has none is still shown, with no Print button: a parent sees
+// the page and is told printing is not available here.
+type Printable interface {
+	Printable() bool
+}
+
 type Prepared interface {
 	Preview() image.Image // the first page; nil when no picture could be made (the screen then says so)
 	Pages() int

@@ -25,6 +25,7 @@ type fakePrinter struct {
 	printGate   chan struct{} // when set, Print waits for it to close, or for Discard
 	withdrawn   int           // documents discarded while they printed
 	page        bool          // Preview draws a Letter-shaped page (screenshots)
+	noPrinter   bool          // the kiosk has no printer for any kind (Printable is false)
 }
 
 func (f *fakePrinter) Prepare(j PrintJob) (Prepared, error) {
@@ -123,6 +124,8 @@ func (d *fakeDoc) Preview() image.Image {
 }
 
 func (d *fakeDoc) Pages() int { return 2 }
+
+func (d *fakeDoc) Printable() bool { return !d.f.noPrinter }
 
 func (d *fakeDoc) Print() error {
 	d.f.mu.Lock()

@@ -52,6 +52,7 @@ func run() error {
 	large := flag.Bool("large-text", false, "start in large-text mode")
 	contrast := flag.Bool("high-contrast", false, "start in high-contrast mode")
 	queue := flag.String("printer", "", "CUPS queue of the office printer for Print Page and Print By Year (none: the screen points to the front desk)")
+	receiptQueue := flag.String("receipt-printer", "", "CUPS queue of the 80 mm receipt printer (receipts, PIN slips, sign-in cards)")
 	cups := flag.String("cups", "", "CUPS server, host:port or socket (default: CUPS_SERVER, then the local one)")
 	every := flag.Duration("sync-every", 5*time.Minute, "how often to sync with the case server")
 	hideCur := flag.Bool("hide-cursor", false, "hide the mouse pointer (touch screens)")
@@ -90,6 +91,7 @@ func run() error {
 		apply("large-text", func() { *large = c.Display.LargeText })
 		apply("high-contrast", func() { *contrast = c.Display.HighContrast })
 		apply("printer", func() { *queue = c.Printers.Office })
+		apply("receipt-printer", func() { *receiptQueue = c.Printers.Receipt })
 		apply("sync-every", func() { *every = c.SyncEvery() })
 		apply("hide-cursor", func() { *hideCur = c.Kiosk.HideCursor })
 		level = c.Level()
@@ -215,12 +217,14 @@ func run() error {
 		}
 
 		var printer ui.Printer
-		if *queue != "" || (cfg != nil && cfg.Printers.Receipt != "") { // either printer: the preview says which prints
+		// Either printer: the preview says which prints. The demo always shows the preview, so a
+		// newcomer sees the page with or without a printer.
+		if *queue != "" || *receiptQueue != "" || *demoMode {
 			if err := pdf.CheckFonts(); err != nil {
 				return err
 			}
 			printer = &uiprint.Printer{CaseFile: store, Subject: store.AuditSubject,
-				Printer: &printing.Printer{Config: printerConfig(cfg, *queue, *cups), Kiosk: enr.Kiosk,
+				Printer: &printing.Printer{Config: printerConfig(cfg, *queue, *receiptQueue, *cups), Kiosk: enr.Kiosk,
 					Auditor: printing.AuditFunc(func(e domain.AuditEvent) error { return store.Send(domain.SendAudit, e) })}}
 		}
 
@@ -293,12 +297,11 @@ func openData(dir string, key cache.KeySource, cfg *config.Config) (*cache.Cache
 // progress carries the sync client's progress to the staff status screen.
 var progress = make(chan client.Progress, 1)
 
-// printerConfig is the CUPS set-up: the office queue (flag or file), and from the file the
-// receipt queue and the media each is always sent with.
-func printerConfig(cfg *config.Config, office, server string) printing.Config {
-	pc := printing.Config{Office: office, Server: server}
+// printerConfig is the CUPS set-up: the office and receipt queues (flag or file), and from the
+// file the media each is always sent with.
+func printerConfig(cfg *config.Config, office, receipt, server string) printing.Config {
+	pc := printing.Config{Office: office, Receipt: receipt, Server: server}
 	if cfg != nil {
-		pc.Receipt = cfg.Printers.Receipt
 		pc.OfficeMedia = cfg.Printers.OfficeMedia
 		pc.ReceiptMedia = cfg.Printers.ReceiptMedia
 	}

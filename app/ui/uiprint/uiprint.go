@@ -243,6 +243,9 @@ func (d *prepared) Preview() image.Image {
 
 func (d *prepared) Pages() int { return d.pages }
 
+// Printable reports whether this kiosk has a printer for the document's kind (ui.Printable).
+func (d *prepared) Printable() bool { return d.p.Printer != nil && d.p.Printer.Configured(d.doc.Kind) }
+
 // Print sends the document to the queue of its kind and waits for the printer's answer.
 func (d *prepared) Print() error {
 	d.mu.Lock()

@@ -486,3 +486,31 @@ func TestDiscardWithdrawsAPrint(t *testing.T) {
 		t.Fatal("the document was not zeroed after the withdrawn print")
 	}
 }
+
+// A document tells the preview whether this kiosk has a printer for its kind: the office
+// printer for statements, the roll for sign-in cards; none without a printing.Printer at all.
+func TestPrintableByKind(t *testing.T) {
+	e := demoEnv(t)
+	s := sampleOf(t, e, "both")
+	for _, c := range []struct {
+		printer *printing.Printer
+		kind    ui.PrintKind
+		want    bool
+	}{
+		{&printing.Printer{Config: printing.Config{Office: "Office"}}, ui.PrintYear, true},
+		{&printing.Printer{Config: printing.Config{Office: "Office"}}, ui.PrintCard, false},
+		{&printing.Printer{Config: printing.Config{Receipt: "Roll"}}, ui.PrintCard, true},
+		{&printing.Printer{Config: printing.Config{Receipt: "Roll"}}, ui.PrintYear, false},
+		{nil, ui.PrintYear, false},
+	} {
+		p := &Printer{CaseFile: e.Cache, Rasterizer: "no-such-pdftoppm-here", Now: func() time.Time { return at }, Printer: c.printer}
+		prep, err := p.Prepare(job(t, e, s, c.kind, "en"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := prep.(ui.Printable).Printable(); got != c.want {
+			t.Errorf("%v with %+v: printable %v, want %v", c.kind, c.printer, got, c.want)
+		}
+		prep.Discard()
+	}
+}
