@@ -153,10 +153,12 @@ func (k *Kiosk) previewScreen() fyne.CanvasObject {
 	case previewReady, previewPrinting:
 		pages := st.doc.Pages()
 		side.Add(text(k.t("ui.pager.of", "page", k.lang.Int(1), "pages", k.lang.Int(int64(pages)))))
-		if pages > 1 {
+		p, ok := st.doc.(Printable)
+		printable := !ok || p.Printable()
+		if pages > 1 && printable {
 			side.Add(text(k.t("ui.print.all_pages", "pages", k.lang.Int(int64(pages)))))
 		}
-		if p, ok := st.doc.(Printable); ok && !p.Printable() {
+		if !printable {
 			side.Add(text(k.t("ui.print.unavailable")))
 			side.Add(sized(0, 56, back))
 			page = k.pagePicture()

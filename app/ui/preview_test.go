@@ -273,6 +273,7 @@ func TestPreviewWithoutAPrinter(t *testing.T) {
 	mustHave(t, r.c, r.tr("ui.print.kind.receipt"))
 	mustHave(t, r.c, r.tr("ui.print.unavailable"))
 	mustNotHave(t, r.c, r.tr("ui.print.where_roll"))
+	mustNotHave(t, r.c, r.tr("ui.print.all_pages", "pages", r.k.lang.Int(2))) // nothing will be printed
 	pictures := 0
 	walk(r.c, func(o fyne.CanvasObject, visible bool) {
 		if _, ok := o.(*canvas.Image); ok && visible {
