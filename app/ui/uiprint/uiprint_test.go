@@ -514,3 +514,19 @@ func TestPrintableByKind(t *testing.T) {
 		prep.Discard()
 	}
 }
+
+// With the scheduler gone, Check says so for each printer: cups_down, which the staff status
+// screen shows in the staff member's language.
+func TestCheckWithCUPSDown(t *testing.T) {
+	p := &Printer{Printer: &printing.Printer{Config: printing.Config{Office: "OfficeQ", Receipt: "RollQ", Server: "127.0.0.1:1"}}}
+	checks := p.Check()
+	if len(checks) != 2 {
+		t.Fatalf("%d checks, want 2", len(checks))
+	}
+	for _, c := range checks {
+		var ev printing.Event
+		if c.Ready || !errors.As(c.Problem, &ev) || ev.Reason != printing.CUPSDown {
+			t.Errorf("%s (%s): ready %v, problem %v; want cups_down", c.NameKey, c.Queue, c.Ready, c.Problem)
+		}
+	}
+}
