@@ -96,12 +96,12 @@ type importer struct {
 	// dirty are the sources whose views must be recomputed; the value says the source is new
 	// in this import (no live views to retire).
 	dirty map[source]bool
-	// pending are new records of pendingKind waiting to be written in one statement.
-	pending     []newRow
-	pendingKind string
-	// hashes are the stored hashes of the next records of hashesKind, read ahead in one query.
-	hashes     map[string][]byte
-	hashesKind string
+	// Writes of owned records waiting to be made in one statement each: new base rows and
+	// changed ones of queuedKind, and views (of any kind) with their sequence numbers.
+	queuedKind string
+	added      []baseRow
+	bodies     []baseRow
+	viewQ      []viewRow
 	// empty are the kinds whose base table held nothing when the import began: their records
 	// are all new, and need not be looked up one by one.
 	empty map[string]bool
@@ -183,58 +183,35 @@ func (im *importer) run(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	for i := range e.Payments {
+	if err := im.owned(ctx, protocol.KindPayment, len(e.Payments), func(i int) ownedRecord {
 		p := &e.Payments[i]
-		if i%readAhead == 0 {
-			if err := im.readAhead(protocol.KindPayment, len(e.Payments[i:min(i+readAhead, len(e.Payments))]),
-				func(j int) string { return e.Payments[i+j].ID }); err != nil {
-				return err
-			}
-		}
-		if err := im.upsertOwned(protocol.KindPayment, p.ID, p.Case, p.Payer, p); err != nil {
-			return err
-		}
-		if i%65536 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
+		return ownedRecord{p.ID, p.Case, p.Payer, p}
+	}); err != nil {
+		return err
 	}
-	for i := range e.Disbursements {
-		p := &e.Disbursements[i]
-		if i%readAhead == 0 {
-			if err := im.readAhead(protocol.KindDisbursement, len(e.Disbursements[i:min(i+readAhead, len(e.Disbursements))]),
-				func(j int) string { return e.Disbursements[i+j].ID }); err != nil {
-				return err
-			}
-		}
-		if err := im.upsertOwned(protocol.KindDisbursement, p.ID, p.Case, p.Payee, p); err != nil {
-			return err
-		}
-		if i%65536 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
+	if err := im.owned(ctx, protocol.KindDisbursement, len(e.Disbursements), func(i int) ownedRecord {
+		d := &e.Disbursements[i]
+		return ownedRecord{d.ID, d.Case, d.Payee, d}
+	}); err != nil {
+		return err
 	}
-	im.hashesKind = ""
-	for i := range e.Appointments {
+	if err := im.owned(ctx, protocol.KindAppointment, len(e.Appointments), func(i int) ownedRecord {
 		a := &e.Appointments[i]
-		if err := im.upsertOwned(protocol.KindAppointment, a.ID, a.Case, a.Participant, a); err != nil {
-			return err
-		}
+		return ownedRecord{a.ID, a.Case, a.Participant, a}
+	}); err != nil {
+		return err
 	}
-	for i := range e.Messages {
+	if err := im.owned(ctx, protocol.KindMessage, len(e.Messages), func(i int) ownedRecord {
 		m := &e.Messages[i]
-		if err := im.upsertOwned(protocol.KindMessage, m.ID, m.Case, m.Participant, m); err != nil {
-			return err
-		}
+		return ownedRecord{m.ID, m.Case, m.Participant, m}
+	}); err != nil {
+		return err
 	}
-	for i := range e.Documents {
+	if err := im.owned(ctx, protocol.KindDocument, len(e.Documents), func(i int) ownedRecord {
 		d := &e.Documents[i]
-		if err := im.upsertOwned(protocol.KindDocument, d.ID, d.Case, d.Participant, d); err != nil {
-			return err
-		}
+		return ownedRecord{d.ID, d.Case, d.Participant, d}
+	}); err != nil {
+		return err
 	}
 	if err := im.flush(); err != nil {
 		return err
@@ -246,42 +223,6 @@ func (im *importer) run(ctx context.Context) error {
 		return err
 	}
 	return im.refresh()
-}
-
-// readAhead is how many stored hashes one query reads for a re-import.
-const readAhead = 500
-
-// readAhead reads the stored hashes of the next n records of a kind (id(j) is the j-th ID) in
-// one query, for classify: re-importing millions of payments should not cost millions of
-// look-ups.
-func (im *importer) readAhead(kind string, n int, id func(j int) string) error {
-	if im.empty[kind] {
-		return nil
-	}
-	im.hashesKind = kind
-	if im.hashes == nil {
-		im.hashes = make(map[string][]byte, readAhead)
-	}
-	clear(im.hashes)
-	query := multiInsert(`SELECT id, hash FROM `+tables[kind]+` WHERE id IN (`, "?", n, ")")
-	args := make([]any, n)
-	for j := range n {
-		args[j] = id(j)
-	}
-	rows, err := im.r.query(query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k string
-		var h []byte
-		if err := rows.Scan(&k, &h); err != nil {
-			return err
-		}
-		im.hashes[k] = h
-	}
-	return rows.Err()
 }
 
 // previous reads a base record's stored hash and body; ok is false when there is none.
@@ -305,8 +246,6 @@ func (im *importer) classify(kind, id string, rec any) (body, hash, old []byte, 
 	ok := false
 	switch {
 	case im.empty[kind]:
-	case im.hashesKind == kind:
-		prevHash, ok = im.hashes[id]
 	default:
 		if prevHash, prevBody, ok, err = im.previous(kind, id); err != nil {
 			return
@@ -509,95 +448,321 @@ func (im *importer) freshParticipant(id string) bool {
 	return ok && fresh
 }
 
-// upsertOwned writes a payment, disbursement, appointment, message or document, and its view,
-// built at once from the body just made: the initial import of millions of payments never
-// reads them back, and a changed one is not read again after its row has left SQLite's cache.
-// Its case and owner are already written (kinds), so its office is known.
-func (im *importer) upsertOwned(kind, id, caseNumber, owner string, rec any) error {
-	body, hash, _, added, changed, err := im.classify(kind, id, rec)
-	if err != nil || !added && !changed {
-		return err
+// ownedRecord is a payment, disbursement, appointment, message or document of an export.
+type ownedRecord struct {
+	id, caseNumber, owner string
+	rec                   any
+}
+
+// readAhead is how many records of an owned kind are classified together: their stored rows
+// and views are read in one query each, and their writes made batchRows to a statement.
+const readAhead = 500
+
+// batchRows is how many rows go in one INSERT: one statement per row would spend more time
+// crossing into SQLite than in it.
+const batchRows = 100
+
+// baseRow is a payment, disbursement, appointment, message or document to write.
+type baseRow struct {
+	id, caseNumber, owner string
+	hash, body            []byte
+}
+
+// viewRow is a view to write with the sequence number it was given.
+type viewRow struct {
+	office, kind, id, owner string
+	seq                     int64
+	hash, body              []byte
+}
+
+// storedOwned is what the base table holds of an owned record.
+type storedOwned struct {
+	caseNumber, owner string
+	hash              []byte
+}
+
+// storedView is one row of the feed for a record, live or a tombstone.
+type storedView struct {
+	office, owner string
+	seq           int64
+	deleted       bool
+	hash          []byte
+}
+
+// owned imports the n records of an owned kind (at(i) is the i-th), readAhead at a time.
+// Each is written with its view, made from the body just made: the initial import of millions
+// of payments never reads them back, and a changed one is not read again after its row has
+// left SQLite's cache. Their cases and owners are already written (kinds), so their offices
+// are known.
+func (im *importer) owned(ctx context.Context, kind string, n int, at func(i int) ownedRecord) error {
+	for i := 0; i < n; i += readAhead {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := im.ownedChunk(kind, i, min(i+readAhead, n), at); err != nil {
+			return err
+		}
 	}
-	office, err := im.v.ownedOffice(caseNumber, owner)
+	return im.flush()
+}
+
+// ownedChunk imports records i to j-1 of an owned kind. A changed record whose case and owner
+// are the same keeps its row in the base table's indexes (only its hash and body are written);
+// its view is moved to a new sequence number only when its body or owner changed or it was a
+// tombstone, and its live views at other offices become tombstones.
+func (im *importer) ownedChunk(kind string, i, j int, at func(i int) ownedRecord) error {
+	stored, err := im.storedOwned(kind, i, j, at)
 	if err != nil {
 		return err
 	}
-	if added && office != "" {
-		return im.addOwned(kind, newRow{id: id, caseNumber: caseNumber, owner: owner, office: office, hash: hash, body: body})
+	type change struct {
+		r          ownedRecord
+		was        storedOwned
+		hash, body []byte
+		office     string
 	}
-	if _, err := im.r.exec(`INSERT INTO `+tables[kind]+`(id, case_number, owner, hash, body) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT(id) DO UPDATE SET case_number = excluded.case_number, owner = excluded.owner,
-		hash = excluded.hash, body = excluded.body`, id, caseNumber, owner, hash, body); err != nil {
+	var changed []change
+	c := im.count(kind)
+	for k := i; k < j; k++ {
+		r := at(k)
+		body, err := json.Marshal(r.rec)
+		if err != nil {
+			return err
+		}
+		hash := hashOf(body)
+		was, ok := stored[r.id]
+		switch {
+		case ok && bytes.Equal(was.hash, hash):
+			c.Unchanged++
+			continue
+		case ok:
+			c.Changed++
+		default:
+			c.Added++
+		}
+		office, err := im.v.ownedOffice(r.caseNumber, r.owner)
+		if err != nil {
+			return err
+		}
+		row := baseRow{id: r.id, caseNumber: r.caseNumber, owner: r.owner, hash: hash, body: body}
+		switch {
+		case office == "":
+			// Seen at no office: its views, if any, become tombstones when the dirty sources
+			// are refreshed.
+			if err := im.upsertBase(kind, row); err != nil {
+				return err
+			}
+			im.mark(source{kind, r.id}, false)
+		case !ok:
+			if err := im.queue(kind, &im.added, row); err != nil {
+				return err
+			}
+			im.queueView(viewRow{office: office, kind: kind, id: r.id, owner: r.owner, hash: hash, body: body})
+		default:
+			changed = append(changed, change{r: r, was: was, hash: hash, body: body, office: office})
+		}
+	}
+	if len(changed) == 0 {
+		return im.flushFull()
+	}
+	ids := make([]string, len(changed))
+	for k, ch := range changed {
+		ids[k] = ch.r.id
+	}
+	views, err := im.storedViews(kind, ids)
+	if err != nil {
 		return err
 	}
-	if office == "" {
-		im.mark(source{kind, id}, false)
-		return nil
+	for _, ch := range changed {
+		row := baseRow{id: ch.r.id, caseNumber: ch.r.caseNumber, owner: ch.r.owner, hash: ch.hash, body: ch.body}
+		if ch.was.caseNumber == ch.r.caseNumber && ch.was.owner == ch.r.owner {
+			if err := im.queue(kind, &im.bodies, row); err != nil {
+				return err
+			}
+		} else if err := im.upsertBase(kind, row); err != nil {
+			return err
+		}
+		// A source marked by a move of its case or owner is refreshed again at the end, to
+		// the same view, which then changes nothing.
+		put := true
+		for _, w := range views[ch.r.id] {
+			if w.office == ch.office {
+				put = w.deleted || !bytes.Equal(w.hash, ch.hash) || w.owner != ch.r.owner
+			}
+		}
+		if put {
+			im.queueView(viewRow{office: ch.office, kind: kind, id: ch.r.id, owner: ch.r.owner, hash: ch.hash, body: ch.body})
+		}
+		for _, w := range views[ch.r.id] {
+			if w.office == ch.office || w.deleted {
+				continue
+			}
+			if _, err := im.r.exec(tombView, im.v.seq+1, w.office, w.seq); err != nil {
+				return err
+			}
+			im.v.seq++
+			im.v.changed++
+		}
 	}
-	// A source marked by a move of its case or owner is refreshed again at the end, to the
-	// same view, which then changes nothing.
-	return im.v.write(source{kind, id}, []view{{office: office, kind: kind, id: id, owner: owner, body: body}}, false)
+	return im.flushFull()
 }
 
-// batchRows is how many new records go in one INSERT: one statement per row would spend more
-// time crossing into SQLite than in it.
-const batchRows = 100
-
-// newRow is a new payment, disbursement, appointment, message or document with its one view.
-type newRow struct {
-	id, caseNumber, owner, office string
-	hash, body                    []byte
+// storedOwned reads what the base table holds of records i to j-1 of an owned kind, in one
+// query: re-importing millions of payments should not cost millions of look-ups.
+func (im *importer) storedOwned(kind string, i, j int, at func(i int) ownedRecord) (map[string]storedOwned, error) {
+	stored := make(map[string]storedOwned, j-i)
+	if im.empty[kind] {
+		return stored, nil
+	}
+	args := make([]any, j-i)
+	for k := range args {
+		args[k] = at(i + k).id
+	}
+	rows, err := im.r.query(multiInsert(`SELECT id, case_number, owner, hash FROM `+tables[kind]+` WHERE id IN (`,
+		"?", len(args), ")"), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var s storedOwned
+		if err := rows.Scan(&id, &s.caseNumber, &s.owner, &s.hash); err != nil {
+			return nil, err
+		}
+		stored[id] = s
+	}
+	return stored, rows.Err()
 }
 
-// addOwned queues a new record; flush writes the queue.
-func (im *importer) addOwned(kind string, r newRow) error {
-	if im.pendingKind != kind {
+// storedViews reads the feed's rows of records of a kind, in one query. The list of IDs is
+// padded to a power of two with its last, so that few statements are prepared.
+func (im *importer) storedViews(kind string, ids []string) (map[string][]storedView, error) {
+	n := 1
+	for n < len(ids) {
+		n *= 2
+	}
+	args := make([]any, 1, n+1)
+	args[0] = kind
+	for k := range n {
+		args = append(args, ids[min(k, len(ids)-1)])
+	}
+	rows, err := im.r.query(multiInsert(`SELECT id, office, seq, deleted, owner, hash FROM records WHERE kind = ? AND id IN (`,
+		"?", n, ")"), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	views := make(map[string][]storedView, len(ids))
+	for rows.Next() {
+		var id string
+		var w storedView
+		if err := rows.Scan(&id, &w.office, &w.seq, &w.deleted, &w.owner, &w.hash); err != nil {
+			return nil, err
+		}
+		views[id] = append(views[id], w)
+	}
+	return views, rows.Err()
+}
+
+// upsertBase writes one owned record to its base table, case and owner included.
+func (im *importer) upsertBase(kind string, r baseRow) error {
+	_, err := im.r.exec(`INSERT INTO `+tables[kind]+`(id, case_number, owner, hash, body) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT(id) DO UPDATE SET case_number = excluded.case_number, owner = excluded.owner,
+		hash = excluded.hash, body = excluded.body`, r.id, r.caseNumber, r.owner, r.hash, r.body)
+	return err
+}
+
+// queue adds a base row of kind to q (added or bodies), writing the queues first when they
+// hold another kind, and after when q is full.
+func (im *importer) queue(kind string, q *[]baseRow, r baseRow) error {
+	if im.queuedKind != kind {
 		if err := im.flush(); err != nil {
 			return err
 		}
-		im.pendingKind = kind
+		im.queuedKind = kind
 	}
-	im.pending = append(im.pending, r)
-	if len(im.pending) == batchRows {
+	*q = append(*q, r)
+	if len(*q) == batchRows {
 		return im.flush()
 	}
 	return nil
 }
 
-// flush writes the queued new records to their base table and their views to the feed, each
-// in one statement. Every view is new (or revives a tombstone), so each takes the next
-// sequence number in order.
+// queueView gives a view the next sequence number and queues it.
+func (im *importer) queueView(w viewRow) {
+	im.v.seq++
+	im.v.changed++
+	w.seq = im.v.seq
+	im.viewQ = append(im.viewQ, w)
+}
+
+// flushFull writes the queues that are full.
+func (im *importer) flushFull() error {
+	if len(im.added) >= batchRows || len(im.bodies) >= batchRows || len(im.viewQ) >= batchRows {
+		return im.flush()
+	}
+	return nil
+}
+
+// flush writes the queued rows: new base rows, changed ones (hash and body only, so that
+// their indexes are not rewritten) and views, each in one statement.
 func (im *importer) flush() error {
-	rows := im.pending
+	for len(im.added) > 0 || len(im.bodies) > 0 || len(im.viewQ) > 0 {
+		if err := im.flushBase(&im.added, `INSERT INTO `+tables[im.queuedKind]+`(id, case_number, owner, hash, body) VALUES `, ""); err != nil {
+			return err
+		}
+		if err := im.flushBase(&im.bodies, `INSERT INTO `+tables[im.queuedKind]+`(id, case_number, owner, hash, body) VALUES `,
+			` ON CONFLICT(id) DO UPDATE SET hash = excluded.hash, body = excluded.body`); err != nil {
+			return err
+		}
+		rows := im.viewQ[:min(batchRows, len(im.viewQ))]
+		if len(rows) == 0 {
+			continue
+		}
+		// Every view here is new, revives a tombstone or changed, so each takes the sequence
+		// number it was given.
+		args := make([]any, 0, 7*len(rows))
+		for _, r := range rows {
+			args = append(args, r.office, r.seq, r.kind, r.id, r.owner, r.hash, r.body)
+		}
+		if err := im.execAll(multiInsert(`INSERT INTO records(office, seq, kind, id, owner, deleted, hash, body) VALUES `,
+			"(?, ?, ?, ?, ?, 0, ?, ?)", len(rows), ` ON CONFLICT(kind, id, office) DO UPDATE SET seq = excluded.seq,
+		owner = excluded.owner, deleted = 0, hash = excluded.hash, body = excluded.body`), len(rows), args); err != nil {
+			return fmt.Errorf("feed: %w", err)
+		}
+		im.viewQ = im.viewQ[len(rows):]
+	}
+	im.viewQ = im.viewQ[:0:0]
+	return nil
+}
+
+// flushBase writes up to batchRows rows of q in one statement and drops them from q.
+func (im *importer) flushBase(q *[]baseRow, head, tail string) error {
+	rows := (*q)[:min(batchRows, len(*q))]
 	if len(rows) == 0 {
 		return nil
 	}
-	im.pending = im.pending[:0]
-	base := multiInsert(`INSERT INTO `+tables[im.pendingKind]+`(id, case_number, owner, hash, body) VALUES `,
-		"(?, ?, ?, ?, ?)", len(rows), "")
-	args := make([]any, 0, 8*len(rows))
+	args := make([]any, 0, 5*len(rows))
 	for _, r := range rows {
 		args = append(args, r.id, r.caseNumber, r.owner, r.hash, r.body)
 	}
-	if _, err := im.r.exec(base, args...); err != nil {
-		return err
+	if err := im.execAll(multiInsert(head, "(?, ?, ?, ?, ?)", len(rows), tail), len(rows), args); err != nil {
+		return fmt.Errorf("%s: %w", tables[im.queuedKind], err)
 	}
-	feed := multiInsert(`INSERT INTO records(office, seq, kind, id, owner, deleted, hash, body) VALUES `,
-		"(?, ?, ?, ?, ?, 0, ?, ?)", len(rows), ` ON CONFLICT(kind, id, office) DO UPDATE SET seq = excluded.seq,
-		owner = excluded.owner, deleted = 0, hash = excluded.hash, body = excluded.body`)
-	args = args[:0]
-	for i, r := range rows {
-		args = append(args, r.office, im.v.seq+1+int64(i), im.pendingKind, r.id, r.owner, r.hash, r.body)
-	}
-	res, err := im.r.exec(feed, args...)
+	*q = append((*q)[:0], (*q)[len(rows):]...)
+	return nil
+}
+
+// execAll runs a statement that must write n rows.
+func (im *importer) execAll(query string, n int, args []any) error {
+	res, err := im.r.exec(query, args...)
 	if err != nil {
 		return err
 	}
-	if n, err := res.RowsAffected(); err != nil || n != int64(len(rows)) {
-		return fmt.Errorf("feed: %d of %d new records written (%v)", n, len(rows), err)
+	if got, err := res.RowsAffected(); err != nil || got != int64(n) {
+		return fmt.Errorf("%d of %d rows written (%v)", got, n, err)
 	}
-	im.v.seq += int64(len(rows))
-	im.v.changed += len(rows)
 	return nil
 }
 
