@@ -1,7 +1,9 @@
 package server
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"testing"
 
@@ -110,5 +112,41 @@ func TestImportManyChanges(t *testing.T) {
 	seq := lastSeq(t, db)
 	if r := mustImport(t, db, e); r.FeedChanges != 0 || changesIn(r) != 0 || lastSeq(t, db) != seq {
 		t.Fatalf("the same export again:\n%s", r)
+	}
+}
+
+// TestImportOfStoredCases imports payments alone, whose cases the server already holds: the
+// validator checks them against the stored cases and the import finds their offices in the
+// same cache, the case read once.
+func TestImportOfStoredCases(t *testing.T) {
+	db := openTest(t)
+	e := smallExport(t)
+	mustImport(t, db, e)
+	cursor := lastSeq(t, db)
+
+	p1, p3 := e.Payments[0], e.Payments[2]
+	p1.Amount, p1.Allocation.Current = p1.Amount+1, p1.Allocation.Current+1
+	p3.ID = "P-30"
+	only := &domain.Export{Format: e.Format, Agency: e.Agency, Generated: e.Generated,
+		Payments: []domain.Payment{p1, p3}}
+	r := mustImport(t, db, only)
+	if c := r.Kind("payment"); c.Changed != 1 || c.Added != 1 || r.FeedChanges != 2 {
+		t.Fatalf("report:\n%s", r)
+	}
+	if c, ok := latest(feed(t, db, "CA-LA", cursor))["payment P-1"]; !ok || c.Deleted {
+		t.Errorf("P-1 at CA-LA: %+v", c)
+	}
+	if c, ok := latest(feed(t, db, "CA-SD", cursor))["payment P-30"]; !ok || c.Deleted {
+		t.Errorf("P-30 at CA-SD: %+v", c)
+	}
+
+	// A payer who is not the stored case's noncustodial parent is refused, and nothing changes.
+	seq := lastSeq(t, db)
+	p3.ID, p3.Payer = "P-31", ana
+	_, err := db.Import(context.Background(), &domain.Export{Format: e.Format, Agency: e.Agency,
+		Generated: e.Generated, Payments: []domain.Payment{p1, p3}})
+	var inv *Invalid
+	if !errors.As(err, &inv) || lastSeq(t, db) != seq {
+		t.Fatalf("a payer of another case: %v, last seq %d, want %d", err, lastSeq(t, db), seq)
 	}
 }

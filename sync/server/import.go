@@ -58,17 +58,20 @@ func (d *DB) Import(ctx context.Context, e *domain.Export) (Report, error) {
 	err := d.writeCached(ctx, importCacheKiB, func(tx *sql.Tx) error {
 		r := newRunner(tx)
 		defer r.close()
-		inv, err := validate(e, txKnown{r})
+		v, err := newViews(r)
+		if err != nil {
+			return err
+		}
+		// The validator reads the stored cases an export refers to through the views' cache,
+		// where the import finds them again for the offices of their records.
+		inv, err := validate(e, txKnown{r, v})
 		if err != nil {
 			return err
 		}
 		if inv != nil {
 			return inv
 		}
-		im := &importer{r: r, e: e, dirty: map[source]bool{}}
-		if im.v, err = newViews(r); err != nil {
-			return err
-		}
+		im := &importer{r: r, e: e, v: v, dirty: map[source]bool{}}
 		if err := im.run(ctx); err != nil {
 			return err
 		}
@@ -885,8 +888,12 @@ func sortSources(ss []source) {
 	slices.SortFunc(ss, func(a, b source) int { return strings.Compare(a.id, b.id) })
 }
 
-// txKnown answers the validator from the database, inside the import's transaction.
-type txKnown struct{ r *runner }
+// txKnown answers the validator from the database, inside the import's transaction, before
+// the import writes anything.
+type txKnown struct {
+	r *runner
+	v *views
+}
 
 // body reads and decodes the JSON body of the row of table whose key column is id; ok is
 // false when there is no such row.
@@ -915,7 +922,11 @@ func (k txKnown) participant(id string) (bool, error) {
 }
 
 func (k txKnown) caseRecord(number string) (domain.CaseRecord, bool, error) {
-	return body[domain.CaseRecord](k.r, "cases", "number", number)
+	c, err := k.v.caseRecord(number)
+	if err != nil || c == nil {
+		return domain.CaseRecord{}, false, err
+	}
+	return *c, true, nil
 }
 
 func (k txKnown) ssnHolder(ssn string) (string, bool, error) {
