@@ -133,8 +133,14 @@ func (d *DB) Close() error { return d.sql.Close() }
 // write runs f in one write transaction: committed when f returns nil, rolled back otherwise.
 func (d *DB) write(ctx context.Context, f func(tx *sql.Tx) error) error {
 	tx, err := d.sql.BeginTx(ctx, nil)
-	if err != nil {
-		return err
+	return inTx(tx, err, f)
+}
+
+// inTx runs f in a transaction just begun (or returns the error of its beginning), then commits
+// it, or rolls it back when f fails.
+func inTx(tx *sql.Tx, begun error, f func(tx *sql.Tx) error) error {
+	if begun != nil {
+		return begun
 	}
 	if err := f(tx); err != nil {
 		tx.Rollback()
@@ -156,14 +162,7 @@ func (d *DB) writeCached(ctx context.Context, kib int, f func(tx *sql.Tx) error)
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = -%d`, cacheKiB))
 	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	if err := f(tx); err != nil {
-		tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	return inTx(tx, err, f)
 }
 
 func unix(t time.Time) int64 { return t.UTC().UnixMilli() }

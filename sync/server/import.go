@@ -897,15 +897,8 @@ type txKnown struct {
 
 // body reads and decodes the JSON body of the row of table whose key column is id; ok is
 // false when there is no such row.
-func body[T any](r *runner, table, key, id string) (v T, ok bool, err error) {
-	var b []byte
-	err = r.queryRow(`SELECT body FROM `+table+` WHERE `+key+` = ?`, id).Scan(&b)
-	if errors.Is(err, sql.ErrNoRows) {
-		return v, false, nil
-	} else if err != nil {
-		return v, false, err
-	}
-	return v, true, json.Unmarshal(b, &v)
+func body[T any](r *runner, table, key, id string) (T, bool, error) {
+	return decodeBody[T](r.queryRow(`SELECT body FROM `+table+` WHERE `+key+` = ?`, id))
 }
 
 func (k txKnown) office(id string) (domain.Office, bool, error) {

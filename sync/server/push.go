@@ -558,9 +558,14 @@ type queryer interface {
 
 // record reads and decodes the JSON body of the row of table whose key column is id; ok is
 // false when there is no such row.
-func record[T any](q queryer, table, key, id string) (v T, ok bool, err error) {
+func record[T any](q queryer, table, key, id string) (T, bool, error) {
+	return decodeBody[T](q.QueryRow(`SELECT body FROM `+table+` WHERE `+key+` = ?`, id))
+}
+
+// decodeBody decodes the JSON body a one-column row holds; ok is false when there is no row.
+func decodeBody[T any](row interface{ Scan(...any) error }) (v T, ok bool, err error) {
 	var b []byte
-	err = q.QueryRow(`SELECT body FROM `+table+` WHERE `+key+` = ?`, id).Scan(&b)
+	err = row.Scan(&b)
 	if errors.Is(err, sql.ErrNoRows) {
 		return v, false, nil
 	} else if err != nil {
