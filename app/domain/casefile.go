@@ -46,11 +46,17 @@ type Case struct {
 	OtherParty     string   `json:"other_party,omitempty"` // name only; empty when FamilyViolence
 	FamilyViolence bool     `json:"family_violence,omitempty"`
 	Balances       Balances `json:"balances"`
+	// Shielded is set by Shield when another of the person's cases carries the indicator:
+	// this case hides its other party too. It is worked out on reading, never stored.
+	Shielded bool `json:"-"`
 }
 
 // ShowOtherParty reports whether anything about the other parent may be shown, on screen or on
-// paper. The family-violence indicator hides the other party everywhere.
-func (c Case) ShowOtherParty() bool { return !c.FamilyViolence && c.OtherParty != "" }
+// paper. The family-violence indicator hides the other party everywhere, and a case read
+// through CasesOf is shielded when any of the person's cases carries it.
+func (c Case) ShowOtherParty() bool {
+	return !c.FamilyViolence && !c.Shielded && c.OtherParty != ""
+}
 
 // AppointmentKind tells an office appointment from a court date.
 type AppointmentKind string

@@ -263,7 +263,7 @@ func participantLines(id string, made []Payment, received []Disbursement, keep f
 func caseViews(id string, cases []Case, lines []StatementLine) []Case {
 	var out []Case
 	seen := map[string]bool{}
-	for _, c := range cases {
+	for _, c := range Shield(cases) { // a statement built from raw cases still hides the other party
 		if (c.Participant != "" && c.Participant != id) || seen[c.Number] {
 			continue
 		}
@@ -315,7 +315,8 @@ type Records struct {
 	DataAsOf    time.Time
 }
 
-// ReadRecords reads a participant's cases, payments and disbursements from the case file.
+// ReadRecords reads a participant's cases (through CasesOf, so with the privacy rules applied),
+// payments and disbursements from the case file. Every printed kind is built from it.
 func ReadRecords(cf CaseFile, login string) (Records, error) {
 	var r Records
 	var err error
@@ -323,7 +324,7 @@ func ReadRecords(cf CaseFile, login string) (Records, error) {
 		return r, err
 	}
 	id := r.Participant.ID
-	if r.Cases, err = cf.Cases(id); err != nil {
+	if r.Cases, err = CasesOf(cf, id); err != nil {
 		return r, err
 	}
 	if r.Made, err = cf.PaymentsMade(id); err != nil {

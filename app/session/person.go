@@ -92,7 +92,7 @@ func (s *Session) load(part string, f func(id string) error) error {
 // Cases are the person's cases, each in the person's own view.
 func (s *Session) Cases() ([]domain.Case, error) {
 	err := s.load("cases", func(id string) error {
-		cs, err := s.m.store.Cases(id)
+		cs, err := domain.CasesOf(s.m.store, id)
 		if err != nil {
 			return err
 		}
@@ -114,14 +114,7 @@ func (s *Session) ShowOtherParty() bool {
 	if err != nil {
 		return false
 	}
-	any := false
-	for _, c := range cs {
-		if c.FamilyViolence {
-			return false
-		}
-		any = any || c.ShowOtherParty()
-	}
-	return any
+	return domain.OtherPartyShown(cs)
 }
 
 // Roles reports whether the person pays support on some case and receives it on some case.

@@ -211,7 +211,7 @@ func (s *Staff) Find(query string) (matches []Match, by string, err error) {
 			if domain.Digits(p.ID) != digits {
 				by = BySSN
 			}
-			cases, err := s.m.store.Cases(p.ID)
+			cases, err := domain.CasesOf(s.m.store, p.ID)
 			if err != nil {
 				return nil, "", err
 			}
@@ -288,7 +288,7 @@ func (s *Staff) Person(pid string) (domain.Participant, []domain.Case, error) {
 	if p.ID != pid {
 		return domain.Participant{}, nil, domain.ErrNotFound
 	}
-	cases, err := s.m.store.Cases(p.ID)
+	cases, err := domain.CasesOf(s.m.store, p.ID)
 	if err != nil {
 		return domain.Participant{}, nil, err
 	}

@@ -135,23 +135,10 @@ func (p *Printer) document(job ui.PrintJob) (pdf.Document, error) {
 	return pdf.Document{}, fmt.Errorf("uiprint: unknown kind %q", job.Kind)
 }
 
-// records reads a participant's records for a statement. The screen leaves out every other
-// party of a person with a family-violence indicator on any case; paper does the same.
+// records reads a participant's records for a statement, with the domain's privacy rules
+// applied (domain.ReadRecords reads cases through domain.CasesOf).
 func (p *Printer) records(participant string) (domain.Records, error) {
-	recs, err := domain.ReadRecords(p.CaseFile, participant)
-	if err != nil {
-		return recs, err
-	}
-	hide := false
-	for _, c := range recs.Cases {
-		hide = hide || c.FamilyViolence
-	}
-	if hide {
-		for i := range recs.Cases {
-			recs.Cases[i].OtherParty = ""
-		}
-	}
-	return recs, nil
+	return domain.ReadRecords(p.CaseFile, participant)
 }
 
 // line is a row of the Payments screen as a statement line.
