@@ -282,3 +282,36 @@ func TestOptions(t *testing.T) {
 		}
 	}
 }
+
+// TestSurvivorHasACaseNamingTheOtherParent: every office's survivor sample has, besides the
+// case with the family-violence indicator, a case without it whose other parent has a name, so
+// that every path's tests check that the indicator on one case hides the names on all of them.
+func TestSurvivorHasACaseNamingTheOtherParent(t *testing.T) {
+	for _, o := range []demo.Options{{Seed: 1}, {Seed: 3, Offices: 1, Participants: 30}, {Seed: 7, Offices: 1, Participants: 40}} {
+		e, samples, err := demo.Generate(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range samples {
+			if s.Role != "custodial" {
+				continue
+			}
+			flagged, named := false, false
+			for _, c := range e.Cases {
+				for _, p := range c.Parties {
+					if p.Participant != s.Participant {
+						continue
+					}
+					flagged = flagged || c.FamilyViolence
+					for _, q := range c.Parties {
+						named = named || (!c.FamilyViolence && q != p && (q.Name != "" || q.Participant != ""))
+					}
+				}
+			}
+			if !flagged || !named {
+				t.Errorf("seed %d office %s: survivor flagged %v, unflagged case with a named other parent %v",
+					o.Seed, s.Office, flagged, named)
+			}
+		}
+	}
+}

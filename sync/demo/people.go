@@ -34,6 +34,14 @@ func (g *gen) samples() ([]Sample, error) {
 		}
 		k.rec.FamilyViolence, k.joint = true, true
 		g.forced = append(g.forced, k)
+		// A survivor often has another case without the indicator, whose other parent is named
+		// in the agency's records: the indicator on one case must hide that name too
+		// (domain.Shield), so the sample always has one. Its other parent lives in another
+		// jurisdiction (a name, no participant record).
+		if !hasCase(custodial.getCase, o.ID, func(k *kase) bool { return !k.rec.FamilyViolence }) {
+			g.newCase(o.ID, nil, custodial)
+			custodial.getCase[len(custodial.getCase)-1].rec.FamilyViolence = false
+		}
 		// The other two have no family-violence case, so a newcomer sees the other party's name
 		// and the Other Party tab; neither is the survivor's other parent.
 		for _, pp := range g.people {

@@ -1,0 +1,91 @@
+package uiprint
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"childsupportkiosk/app/session"
+	"childsupportkiosk/app/ui"
+)
+
+// TestEveryKindHidesTheOtherParentOfASurvivor makes every printed kind for the demo's survivor
+// (one case with the family-violence indicator, another without it that names its other
+// parent) in every language, reads each back with pdftotext and searches it for the names of
+// every other parent on the survivor's cases, from the agency's own export.
+func TestEveryKindHidesTheOtherParentOfASurvivor(t *testing.T) {
+	needPoppler(t)
+	e := demoEnv(t)
+	s := sampleOf(t, e, "custodial")
+	if !s.FamilyViolence {
+		t.Fatal("the custodial sample should carry the family-violence indicator")
+	}
+	names := map[string]string{}
+	for _, p := range e.Export.Participants {
+		names[p.ID] = p.Name
+	}
+	var others []string
+	unflaggedNamed := false
+	for _, c := range e.Export.Cases {
+		mine := false
+		for _, p := range c.Parties {
+			mine = mine || p.Participant == s.Participant
+		}
+		if !mine {
+			continue
+		}
+		for _, p := range c.Parties {
+			if p.Participant == s.Participant {
+				continue
+			}
+			name := p.Name
+			if p.Participant != "" {
+				name = names[p.Participant]
+			}
+			if name != "" {
+				others = append(others, name)
+				unflaggedNamed = unflaggedNamed || !c.FamilyViolence
+			}
+		}
+	}
+	if !unflaggedNamed {
+		t.Fatal("the survivor should have a case without the indicator that names the other parent")
+	}
+	got, err := e.Cache.PaymentsReceived(s.Participant)
+	if err != nil || len(got) == 0 {
+		t.Fatalf("the survivor received nothing: %v", err)
+	}
+	d := got[0]
+	row := session.Row{Date: d.Date, Amount: d.Amount, Source: d.Source, Case: d.Case, Received: &d}
+	p := &Printer{CaseFile: e.Cache, Now: func() time.Time { return at }}
+	edits := map[ui.PrintKind]func(*ui.PrintJob){
+		ui.PrintPage: func(j *ui.PrintJob) {
+			j.Side, j.Page, j.Pages, j.Rows = session.Received, 1, 1, []session.Row{row}
+		},
+		ui.PrintYear:    func(j *ui.PrintJob) { j.Year = d.Date.Year },
+		ui.PrintMonth:   func(j *ui.PrintJob) { j.Year, j.Month = d.Date.Year, d.Date.Month },
+		ui.PrintReceipt: func(j *ui.PrintJob) { j.Row = &row },
+		ui.PrintPINSlip: func(j *ui.PrintJob) { j.PIN, j.Expires = "482916", at.Add(24*time.Hour) },
+		ui.PrintCard:    func(j *ui.PrintJob) {},
+	}
+	for _, lang := range []string{"en", "es", "fr"} {
+		for kind, edit := range edits {
+			j := job(t, e, s, kind, lang)
+			edit(&j)
+			prep, err := p.Prepare(j)
+			if err != nil {
+				t.Fatalf("%s/%s: %v", lang, kind, err)
+			}
+			text := strings.Join(strings.Fields(text(t, prep.(*prepared).doc.Bytes)), " ")
+			prep.Discard()
+			if !strings.Contains(text, j.Participant.Name) {
+				t.Fatalf("%s/%s: the survivor's own name is missing; is this the right document?", lang, kind)
+			}
+			for _, name := range others {
+				if strings.Contains(text, name) {
+					t.Errorf("%s/%s names the other parent %q", lang, kind, name)
+				}
+			}
+		}
+	}
+}
