@@ -40,12 +40,13 @@ func (p PIN) Expired(now time.Time) bool {
 	return p.Temporary && !p.Expires.IsZero() && !now.Before(p.Expires)
 }
 
-// Digits keeps only the digits of s: people type IDs and SSNs with dashes and spaces.
+// Digits keeps only the digits of s, as ASCII: people type IDs and SSNs with dashes and
+// spaces, and a keyboard may send the digits of another script (NormaliseDigit).
 func Digits(s string) string {
 	var b strings.Builder
 	for _, r := range s {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
+		if d, ok := NormaliseDigit(r); ok {
+			b.WriteRune(d)
 		}
 	}
 	return b.String()

@@ -61,7 +61,9 @@ func WeakPIN(pin string, birth Date) bool {
 			return true
 		}
 	}
-	// Any year a person could be born in, and the person's own dates.
+	// Any year a person could be born in, and the person's own dates: the year, the day and
+	// month either way, and the birthday written month first, day first or year first (MMDDYY,
+	// DDMMYY, YYMMDD, and with the whole year).
 	if len(pin) == 4 {
 		if y := atoi(pin); y >= 1900 && y <= time.Now().Year()+1 {
 			return true
@@ -72,7 +74,9 @@ func WeakPIN(pin string, birth Date) bool {
 		for _, s := range []string{
 			fmt.Sprintf("%04d", y), fmt.Sprintf("%02d%02d", m, d), fmt.Sprintf("%02d%02d", d, m),
 			fmt.Sprintf("%02d%02d", m, y%100), fmt.Sprintf("%02d%02d%02d", m, d, y%100),
-			fmt.Sprintf("%02d%02d%02d", d, m, y%100),
+			fmt.Sprintf("%02d%02d%02d", d, m, y%100), fmt.Sprintf("%02d%02d%02d", y%100, m, d),
+			fmt.Sprintf("%02d%02d%04d", m, d, y), fmt.Sprintf("%02d%02d%04d", d, m, y),
+			fmt.Sprintf("%04d%02d%02d", y, m, d),
 		} {
 			if len(s) <= len(pin) && containsAt(pin, s) {
 				return true
