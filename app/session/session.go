@@ -41,6 +41,10 @@ type Config struct {
 	// Subject turns a participant ID into a non-reversible token for audit events; when nil,
 	// audit events carry no subject.
 	Subject func(participant string) string
+	// Attempts, when set, counts guesses per account at the case server across the office's
+	// kiosks (sync/client); without it, or while the server does not answer, the kiosk goes
+	// by its own count.
+	Attempts Attempts
 }
 
 // Manager signs people in and out. One person at a time: a new sign-in drops any session.
@@ -50,6 +54,7 @@ type Manager struct {
 	// decoy is a verifier checked when no participant matches, so that an unknown ID costs
 	// the same time as a wrong PIN.
 	decoy string
+	guard *guard // the throttle and the counts of logins nobody has
 
 	mu      sync.Mutex
 	current *Session
@@ -71,7 +76,11 @@ func New(store Store, cfg Config) (*Manager, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Manager{store: store, cfg: cfg, decoy: decoy}, nil
+	g, err := newGuard(cfg.Attempts)
+	if err != nil {
+		return nil, err
+	}
+	return &Manager{store: store, cfg: cfg, decoy: decoy, guard: g}, nil
 }
 
 // Profile is the agency profile the manager applies.
@@ -90,42 +99,79 @@ func (m *Manager) Current() *Session {
 	return m.current
 }
 
-// SignIn checks login (participant ID or SSN, dashes and spaces allowed) and pin. An unknown
-// participant and a wrong PIN give the same domain.ErrSignInFailed; the profile's MaxFailures
-// wrong PINs lock the account (domain.ErrLocked). A correct temporary PIN signs in with
-// NeedsNewPIN set: the person chooses a new PIN before anything else. It runs Argon2id, so
-// callers keep it off the UI goroutine.
+// SignIn checks login (participant ID or SSN, dashes and spaces allowed) and pin. A wrong PIN
+// gives domain.ErrSignInFailed, and the profile's MaxFailures of them lock the account
+// (domain.ErrLocked); a login nobody has, and an account without a PIN, answer the same, after
+// the same number of tries, at the same cost, so that trying tells nobody in the lobby whether
+// someone is known here. With Config.Attempts the count is the office's: the server counts
+// each guess before it is checked. After many failures at this kiosk a sign-in is refused
+// unchecked with a domain.WaitError (domain.SignInThrottle). A correct temporary PIN signs in
+// with NeedsNewPIN set: the person chooses a new PIN before anything else. It runs Argon2id,
+// so callers keep it off the UI goroutine.
 func (m *Manager) SignIn(login, pin string) (*Session, error) {
 	m.SignOut()
 	now := m.cfg.Now()
-	id := domain.Digits(login)
-	p, err := m.find(id)
-	if errors.Is(err, domain.ErrNotFound) || (err == nil && !p.PIN.HasPIN()) {
-		// No such participant, or one without a PIN: the same answer and the same cost as a
-		// wrong PIN, so nobody in the lobby can learn whether someone is known here.
-		m.cfg.VerifyPIN(m.decoy, pin)
-		m.audit("signin_failed", "")
-		return nil, domain.ErrSignInFailed
-	}
-	if err != nil {
+	if err := m.guard.wait(false, now); err != nil {
 		return nil, err
 	}
-	if p.PIN.Locked() {
+	max := m.cfg.Profile.MaxFailures
+	id := domain.Digits(login)
+	p, err := m.find(id)
+	if err != nil && !errors.Is(err, domain.ErrNotFound) {
+		return nil, err
+	}
+	g := guess{known: err == nil && p.PIN.HasPIN()}
+	account := loginAccount("login", id)
+	if g.known {
+		g.failures, g.locked, account = p.PIN.Failures, p.PIN.Locked(), participantAccount(p)
+	} else {
+		g.key = m.guard.unknownKey("login", id)
+		g.failures = m.guard.unknownFailures(g.key)
+		p = domain.Participant{}
+	}
+	g.remote = m.guard.try(account)
+	if g.refused(max) {
 		m.cfg.VerifyPIN(m.decoy, pin)
+		if g.known && !p.PIN.Locked() {
+			// Locked by the office's count: this kiosk keeps the lock too.
+			p.PIN.Failures = g.count() - 1
+			p.PIN.RecordFailure(now, max)
+			p.PIN.Version++
+			if err := m.store.SetPIN(p.ID, p.PIN, domain.SendPINState); err != nil {
+				return nil, err
+			}
+		} else if !g.known {
+			m.guard.setUnknown(g.key, g.count())
+		}
+		m.throttled(m.guard.failed(false, now))
 		m.audit("signin_locked", p.ID)
 		return nil, domain.ErrLocked
 	}
-	if !m.cfg.VerifyPIN(p.PIN.Verifier, pin) {
-		p.PIN.RecordFailure(now, m.cfg.Profile.MaxFailures)
-		p.PIN.Version++ // the server keeps the higher version
-		if err := m.store.SetPIN(p.ID, p.PIN, domain.SendPINState); err != nil {
-			return nil, err
+	verifier := m.decoy
+	if g.known {
+		verifier = p.PIN.Verifier
+	}
+	if !m.cfg.VerifyPIN(verifier, pin) || !g.known {
+		n := g.count()
+		if g.known {
+			p.PIN.Failures = n - 1
+			p.PIN.RecordFailure(now, max)
+			p.PIN.Version++ // the server keeps the higher version
+			if err := m.store.SetPIN(p.ID, p.PIN, domain.SendPINState); err != nil {
+				return nil, err
+			}
+		} else {
+			m.guard.setUnknown(g.key, n)
 		}
+		m.throttled(m.guard.failed(false, now))
 		m.audit("signin_failed", p.ID)
-		if p.PIN.Locked() {
+		if n >= max {
 			return nil, domain.ErrLocked
 		}
 		return nil, domain.ErrSignInFailed
+	}
+	if g.remote > 0 {
+		m.guard.clear(account)
 	}
 	if p.PIN.Expired(now) {
 		m.audit("signin_temp_expired", p.ID)

@@ -40,9 +40,11 @@ func (m *Manager) staffStore() StaffStore {
 	return s
 }
 
-// StaffSignIn checks a staff ID and password. The rules are a parent's: an unknown ID and a
-// wrong password give the same domain.ErrSignInFailed at the same cost, and the profile's
-// MaxFailures wrong passwords lock the account (domain.ErrStaffLocked). A successful sign-in
+// StaffSignIn checks a staff ID and password. The rules are a parent's (SignIn): a wrong
+// password gives domain.ErrSignInFailed, the profile's MaxFailures of them lock the account
+// (domain.ErrStaffLocked), counted at the server across the office's kiosks when it answers,
+// and an unknown ID answers the same after the same tries; the throttle counts staff sign-ins
+// apart from parents', so a spray at the parents' sign-in does not keep staff out. A successful sign-in
 // ends any participant's session. It runs Argon2id: keep it off the UI goroutine.
 func (m *Manager) StaffSignIn(id, password string) (*Staff, error) {
 	store := m.staffStore()
@@ -52,32 +54,66 @@ func (m *Manager) StaffSignIn(id, password string) (*Staff, error) {
 	m.EndStaff()
 	m.SignOut()
 	now := m.cfg.Now()
-	id = domain.NormalizeStaffID(id)
-	a, err := store.FindStaff(id)
-	if errors.Is(err, domain.ErrNotFound) || err == nil && !a.Password.HasPIN() {
-		m.cfg.VerifyPIN(m.decoy, password)
-		m.staffAudit("staff_signin_failed", "", "", "")
-		return nil, domain.ErrSignInFailed
-	}
-	if err != nil {
+	if err := m.guard.wait(true, now); err != nil {
 		return nil, err
 	}
-	if a.Password.Locked() {
+	max := m.cfg.Profile.MaxFailures
+	id = domain.NormalizeStaffID(id)
+	a, err := store.FindStaff(id)
+	if err != nil && !errors.Is(err, domain.ErrNotFound) {
+		return nil, err
+	}
+	g := guess{known: err == nil && a.Password.HasPIN()}
+	account := loginAccount("staff-login", id)
+	if g.known {
+		g.failures, g.locked, account = a.Password.Failures, a.Password.Locked(), staffAccount(a)
+	} else {
+		g.key = m.guard.unknownKey("staff-login", id)
+		g.failures = m.guard.unknownFailures(g.key)
+		a = domain.Staff{}
+	}
+	g.remote = m.guard.try(account)
+	if g.refused(max) {
 		m.cfg.VerifyPIN(m.decoy, password)
+		if g.known && !a.Password.Locked() {
+			a.Password.Failures = g.count() - 1
+			a.Password.RecordFailure(now, max)
+			a.Password.Version++
+			if err := store.SetStaffState(a.ID, a.Password); err != nil {
+				return nil, err
+			}
+		} else if !g.known {
+			m.guard.setUnknown(g.key, g.count())
+		}
+		m.throttled(m.guard.failed(true, now))
 		m.staffAudit("staff_signin_locked", a.ID, "", "")
 		return nil, domain.ErrStaffLocked
 	}
-	if !m.cfg.VerifyPIN(a.Password.Verifier, password) {
-		a.Password.RecordFailure(now, m.cfg.Profile.MaxFailures)
-		a.Password.Version++
-		if err := store.SetStaffState(a.ID, a.Password); err != nil {
-			return nil, err
+	verifier := m.decoy
+	if g.known {
+		verifier = a.Password.Verifier
+	}
+	if !m.cfg.VerifyPIN(verifier, password) || !g.known {
+		n := g.count()
+		if g.known {
+			a.Password.Failures = n - 1
+			a.Password.RecordFailure(now, max)
+			a.Password.Version++
+			if err := store.SetStaffState(a.ID, a.Password); err != nil {
+				return nil, err
+			}
+		} else {
+			m.guard.setUnknown(g.key, n)
 		}
+		m.throttled(m.guard.failed(true, now))
 		m.staffAudit("staff_signin_failed", a.ID, "", "")
-		if a.Password.Locked() {
+		if n >= max {
 			return nil, domain.ErrStaffLocked
 		}
 		return nil, domain.ErrSignInFailed
+	}
+	if g.remote > 0 {
+		m.guard.clear(account)
 	}
 	if a.Password.Failures != 0 {
 		a.Password.RecordSuccess()
@@ -360,6 +396,7 @@ func (s *Staff) Unlock(pid string) error {
 	if err := m.store.SetPIN(p.ID, p.PIN, domain.SendPINState); err != nil {
 		return err
 	}
+	m.guard.clear(participantAccount(p)) // the office's count starts again too
 	m.staffAudit("staff_unlock", staffID, p.ID, "")
 	return nil
 }
@@ -389,6 +426,7 @@ func (s *Staff) UnlockStaff(id string) (bool, error) {
 	if err := s.store.SetStaffState(a.ID, a.Password); err != nil {
 		return false, err
 	}
+	s.m.guard.clear(staffAccount(a))
 	s.m.staffAudit("staff_unlock_staff", staffID, "", a.ID)
 	return true, nil
 }
