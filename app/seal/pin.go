@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 	"strings"
 
 	"golang.org/x/crypto/argon2"
@@ -70,23 +71,58 @@ func ValidVerifier(v string) bool {
 	return err == nil
 }
 
+// VerifierParams returns the Argon2id costs a well-formed verifier names (its PHC string's
+// m, t and p); ok is false for anything ValidVerifier refuses.
+func VerifierParams(v string) (p Argon2Params, ok bool) {
+	p, _, _, err := parseVerifier(v)
+	return p, err == nil
+}
+
+// StrongVerifier reports whether v is a valid verifier that costs a guesser at least what a
+// kiosk's own verifiers cost (PINParams): at least their memory, and at least their work,
+// memory times passes. A kiosk makes every verifier with PINParams, so anything cheaper did
+// not come from a kiosk's HashPIN and would make a stolen verifier quick to search.
+func StrongVerifier(v string) bool {
+	p, ok := VerifierParams(v)
+	if !ok {
+		return false
+	}
+	work := uint64(p.MemoryKiB) * uint64(p.Time)
+	return p.MemoryKiB >= PINParams.MemoryKiB && work >= uint64(PINParams.MemoryKiB)*uint64(PINParams.Time)
+}
+
 func parseVerifier(v string) (Argon2Params, []byte, []byte, error) {
 	var p Argon2Params
 	parts := strings.Split(v, "$")
 	if len(parts) != 6 || parts[0] != "" || parts[1] != "argon2id" {
 		return p, nil, nil, errVerifier
 	}
-	var ver int
-	if _, err := fmt.Sscanf(parts[2], "v=%d", &ver); err != nil || ver != argon2.Version {
+	if parts[2] != "v="+strconv.Itoa(argon2.Version) {
 		return p, nil, nil, errVerifier
 	}
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.MemoryKiB, &p.Time, &p.Threads); err != nil {
+	// Exactly m=…,t=…,p=… in that order, each a plain decimal number: no sign, no space, no
+	// trailing text (fmt.Sscanf took "m=19456,t=2,p=1junk").
+	var costs [3]uint64
+	fields := strings.Split(parts[3], ",")
+	if len(fields) != 3 {
 		return p, nil, nil, errVerifier
+	}
+	for i, name := range []string{"m=", "t=", "p="} {
+		num, ok := strings.CutPrefix(fields[i], name)
+		if !ok || num == "" || len(num) > 10 || strings.Trim(num, "0123456789") != "" {
+			return p, nil, nil, errVerifier
+		}
+		n, err := strconv.ParseUint(num, 10, 32)
+		if err != nil {
+			return p, nil, nil, errVerifier
+		}
+		costs[i] = n
 	}
 	// Refuse costs a forged verifier could use to exhaust the kiosk.
-	if p.MemoryKiB < 8 || p.MemoryKiB > 256*1024 || p.Time < 1 || p.Time > 10 || p.Threads < 1 || p.Threads > 8 {
+	if costs[0] < 8 || costs[0] > 256*1024 || costs[1] < 1 || costs[1] > 10 || costs[2] < 1 || costs[2] > 8 {
 		return p, nil, nil, errVerifier
 	}
+	p = Argon2Params{MemoryKiB: uint32(costs[0]), Time: uint32(costs[1]), Threads: uint8(costs[2])}
 	b64 := base64.RawStdEncoding
 	salt, err1 := b64.DecodeString(parts[4])
 	sum, err2 := b64.DecodeString(parts[5])
