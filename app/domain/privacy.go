@@ -56,3 +56,20 @@ func OtherPartyShown(cs []Case) bool {
 	}
 	return false
 }
+
+// ShieldedParticipant reports whether the family-violence rule hides every other party of
+// participant pid, given the agency's records of the participant's cases: the case server
+// applies it to each case view before it leaves, so that the name reaches no kiosk.
+func ShieldedParticipant(pid string, records []CaseRecord) bool {
+	for _, r := range records {
+		if !r.FamilyViolence {
+			continue
+		}
+		for _, p := range r.Parties {
+			if p.Participant == pid && pid != "" {
+				return true
+			}
+		}
+	}
+	return false
+}

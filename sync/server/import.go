@@ -408,8 +408,8 @@ func (im *importer) upsertCase(k *domain.CaseRecord) error {
 	}
 	im.v.cases[k.Number] = k
 	im.mark(source{protocol.KindCase, k.Number}, added)
+	var was domain.CaseRecord
 	if changed {
-		var was domain.CaseRecord
 		if err := json.Unmarshal(old, &was); err != nil {
 			return fmt.Errorf("stored case: %w", err)
 		}
@@ -441,6 +441,25 @@ func (im *importer) upsertCase(k *domain.CaseRecord) error {
 		}
 		// The participant is now seen at the case's office.
 		im.mark(source{protocol.KindParticipant, p.Participant}, im.freshParticipant(p.Participant))
+	}
+	if (added && k.FamilyViolence) || (changed && (was.FamilyViolence != k.FamilyViolence ||
+		k.FamilyViolence && !slices.Equal(was.Parties, k.Parties))) {
+		// The indicator hides the other party on every case of its parties (domain.Shield):
+		// their other cases' views change with it, before and after.
+		return im.markCasesOfParties(append(append([]domain.Party(nil), was.Parties...), k.Parties...))
+	}
+	return nil
+}
+
+// markCasesOfParties marks dirty every case of the participants among parties.
+func (im *importer) markCasesOfParties(parties []domain.Party) error {
+	for _, p := range parties {
+		if p.Participant == "" {
+			continue
+		}
+		if err := im.markCasesOf(p.Participant); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -813,6 +832,11 @@ func (im *importer) deletions() error {
 			}
 			if _, err := im.r.exec(`DELETE FROM case_parties WHERE case_number = ?`, del.ID); err != nil {
 				return err
+			}
+			if was.FamilyViolence {
+				if err := im.markCasesOfParties(was.Parties); err != nil {
+					return err
+				}
 			}
 		}
 	}

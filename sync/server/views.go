@@ -229,8 +229,14 @@ func (v *views) derive(s source) ([]view, error) {
 			if !ok {
 				continue
 			}
-			if c.FamilyViolence {
-				c.OtherParty = "" // never sent, whatever ViewFor does
+			shield, err := v.shielded(party.Participant)
+			if err != nil {
+				return nil, err
+			}
+			if c.FamilyViolence || shield {
+				// Never sent, whatever ViewFor does: neither on the flagged case nor on any
+				// other case of a participant who has one (domain.Shield).
+				c.OtherParty = ""
 			}
 			body, err := json.Marshal(c)
 			if err != nil {
@@ -356,6 +362,39 @@ func (v *views) caseRecord(number string) (*domain.CaseRecord, error) {
 	}
 	v.cases[number] = &k
 	return &k, nil
+}
+
+// shielded reports whether the family-violence rule hides every other party of a participant
+// (domain.ShieldedParticipant): whether any of the participant's cases carries the indicator.
+func (v *views) shielded(pid string) (bool, error) {
+	rows, err := v.r.query(`SELECT case_number FROM case_parties WHERE participant = ?`, pid)
+	if err != nil {
+		return false, err
+	}
+	var numbers []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return false, err
+		}
+		numbers = append(numbers, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return false, err
+	}
+	records := make([]domain.CaseRecord, 0, len(numbers))
+	for _, n := range numbers {
+		k, err := v.caseRecord(n)
+		if err != nil {
+			return false, err
+		}
+		if k != nil {
+			records = append(records, *k)
+		}
+	}
+	return domain.ShieldedParticipant(pid, records), nil
 }
 
 // forget drops cached copies of a record that was just written or deleted.

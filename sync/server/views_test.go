@@ -1,6 +1,7 @@
 package server
 
 import (
+	"strings"
 	"testing"
 
 	"childsupportkiosk/app/domain"
@@ -33,8 +34,11 @@ func TestCaseViewsRetired(t *testing.T) {
 	if c, ok := got["case C-1/"+dario]; !ok || c.Deleted {
 		t.Errorf("Darío's view of C-1: %+v", c)
 	}
-	if v := caseView(t, got["case C-1/"+ana]); v.OtherParty != "Darío Ibáñez" {
-		t.Errorf("Ana's view of C-1 names %q", v.OtherParty)
+	if _, ok := got["case C-1/"+ana]; ok {
+		t.Error("Ana's view of C-1 changed, though it names nobody (she has a family-violence case)")
+	}
+	if v := caseView(t, got["case C-1/"+dario]); v.OtherParty != "Ana Núñez" {
+		t.Errorf("Darío's view of C-1 names %q", v.OtherParty)
 	}
 	for k := range got {
 		if k == "case C-10/"+ana || k == "case C-10/"+bruno {
@@ -46,6 +50,68 @@ func TestCaseViewsRetired(t *testing.T) {
 		if c, ok := all[k]; !ok || c.Deleted {
 			t.Errorf("%s: %+v", k, c)
 		}
+	}
+	// And once more: nothing moves.
+	seq := lastSeq(t, db)
+	if r := mustImport(t, db, e); r.FeedChanges != 0 || lastSeq(t, db) != seq {
+		t.Fatalf("the same export again:\n%s", r)
+	}
+}
+
+// TestIndicatorHidesTheOtherPartyOnEveryCase: the family-violence indicator on one of a
+// participant's cases keeps every other party's name of that participant off the feed, on
+// cases without it too (domain.Shield); setting or clearing it on one case changes the views
+// of the participant's other cases in the same import, and deleting the flagged case brings
+// the names back.
+func TestIndicatorHidesTheOtherPartyOnEveryCase(t *testing.T) {
+	db := openTest(t)
+	e := smallExport(t)
+	e.Cases[1].FamilyViolence = false // C-2 (Ana and Chloë) without the indicator at first
+	mustImport(t, db, e)
+	la := latest(feed(t, db, "CA-LA", 0))
+	if v := caseView(t, la["case C-1/"+ana]); v.OtherParty != "Bruno Lefèvre" {
+		t.Fatalf("without any indicator Ana's view of C-1 names %q", v.OtherParty)
+	}
+
+	cursor := lastSeq(t, db)
+	e.Cases[1].FamilyViolence = true
+	mustImport(t, db, e)
+	got := latest(feed(t, db, "CA-LA", cursor))
+	for _, id := range []string{"case C-1/" + ana, "case C-2/" + ana, "case C-2/" + chloe} {
+		c, ok := got[id]
+		if !ok {
+			t.Fatalf("%s did not change with the indicator on C-2 (feed %v)", id, keys(got))
+		}
+		if v := caseView(t, c); v.OtherParty != "" || strings.Contains(string(c.Data), "Bruno") ||
+			strings.Contains(string(c.Data), "Chloë") || strings.Contains(string(c.Data), "Ana") {
+			t.Errorf("%s still names someone: %s", id, c.Data)
+		}
+	}
+	if _, ok := got["case C-1/"+bruno]; ok {
+		t.Error("Bruno's view of C-1 changed: his cases carry no indicator")
+	}
+
+	cursor = lastSeq(t, db)
+	e.Cases[1].FamilyViolence = false
+	mustImport(t, db, e)
+	got = latest(feed(t, db, "CA-LA", cursor))
+	if v := caseView(t, got["case C-1/"+ana]); v.OtherParty != "Bruno Lefèvre" {
+		t.Errorf("the indicator cleared, Ana's view of C-1 names %q", v.OtherParty)
+	}
+
+	// Flagged again, then the flagged case deleted: the names come back on C-1.
+	e.Cases[1].FamilyViolence = true
+	mustImport(t, db, e)
+	cursor = lastSeq(t, db)
+	e.Cases = append(e.Cases[:1], e.Cases[2:]...)
+	e.Payments = append(e.Payments[:1], e.Payments[2:]...)
+	e.Disbursements = e.Disbursements[:1]
+	e.Deletions = append(e.Deletions, domain.Deletion{Kind: "payment", ID: "P-2"},
+		domain.Deletion{Kind: "disbursement", ID: "D-2"}, domain.Deletion{Kind: "case", ID: "C-2"})
+	mustImport(t, db, e)
+	got = latest(feed(t, db, "CA-LA", cursor))
+	if v := caseView(t, got["case C-1/"+ana]); v.OtherParty != "Bruno Lefèvre" {
+		t.Errorf("the flagged case deleted, Ana's view of C-1 names %q", v.OtherParty)
 	}
 	// And once more: nothing moves.
 	seq := lastSeq(t, db)
