@@ -10,13 +10,16 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"childsupportkiosk/app/cache"
 	"childsupportkiosk/app/domain"
+	"childsupportkiosk/app/i18n"
 	"childsupportkiosk/app/seal"
 	"childsupportkiosk/sync/client"
 	"childsupportkiosk/sync/protocol"
@@ -99,7 +102,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "kioskctl %s: %s\n", args[0], ue)
 			return exitUsage
 		}
-		fmt.Fprintf(stderr, "kioskctl %s: %s\n", args[0], message(err))
+		fmt.Fprintf(stderr, "kioskctl %s: %s\n", args[0], message(err, e.lang))
 		return exitFail
 	}
 	return exitOK
@@ -113,6 +116,9 @@ type env struct {
 	dir            string
 	keyFile        string
 	passFile       string
+	// lang is the language of the person at the kiosk, when a command serves one (statement
+	// --lang): the problems meant for them are said in it. Messages for IT are English.
+	lang string
 }
 
 type usageError string
@@ -160,8 +166,12 @@ func (e *env) clientOptions(caFile string) client.Options {
 			opts.CAFile = p
 		}
 	}
+	tuneClient(&opts)
 	return opts
 }
+
+// tuneClient changes the sync client's options: tests ask for small batches and quick retries.
+var tuneClient = func(*client.Options) {}
 
 func enrollCmd(e *env) func() error {
 	server := e.fs.String("server", "", "the case server's URL, https://host:port")
@@ -235,6 +245,9 @@ func syncCmd(e *env) func() error {
 		}
 		res, err := cl.Sync(e.ctx)
 		if err != nil {
+			if res.Pulled > 0 || res.Batches > 0 || res.Pushed > 0 {
+				return partialSync{res, err}
+			}
 			return err
 		}
 		pushed := fmt.Sprintf("pushed %d", res.Pushed)
@@ -298,7 +311,7 @@ func printStatus(w io.Writer, st client.Status, now time.Time) {
 	if lastErr == "" {
 		lastErr = "none"
 	}
-	line("last error", lastErr)
+	line("last error", wordsIn(lastErr))
 	line("cursor", fmt.Sprint(st.Cursor))
 	line("pending outbox", fmt.Sprint(st.PendingOutbox))
 	var counts []string
@@ -353,21 +366,133 @@ func wipeCmd(e *env) func() error {
 	}
 }
 
-// message is a failure in one line a person can act on, without personal data.
-func message(err error) string {
+// partialSync is a sync that failed after it had applied or sent something: what it did
+// stays done, and the next sync goes on from its checkpoint.
+type partialSync struct {
+	res client.Result
+	err error
+}
+
+func (p partialSync) Error() string { return p.err.Error() }
+func (p partialSync) Unwrap() error { return p.err }
+
+// String says what the sync did before it failed and why it stopped.
+func (p partialSync) String() string {
+	var done []string
+	if p.res.Pushed > 0 {
+		done = append(done, plural(p.res.Pushed, "outbox item was", "outbox items were")+" sent")
+	}
+	if p.res.Pulled > 0 || p.res.Batches > 0 {
+		done = append(done, fmt.Sprintf("%s applied (%s, checkpoint %d)",
+			plural(p.res.Pulled, "change was", "changes were"), plural(p.res.Batches, "batch", "batches"), p.res.Cursor))
+	}
+	var why string
+	switch {
+	case errors.Is(p.err, context.Canceled):
+		why = "interrupted"
+	case errors.Is(p.err, domain.ErrOffline):
+		why = "the case server stopped answering"
+	default:
+		why = "the sync failed"
+	}
+	return fmt.Sprintf("%s after %s; the next sync resumes from there (%s)", why, strings.Join(done, " and "),
+		wordsIn(p.err.Error()))
+}
+
+// plural writes a count with the noun that fits it: "1 batch", "12 batches".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return group(n) + " " + many
+}
+
+// sentence is an error in kioskctl's own words for IT; the problem it wraps is what the person
+// at the kiosk is told, in their language.
+type sentence struct {
+	text string
+	err  error
+}
+
+func (s sentence) Error() string { return s.text }
+func (s sentence) Unwrap() error { return s.err }
+
+// problemWords are kioskctl's words for the problems IT meets; any other problem is said with
+// the English text of the translations (problem.KEY).
+var problemWords = map[domain.Problem]string{
+	domain.ErrNotFound:      "no such record in this kiosk's cache",
+	cache.ErrInitialSync:    "the cache is still loading the office's data: its first sync has not finished (run kioskctl sync again)",
+	domain.ErrCorruptRecord: "a record in the cache failed its integrity check (wipe the cache and enrol again)",
+	domain.ErrBadProfile:    "the agency profile of this kiosk breaks the rules",
+	domain.ErrOffline:       "the case server cannot be reached",
+	domain.ErrRevoked:       "the case server revoked this kiosk",
+	domain.ErrNotEnrolled:   "no enrolled kiosk in this data directory",
+	domain.ErrEnrolmentCode: "the enrolment code is wrong, used or expired",
+	domain.ErrCacheLocked:   "the cache key cannot be used",
+	domain.ErrWrongKey:      "the key or passphrase does not fit this cache",
+}
+
+// keyLike finds what may be a problem's key in a text: "cache.initial_sync".
+var keyLike = regexp.MustCompile(`[a-z_]+(?:\.[a-z_]+)+`)
+
+// wordsIn replaces every problem key in s with its words.
+func wordsIn(s string) string {
+	var en *i18n.Lang
+	return keyLike.ReplaceAllStringFunc(s, func(k string) string {
+		if w, ok := problemWords[domain.Problem(k)]; ok {
+			return w
+		}
+		if en == nil {
+			l := i18n.Lang{}
+			if cat, err := i18n.Shipped(); err == nil {
+				l = cat.Lang("en")
+			}
+			en = &l
+		}
+		if en.Has("problem." + k) {
+			return strings.TrimSuffix(en.T("problem."+k), ".")
+		}
+		return k
+	})
+}
+
+// translated is the problem in err said in lang, for the person at the kiosk, if the
+// translations have it.
+func translated(err error, lang string) (string, bool) {
+	var p domain.Problem
+	if lang == "" || !errors.As(err, &p) {
+		return "", false
+	}
+	cat, cerr := i18n.Shipped()
+	if cerr != nil || !contains(cat.Languages(), lang) || !cat.Lang(lang).Has("problem."+string(p)) {
+		return "", false
+	}
+	return cat.Lang(lang).T("problem." + string(p)), true
+}
+
+// message is a failure in one line a person can act on, without personal data, and never a
+// raw key: a problem is said in words, in lang when it is for the person at the kiosk.
+func message(err error, lang string) string {
+	var partial partialSync
+	if errors.As(err, &partial) && !errors.Is(err, domain.ErrRevoked) {
+		return partial.String()
+	}
+	if s, ok := translated(err, lang); ok {
+		return s
+	}
 	switch {
 	case errors.Is(err, domain.ErrRevoked):
 		return "the case server revoked this kiosk; its cache has been wiped"
 	case errors.Is(err, domain.ErrNotEnrolled):
 		return "no enrolled kiosk in this data directory (run kioskctl enroll)"
 	case errors.Is(err, domain.ErrOffline):
-		return "the case server cannot be reached; nothing was changed (" + err.Error() + ")"
+		return "the case server cannot be reached; nothing was changed (" + wordsIn(err.Error()) + ")"
 	case errors.Is(err, domain.ErrEnrolmentCode):
 		return "the enrolment code is wrong, used or expired; ask IT for a new one"
 	case errors.Is(err, domain.ErrWrongKey):
 		return "the key or passphrase does not fit this cache"
 	case errors.Is(err, domain.ErrCacheLocked):
-		return "the cache key cannot be used: " + err.Error()
+		return "the cache key cannot be used: " + wordsIn(err.Error())
 	case errors.Is(err, cache.ErrExists):
 		return "this data directory already holds a cache; wipe it first"
 	case errors.Is(err, client.ErrUnauthorized):
@@ -375,7 +500,19 @@ func message(err error) string {
 	case errors.Is(err, context.Canceled):
 		return "interrupted; the cache holds the last whole checkpoint"
 	}
-	return err.Error()
+	return wordsIn(err.Error())
+}
+
+// group writes a count with thousands separators: 1,040,000.
+func group(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + group(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 func fileExists(p string) bool {

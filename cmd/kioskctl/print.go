@@ -30,6 +30,7 @@ func statementCmd(e *env) func() error {
 	lang := e.fs.String("lang", "", "language: en, es or fr (default: the agency's)")
 	out := e.fs.String("out", "", "PDF file to write")
 	return func() error {
+		e.lang = *lang
 		if *participant == "" || *out == "" {
 			return usageError("--participant and --out are required")
 		}
@@ -52,7 +53,9 @@ func statementCmd(e *env) func() error {
 			return err
 		}
 		r, err := domain.ReadRecords(c, domain.Digits(*participant))
-		if err != nil {
+		if errors.Is(err, domain.ErrNotFound) {
+			return sentence{"no participant with that ID or SSN in this kiosk's cache", err}
+		} else if err != nil {
 			return err
 		}
 		today := domain.DateOf(m.Now().In(location(m.Profile)))
