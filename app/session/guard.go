@@ -137,22 +137,34 @@ func (g *guard) try(account string) int {
 	if g.remote == nil {
 		return -1
 	}
+	// Clears first, so that a count the server should have forgotten does not refuse this
+	// guess; a server that does not hear them will not answer the Try either.
+	for {
+		g.mu.Lock()
+		if len(g.pending) == 0 {
+			g.mu.Unlock()
+			break
+		}
+		a := g.pending[0]
+		g.mu.Unlock()
+		if err := g.remote.Clear(context.Background(), a); err != nil {
+			return -1
+		}
+		g.mu.Lock()
+		if len(g.pending) > 0 && g.pending[0] == a {
+			g.pending = g.pending[1:]
+		}
+		g.mu.Unlock()
+	}
 	n, err := g.remote.Try(context.Background(), account)
 	if err != nil {
 		return -1
-	}
-	g.mu.Lock()
-	pending := g.pending
-	g.pending = nil
-	g.mu.Unlock()
-	for _, a := range pending {
-		g.clear(a)
 	}
 	return n
 }
 
 // clear starts account's count at the server again; when the server does not hear it, it is
-// sent again after the next answer.
+// sent again before the next guess.
 func (g *guard) clear(account string) {
 	if g.remote == nil {
 		return

@@ -170,7 +170,7 @@ func (m *Manager) SignIn(login, pin string) (*Session, error) {
 		}
 		return nil, domain.ErrSignInFailed
 	}
-	if g.remote > 0 {
+	if g.remote != 0 { // counted at the server, or perhaps (offline) by another kiosk there
 		m.guard.clear(account)
 	}
 	if p.PIN.Expired(now) {

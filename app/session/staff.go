@@ -112,7 +112,7 @@ func (m *Manager) StaffSignIn(id, password string) (*Staff, error) {
 		}
 		return nil, domain.ErrSignInFailed
 	}
-	if g.remote > 0 {
+	if g.remote != 0 {
 		m.guard.clear(account)
 	}
 	if a.Password.Failures != 0 {
