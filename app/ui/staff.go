@@ -646,6 +646,7 @@ func (k *Kiosk) staffStatusScreen() fyne.CanvasObject {
 		lastErr = k.t("ui.staff.none")
 	}
 	box.Add(pair(k.t("ui.staff.last_error"), lastErr))
+	box.Add(pair(k.t("ui.staff.guessing"), k.guessingText(when)))
 
 	sync := k.btn("ui.staff.sync_now", k.syncNow)
 	sync.Importance = widget.HighImportance
@@ -811,3 +812,18 @@ func (s SyncWith) Status() (client.Status, error) { return s.Store.Status() }
 
 // Sync syncs now.
 func (s SyncWith) Sync(ctx context.Context) (client.Result, error) { return s.Client.Sync(ctx) }
+
+// guessingText is the throttle's last alert for the status screen (session.Alert): when many
+// sign-ins failed at this kiosk and it began to make them wait; none since it started.
+func (k *Kiosk) guessingText(when func(time.Time) string) string {
+	a := k.mgr.Guessing()
+	if a.At.IsZero() {
+		return k.t("ui.staff.none")
+	}
+	key := "ui.staff.guessing_parents"
+	if a.Staff {
+		key = "ui.staff.guessing_staff"
+	}
+	return k.t(key, "n", itoa(a.Failures), "minutes", itoa(int(domain.SignInThrottle.Window/time.Minute)),
+		"when", when(a.At))
+}

@@ -162,6 +162,13 @@ func (k *Kiosk) problem(err error) string {
 	if errors.As(err, &said) {
 		return said.Text(k.lang)
 	}
+	var wait domain.WaitError // the throttle: say how long
+	if errors.As(err, &wait) {
+		if wait.Seconds() == 1 {
+			return k.t("ui.signin.wait_one")
+		}
+		return k.t("ui.signin.wait", "seconds", itoa(wait.Seconds()))
+	}
 	var up uiProblem
 	if errors.As(err, &up) {
 		return k.t(string(up), "n", itoa(k.prof.PINLength))
