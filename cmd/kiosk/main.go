@@ -211,7 +211,8 @@ func run() error {
 		}
 		w.SetTitle(catalog.Lang(profile.DefaultLanguage).T(profile.NameKey))
 		mgr, err := session.New(store, session.Config{Profile: profile, Kiosk: enr.Kiosk,
-			VerifyPIN: seal.VerifyPIN, HashPIN: seal.HashPIN, Subject: store.AuditSubject})
+			VerifyPIN: seal.VerifyPIN, HashPIN: seal.HashPIN, Subject: store.AuditSubject,
+			Attempts: syncer.Attempts(0)}) // wrong PINs counted across the office's kiosks
 		if err != nil {
 			return err
 		}
