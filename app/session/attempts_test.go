@@ -222,3 +222,37 @@ func TestThrottleWaitsAndAlertsOnce(t *testing.T) {
 		t.Fatal("a wait after a quiet window")
 	}
 }
+
+// A staff unlock clears the office's count as well as the record, so the right PIN opens the
+// account again at once, even where the lock was only the office's.
+func TestStaffUnlockClearsTheOfficeCount(t *testing.T) {
+	_, st, clk := staffSetup(t)
+	o := &office{counts: map[string]int{}}
+	prof, err := assets.Profile("CA")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := session.New(st, session.Config{Profile: prof, Kiosk: "k1", Now: clk.Now, Attempts: o,
+		VerifyPIN: seal.VerifyPIN, HashPIN: seal.HashPIN})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.SignIn("1000000001", "000000")
+	for k := range o.counts {
+		o.counts[k] = 5 // locked at another kiosk; this one has not heard
+	}
+	if _, err := m.SignIn("1000000001", "482913"); !errors.Is(err, domain.ErrLocked) {
+		t.Fatal(err)
+	}
+	desk, err := m.StaffSignIn("S100", "desk-password-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := desk.Unlock("1000000001"); err != nil {
+		t.Fatal(err)
+	}
+	m.EndStaff()
+	if _, err := m.SignIn("1000000001", "482913"); err != nil {
+		t.Fatalf("after the unlock: %v", err)
+	}
+}

@@ -389,6 +389,8 @@ func (s *Staff) Unlock(pid string) error {
 		return domain.ErrNotFound
 	}
 	if !p.PIN.Locked() && p.PIN.Failures == 0 {
+		// Another kiosk may have locked it at the office's count before this one heard.
+		m.guard.clear(participantAccount(p))
 		return nil
 	}
 	p.PIN.Unlock()
