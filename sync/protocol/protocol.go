@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"childsupportkiosk/app/domain"
 )
 
 // Endpoints of the API, all under one version prefix.
@@ -228,6 +230,29 @@ type Push struct {
 	Data json.RawMessage `json:"data"`
 }
 
+// PINPush is the data of a pin_change, pin_issued or pin_state item: what the kiosk changed,
+// and Base, the version of the participant's PIN state the change was made on, as the kiosk
+// last had it from the server. The server numbers versions itself: it takes a change only on
+// the version it holds (or on the kiosk's own change before, made on the same Base) and gives
+// it the next, never the kiosk's PIN.Version. Without Base (a kiosk from before bases), the
+// base is PIN.Version-1, as such a kiosk numbered its changes.
+type PINPush struct {
+	domain.PINUpdate
+	Base *int64 `json:"base,omitempty"`
+}
+
+// StaffPush is the data of a staff_state item, with its Base as in PINPush.
+type StaffPush struct {
+	domain.StaffUpdate
+	Base *int64 `json:"base,omitempty"`
+}
+
+// MaxPINVersion is the highest PIN version a kiosk may name, and the highest the server gives
+// by counting (2^53-1, exact in every JSON reader). At one change a second it lasts 285
+// million years; a stored version above it can only be one a kiosk forged before the server
+// numbered versions itself.
+const MaxPINVersion = 1<<53 - 1
+
 // PushRequest carries outbox items in order.
 type PushRequest struct {
 	Items []Push `json:"items"`
@@ -237,7 +262,7 @@ type PushRequest struct {
 const (
 	Applied    = "applied"    // the server took it now
 	Duplicate  = "duplicate"  // the server had it already
-	Superseded = "superseded" // a newer version won (a PIN issued elsewhere later)
+	Superseded = "superseded" // made on a version the server has moved past (a PIN issued elsewhere since)
 	Rejected   = "rejected"   // invalid for good; retrying cannot help
 	Failed     = "failed"     // not taken this time; retry
 )

@@ -31,7 +31,7 @@ type DB struct {
 // a newer version, or one too old to upgrade, is refused rather than misread. schema.sql is
 // version 3, run at every open (every statement in it is IF NOT EXISTS); migrations bring it,
 // or an existing file of version 3, to schemaVersion.
-const schemaVersion = 4
+const schemaVersion = 5
 
 // migrations are what each version after 3 adds, applied in order in one transaction with the
 // new user_version. An existing database gets them at its next open.
@@ -43,6 +43,18 @@ var migrations = []struct {
 	// a scan of every payment and disbursement of the server for each deleted participant.
 	{4, `CREATE INDEX IF NOT EXISTS payments_owner ON payments(owner);
 		CREATE INDEX IF NOT EXISTS disbursements_owner ON disbursements(owner);`},
+	// Who made the PIN state a participant or staff account holds, when a kiosk made it: the
+	// kiosk, the version its changes were made on (base) and a hash of the state it made, so
+	// that its next change on that base is taken and nobody else's (pinversion.go).
+	{5, `CREATE TABLE IF NOT EXISTS pin_chains (
+		kind    TEXT NOT NULL,
+		id      TEXT NOT NULL,
+		kiosk   TEXT NOT NULL,
+		base    INTEGER NOT NULL,
+		version INTEGER NOT NULL,
+		state   BLOB NOT NULL,
+		PRIMARY KEY (kind, id)
+	) WITHOUT ROWID;`},
 }
 
 // cacheKiB is the page cache of each connection.

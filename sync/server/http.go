@@ -3,11 +3,14 @@ package server
 import (
 	"bufio"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -202,21 +205,31 @@ func readJSON(w http.ResponseWriter, r *http.Request, max int64, v any) (status 
 	return 0, ""
 }
 
+// enroll trades a one-time code for a kiosk's identity. Every code is checked, whatever the
+// limiter says, so a valid code always enrols; the limiter only slows the answers to a
+// source that keeps sending wrong ones (enrolLimiter).
 func (a *api) enroll(w http.ResponseWriter, r *http.Request) {
-	if !a.limiter.allow(time.Now()) {
-		w.Header().Set("Retry-After", "60")
-		a.fail(w, r, http.StatusTooManyRequests, protocol.CodeBadCode, "too many wrong codes; wait a minute")
-		return
-	}
 	var req protocol.EnrollRequest
 	if status, msg := readJSON(w, r, 4<<10, &req); status != 0 {
 		a.fail(w, r, status, protocol.CodeBadRequest, msg)
 		return
 	}
+	from := enrolSource(r.RemoteAddr)
+	if !a.limiter.enter(from) {
+		// A source with wrong codes of its own still waiting for their answers.
+		w.Header().Set("Retry-After", "60")
+		a.fail(w, r, http.StatusTooManyRequests, protocol.CodeBadCode, "too many wrong codes; wait a minute")
+		return
+	}
+	defer a.limiter.leave(from)
 	resp, err := a.db.Enroll(req.Code, req.Name)
 	switch {
 	case errors.Is(err, ErrBadCode):
-		a.limiter.failed(time.Now())
+		if !a.limiter.failed(r.Context(), from) {
+			w.Header().Set("Retry-After", "60")
+			a.fail(w, r, http.StatusTooManyRequests, protocol.CodeBadCode, "too many wrong codes; wait a minute")
+			return
+		}
 		a.fail(w, r, http.StatusForbidden, protocol.CodeBadCode, "enrolment code is wrong, used or expired")
 		return
 	case errors.Is(err, ErrKioskName):
@@ -444,31 +457,149 @@ func (a *api) push(w http.ResponseWriter, r *http.Request, k Kiosk) {
 	writeJSON(w, protocol.PushResponse{Results: results})
 }
 
-// enrolLimiter slows down guessing of enrolment codes: after 20 wrong codes within a minute,
-// every enrolment waits until the minute has passed.
+// enrolLimiter slows down the guessing of enrolment codes, per source: a network address, or
+// for IPv6 its /64, which one household or office gets whole. A source's wrong codes are
+// counted over the last minute; from its 21st, each wrong code is answered 429 after a pause
+// (penalty), at most maxHeld of that source's answers waiting at once, and a further request
+// of that source while they wait is answered 429 unchecked. Nothing about one source holds
+// back another: a valid code from anywhere else enrols at once, and so does one from the
+// guessing source itself (a kiosk behind the same NAT) unless its wrong answers fill the
+// waiting places. A wrong code names no office, so there is no count per office; a valid code
+// needs no limit (it enrols once). The codes themselves (12 of 30 letters, 5·10^17) are what
+// makes guessing hopeless; the limiter keeps a flood of them slow and cheap.
 type enrolLimiter struct {
-	mu       sync.Mutex
-	failures []time.Time
+	mu      sync.Mutex
+	sources map[string]*enrolSourceState
+	now     func() time.Time // time.Now when nil
+	penalty time.Duration    // the pause before a limited source's answer; 2 s when 0
 }
 
-func (l *enrolLimiter) prune(now time.Time) {
+type enrolSourceState struct {
+	failures []time.Time // within the last minute, oldest first
+	busy     int         // requests of the source being answered now
+	held     int         // of them, answers waiting out the penalty
+}
+
+const (
+	enrolFailures = 20   // wrong codes a minute before a source is slowed
+	enrolMaxHeld  = 4    // a limited source's answers waiting at once
+	enrolSources  = 4096 // sources remembered before the quiet ones are forgotten
+)
+
+// enrolSource is the limiter's key for a request's remote address.
+func enrolSource(remote string) string {
+	host, _, err := net.SplitHostPort(remote)
+	if err != nil {
+		host = remote
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return host
+	}
+	ip = ip.Unmap()
+	if ip.Is6() {
+		p, _ := ip.Prefix(64) // a valid IPv6 address has a /64
+		return p.String()
+	}
+	return ip.String()
+}
+
+func (l *enrolLimiter) clock() time.Time {
+	if l.now != nil {
+		return l.now()
+	}
+	return time.Now()
+}
+
+// state is the source's record, pruned of failures older than a minute; l.mu is held.
+func (l *enrolLimiter) state(from string, now time.Time) *enrolSourceState {
+	if l.sources == nil {
+		l.sources = map[string]*enrolSourceState{}
+	}
+	st := l.sources[from]
+	if st == nil {
+		if len(l.sources) >= enrolSources {
+			l.forget(now)
+		}
+		st = &enrolSourceState{}
+		l.sources[from] = st
+	}
 	i := 0
-	for i < len(l.failures) && now.Sub(l.failures[i]) > time.Minute {
+	for i < len(st.failures) && now.Sub(st.failures[i]) > time.Minute {
 		i++
 	}
-	l.failures = l.failures[i:]
+	st.failures = st.failures[i:]
+	return st
 }
 
-func (l *enrolLimiter) allow(now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.prune(now)
-	return len(l.failures) < 20
+// forget drops the sources with nothing in the last minute and nothing in flight; l.mu is
+// held. Should every source be recent, the limiter starts afresh rather than grow.
+func (l *enrolLimiter) forget(now time.Time) {
+	for k, st := range l.sources {
+		if st.busy == 0 && (len(st.failures) == 0 || now.Sub(st.failures[len(st.failures)-1]) > time.Minute) {
+			delete(l.sources, k)
+		}
+	}
+	if len(l.sources) >= enrolSources {
+		for k, st := range l.sources {
+			if st.busy == 0 {
+				delete(l.sources, k)
+			}
+		}
+	}
 }
 
-func (l *enrolLimiter) failed(now time.Time) {
+// enter admits a request of source from, unless the source is limited and its waiting
+// answers fill their places; leave ends it.
+func (l *enrolLimiter) enter(from string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.prune(now)
-	l.failures = append(l.failures, now)
+	st := l.state(from, l.clock())
+	if len(st.failures) >= enrolFailures && st.held >= enrolMaxHeld {
+		return false
+	}
+	st.busy++
+	return true
+}
+
+func (l *enrolLimiter) leave(from string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if st := l.sources[from]; st != nil {
+		st.busy--
+	}
+}
+
+// failed counts a wrong code of source from. It reports true while the source is under its
+// limit; past it, it waits the penalty (or until ctx ends) and reports false.
+func (l *enrolLimiter) failed(ctx context.Context, from string) bool {
+	l.mu.Lock()
+	now := l.clock()
+	st := l.state(from, now)
+	st.failures = append(st.failures, now)
+	if len(st.failures) > 2*enrolFailures {
+		st.failures = st.failures[len(st.failures)-2*enrolFailures:] // enough to stay limited
+	}
+	limited := len(st.failures) > enrolFailures
+	if limited {
+		st.held++
+	}
+	penalty := l.penalty
+	l.mu.Unlock()
+	if !limited {
+		return true
+	}
+	if penalty == 0 {
+		penalty = 2 * time.Second
+	}
+	t := time.NewTimer(penalty)
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+		t.Stop()
+	}
+	l.mu.Lock()
+	st.held--
+	l.mu.Unlock()
+	return false
 }

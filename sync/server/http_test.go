@@ -347,27 +347,31 @@ func TestPushPINVersions(t *testing.T) {
 		return item(id, domain.SendPINState, domain.PINUpdate{Participant: ana, PIN: domain.PIN{Verifier: v,
 			Version: version, Failures: failures}})
 	}
-	// The server holds version 1.
-	res := ts.push(t, pin("s-1", 1, 3), pin("s-2", 5, 2), pin("s-3", 4, 4), pin("s-4", 6, 0))
+	// The server holds version 1. A kiosk from before bases numbered each change as the one
+	// it was made on plus one: 2 and then 3 follow on 1; 1 is old and 5 skips ahead.
+	res := ts.push(t, pin("s-1", 1, 3), pin("s-2", 2, 2), pin("s-3", 5, 4), pin("s-4", 3, 0))
 	want := []string{protocol.Superseded, protocol.Applied, protocol.Superseded, protocol.Applied}
 	for i, r := range res {
 		if r.Status != want[i] {
 			t.Fatalf("item %d: %+v, want %s", i, r, want[i])
 		}
 	}
-	if p, _ := ts.db.Participant(ana); p.PIN.Version != 6 || p.PIN.Failures != 0 {
+	if p, _ := ts.db.Participant(ana); p.PIN.Version != 3 || p.PIN.Failures != 0 {
 		t.Fatalf("server PIN %+v", p.PIN)
 	}
-	// A temporary PIN issued at the desk with a higher version wins over a change made offline
-	// with a lower one, whatever the order of arrival.
-	issued := item("i-1", domain.SendPINIssued, domain.PINUpdate{Participant: ana, PIN: domain.PIN{Verifier: v,
-		Temporary: true, Expires: generated.Add(24 * time.Hour), Version: 9}})
-	offline := item("c-1", domain.SendPINChange, domain.PINUpdate{Participant: ana, PIN: domain.PIN{Verifier: v, Version: 7}})
-	res = ts.push(t, issued, offline)
-	if res[0].Status != protocol.Applied || res[1].Status != protocol.Superseded {
+	// A temporary PIN issued at the desk on version 3 gets version 4, whatever number the
+	// kiosk put on it; a change made offline at another kiosk on version 3 then comes too late.
+	issued := item("i-1", domain.SendPINIssued, protocol.PINPush{PINUpdate: domain.PINUpdate{Participant: ana,
+		PIN: domain.PIN{Verifier: v, Temporary: true, Expires: generated.Add(24 * time.Hour), Version: 9}}, Base: ptr(3)})
+	offline := item("c-1", domain.SendPINChange, protocol.PINPush{PINUpdate: domain.PINUpdate{Participant: ana,
+		PIN: domain.PIN{Verifier: v, Version: 4}}, Base: ptr(3)})
+	if res = ts.push(t, issued); res[0].Status != protocol.Applied {
 		t.Fatalf("%+v", res)
 	}
-	if p, _ := ts.db.Participant(ana); !p.PIN.Temporary || p.PIN.Version != 9 {
+	if res = pushAs(t, ts, enrolAnother(t, ts, "CA-LA"), offline); res[0].Status != protocol.Superseded {
+		t.Fatalf("%+v", res)
+	}
+	if p, _ := ts.db.Participant(ana); !p.PIN.Temporary || p.PIN.Version != 4 || p.PIN.IssuedBy != "kiosk:"+ts.kiosk {
 		t.Fatalf("server PIN %+v", p.PIN)
 	}
 }

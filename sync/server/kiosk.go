@@ -112,6 +112,16 @@ func (d *DB) Enroll(code, name string) (protocol.EnrollResponse, error) {
 	if len(normaliseCode(code)) != 12 {
 		return protocol.EnrollResponse{}, ErrBadCode
 	}
+	// A wrong code is found out by a read, without the write lock that pushes and imports
+	// wait for: a flood of guesses must not hold them up. The transaction below checks again.
+	var expires int64
+	var used sql.NullInt64
+	err := d.sql.QueryRow(`SELECT expires, used_at FROM enrolment_codes WHERE hash = ?`, codeHash(code)).Scan(&expires, &used)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && (used.Valid || unix(d.Now()) >= expires) {
+		return protocol.EnrollResponse{}, ErrBadCode
+	} else if err != nil {
+		return protocol.EnrollResponse{}, err
+	}
 	id, err := randomString(9)
 	if err != nil {
 		return protocol.EnrollResponse{}, err

@@ -24,7 +24,8 @@ func (r rejection) Error() string { return string(r) }
 
 // Push applies a kiosk's outbox items in order. Each is applied once, keyed by (kiosk, item
 // ID), in the same transaction as its effect: a retried item answers protocol.Duplicate. A PIN
-// update wins only with a higher PIN version than the server's (else protocol.Superseded). An
+// update is taken only on the version the server holds, and the server gives it the next
+// (pinversion.go); one made on an older version answers protocol.Superseded. An
 // item that cannot be applied answers protocol.Rejected with a reason; one that failed for a
 // passing cause (the database was busy) answers protocol.Failed and may be retried.
 func (d *DB) Push(kiosk string, items []protocol.Push) []protocol.PushResult {
@@ -93,7 +94,7 @@ func (d *DB) pushOne(tx *sql.Tx, v *views, k Kiosk, it protocol.Push) (protocol.
 	default:
 		res.Status = status
 		if status == protocol.Superseded {
-			res.Reason = "a newer PIN state is on the server"
+			res.Reason = "made on a version the server has moved past; the server's state comes with the next pull"
 		}
 	}
 	_, err = tx.Exec(`INSERT INTO pushed(kiosk, id, seq, kind, status, received) VALUES (?, ?, ?, ?, ?, ?)`,
@@ -121,14 +122,14 @@ func strictJSON(data []byte, v any) error {
 func (d *DB) apply(tx *sql.Tx, v *views, k Kiosk, it protocol.Push) (string, error) {
 	switch it.Kind {
 	case domain.SendPINChange, domain.SendPINIssued, domain.SendPINState:
-		var u domain.PINUpdate
+		var u protocol.PINPush
 		if err := strictJSON(it.Data, &u); err != nil {
 			return "", err
 		}
 		return d.applyPIN(tx, v, k, it.Kind, u)
 
 	case domain.SendStaffState:
-		var u domain.StaffUpdate
+		var u protocol.StaffPush
 		if err := strictJSON(it.Data, &u); err != nil {
 			return "", err
 		}
@@ -217,28 +218,65 @@ func visible(tx *sql.Tx, v *views, office, participant string) (*domain.Particip
 	return p, nil
 }
 
-func (d *DB) applyPIN(tx *sql.Tx, v *views, k Kiosk, kind string, u domain.PINUpdate) (string, error) {
+// maxTempPIN is the longest a temporary PIN issued at a kiosk may work.
+const maxTempPIN = 31 * 24 * time.Hour
+
+// applyPIN takes a participant's PIN change from a kiosk of an office the participant is seen
+// at. The kiosk says what changed; the server builds the new state from its own and decides
+// its version (nextPINVersion): a chosen PIN (pin_change) or one issued at the desk
+// (pin_issued) brings a verifier of at least the kiosk's cost and starts afresh; a sign-in's
+// failures, lock or unlock (pin_state) change only those and keep the server's verifier. The
+// issuer is this kiosk, whatever the item says.
+func (d *DB) applyPIN(tx *sql.Tx, v *views, k Kiosk, kind string, u protocol.PINPush) (string, error) {
 	p, err := visible(tx, v, k.Office, u.Participant)
 	if err != nil {
 		return "", err
 	}
+	in := u.PIN
+	base, err := pushBase(u.Base, in.Version)
+	if err != nil {
+		return "", err
+	}
+	fresh := kind == domain.SendPINChange || kind == domain.SendPINIssued
 	switch {
-	case u.PIN.Verifier != "" && !seal.ValidVerifier(u.PIN.Verifier):
-		return "", rejection("pin.verifier: not an Argon2id verifier")
-	case (kind == domain.SendPINChange || kind == domain.SendPINIssued) && u.PIN.Verifier == "":
+	case fresh && in.Verifier == "":
 		return "", rejection("pin.verifier: is missing")
-	case kind == domain.SendPINIssued && !u.PIN.Temporary:
+	case in.Verifier != "" && !seal.ValidVerifier(in.Verifier):
+		return "", rejection("pin.verifier: not an Argon2id verifier")
+	case fresh && !seal.StrongVerifier(in.Verifier):
+		return "", rejection("pin.verifier: costs less than a kiosk's PIN verifier (Argon2id m=19456, t=2 at least)")
+	case kind == domain.SendPINIssued && !in.Temporary:
 		return "", rejection("pin.temporary: an issued PIN is temporary")
-	case u.PIN.Failures < 0 || u.PIN.Failures > 100:
+	case kind == domain.SendPINIssued && (in.Expires.IsZero() || in.Expires.After(d.Now().Add(maxTempPIN))):
+		return "", rejection("pin.expires: a temporary PIN works for at most 31 days")
+	case kind == domain.SendPINChange && in.Temporary:
+		return "", rejection("pin.temporary: a PIN the person chose is not temporary")
+	case in.Failures < 0 || in.Failures > 100:
 		return "", rejection("pin.failures: must be 0 to 100")
-	case len(u.PIN.IssuedBy) > 64 || !utf8.ValidString(u.PIN.IssuedBy):
+	case len(in.IssuedBy) > 64 || !utf8.ValidString(in.IssuedBy):
 		return "", rejection("pin.issued_by: at most 64 characters")
 	}
-	if u.PIN.Version <= p.PIN.Version {
-		return protocol.Superseded, nil
+	version, ok, err := nextPINVersion(tx, protocol.KindParticipant, p.ID, k, base, p.PIN)
+	if err != nil || !ok {
+		return protocol.Superseded, err
 	}
+	var next domain.PIN
+	switch kind {
+	case domain.SendPINState:
+		if in.Verifier != p.PIN.Verifier {
+			return "", rejection("pin.verifier: a pin_state keeps the PIN the server holds")
+		}
+		next = p.PIN
+		next.Failures, next.LockedAt = in.Failures, in.LockedAt
+	case domain.SendPINChange:
+		next = domain.PIN{Verifier: in.Verifier, IssuedBy: "kiosk:" + k.ID}
+	case domain.SendPINIssued:
+		next = domain.PIN{Verifier: in.Verifier, Temporary: true, Expires: in.Expires, IssuedAt: in.IssuedAt,
+			IssuedBy: "kiosk:" + k.ID}
+	}
+	next.Version = version
 	np := *p
-	np.PIN = u.PIN
+	np.PIN = next
 	body, err := json.Marshal(&np)
 	if err != nil {
 		return "", err
@@ -250,12 +288,16 @@ func (d *DB) applyPIN(tx *sql.Tx, v *views, k Kiosk, kind string, u domain.PINUp
 	if err := v.refresh(source{protocol.KindParticipant, p.ID}, false); err != nil {
 		return "", err
 	}
+	if err := madeBy(tx, protocol.KindParticipant, p.ID, k, base, next); err != nil {
+		return "", err
+	}
 	return protocol.Applied, nil
 }
 
-// applyStaffState takes a staff account's failures and lock from a kiosk of its office. A kiosk
-// never changes a staff password: the verifier must be the server's.
-func (d *DB) applyStaffState(tx *sql.Tx, v *views, k Kiosk, u domain.StaffUpdate) (string, error) {
+// applyStaffState takes a staff account's failures and lock from a kiosk of its office, with
+// the version rule of applyPIN. A kiosk never changes a staff password: the verifier must be
+// the server's, and everything but the failures and the lock stays the server's.
+func (d *DB) applyStaffState(tx *sql.Tx, v *views, k Kiosk, u protocol.StaffPush) (string, error) {
 	if u.Staff == "" {
 		return "", rejection("staff: is missing")
 	}
@@ -271,18 +313,27 @@ func (d *DB) applyStaffState(tx *sql.Tx, v *views, k Kiosk, u domain.StaffUpdate
 	if err := json.Unmarshal(body, &s); err != nil {
 		return "", fmt.Errorf("stored staff: %w", err)
 	}
+	in := u.Password
+	base, err := pushBase(u.Base, in.Version)
+	if err != nil {
+		return "", err
+	}
 	switch {
-	case u.Password.Verifier != s.Password.Verifier || u.Password.Temporary:
+	case in.Temporary:
 		return "", rejection("password: a kiosk cannot change a staff password")
-	case u.Password.Failures < 0 || u.Password.Failures > 100:
+	case in.Failures < 0 || in.Failures > 100:
 		return "", rejection("password.failures: must be 0 to 100")
-	case len(u.Password.IssuedBy) > 64 || !utf8.ValidString(u.Password.IssuedBy):
+	case len(in.IssuedBy) > 64 || !utf8.ValidString(in.IssuedBy):
 		return "", rejection("password.issued_by: at most 64 characters")
 	}
-	if u.Password.Version <= s.Password.Version {
-		return protocol.Superseded, nil
+	version, ok, err := nextPINVersion(tx, protocol.KindStaff, s.ID, k, base, s.Password)
+	if err != nil || !ok {
+		return protocol.Superseded, err
 	}
-	s.Password = u.Password
+	if in.Verifier != s.Password.Verifier {
+		return "", rejection("password: a kiosk cannot change a staff password")
+	}
+	s.Password.Failures, s.Password.LockedAt, s.Password.Version = in.Failures, in.LockedAt, version
 	if body, err = json.Marshal(&s); err != nil {
 		return "", err
 	}
@@ -292,16 +343,20 @@ func (d *DB) applyStaffState(tx *sql.Tx, v *views, k Kiosk, u domain.StaffUpdate
 	if err := v.refresh(source{protocol.KindStaff, s.ID}, false); err != nil {
 		return "", err
 	}
+	if err := madeBy(tx, protocol.KindStaff, s.ID, k, base, s.Password); err != nil {
+		return "", err
+	}
 	return protocol.Applied, nil
 }
 
 // IssuePIN is the call centre's temporary PIN: a new verifier for the participant, temporary,
-// valid for validity, with a version above every earlier state, so it wins over a PIN a kiosk
-// issued or a parent chose before it. Kiosks receive it on their next sync. by says who issued
-// it ("callcentre"); it never names a person.
+// valid for validity, with the server's next version (counted without wrapping; over a void
+// version, RepairedPINVersion), so it wins over every PIN state a kiosk made before it: a
+// kiosk's change made on an earlier version, arriving late or replayed, is superseded. Kiosks
+// receive it on their next sync. by says who issued it ("callcentre"); it never names a person.
 func (d *DB) IssuePIN(ctx context.Context, participant, verifier, by string, validity time.Duration) (domain.PIN, error) {
-	if !seal.ValidVerifier(verifier) {
-		return domain.PIN{}, errors.New("not an Argon2id verifier")
+	if !seal.StrongVerifier(verifier) {
+		return domain.PIN{}, errors.New("not an Argon2id verifier of at least a kiosk's cost")
 	}
 	var out domain.PIN
 	err := d.write(ctx, func(tx *sql.Tx) error {
@@ -321,7 +376,7 @@ func (d *DB) IssuePIN(ctx context.Context, participant, verifier, by string, val
 		now := d.Now().UTC()
 		np := *p
 		np.PIN = domain.PIN{Verifier: verifier, Temporary: true, Expires: now.Add(validity), IssuedAt: now,
-			Version: p.PIN.Version + 1, IssuedBy: by}
+			Version: callCentreVersion(p.PIN.Version), IssuedBy: by}
 		body, err := json.Marshal(&np)
 		if err != nil {
 			return err
@@ -331,6 +386,10 @@ func (d *DB) IssuePIN(ctx context.Context, participant, verifier, by string, val
 		}
 		v.participants[p.ID] = &np
 		if err := v.refresh(source{protocol.KindParticipant, p.ID}, false); err != nil {
+			return err
+		}
+		// No kiosk's chain of changes goes on from here.
+		if _, err := tx.Exec(`DELETE FROM pin_chains WHERE kind = ? AND id = ?`, protocol.KindParticipant, p.ID); err != nil {
 			return err
 		}
 		out = np.PIN
