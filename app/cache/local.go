@@ -20,17 +20,19 @@ func (c *Cache) UpdatePIN(participant string, pin domain.PIN) error {
 
 // SetPIN saves a participant's new PIN state and queues it for the server as kind, one of
 // domain.SendPINChange, domain.SendPINIssued (staff issued a temporary PIN) or
-// domain.SendPINState (failures, lock, unlock), in one transaction. The participant record
-// keeps a local mark until the server has answered, so a download cannot undo the change.
+// domain.SendPINState (failures, lock, unlock), in one transaction. The item carries the
+// server's version the change is made on (protocol.PINPush's Base; localBase); the server
+// gives the change its own version, and the kiosk has it with the next pull. The participant
+// record keeps a local mark until the server has answered, so a download cannot undo the
+// change.
 func (c *Cache) SetPIN(participant string, pin domain.PIN, kind string) error {
 	switch kind {
 	case domain.SendPINChange, domain.SendPINIssued, domain.SendPINState:
 	default:
 		return fmt.Errorf("cache: %q is not a PIN update", kind)
 	}
-	item, err := json.Marshal(domain.PINUpdate{Participant: participant, PIN: pin})
-	if err != nil {
-		return err
+	item := func(base int64) ([]byte, error) {
+		return json.Marshal(protocol.PINPush{PINUpdate: domain.PINUpdate{Participant: participant, PIN: pin}, Base: &base})
 	}
 	return c.setLocal(protocol.KindParticipant, participant, participant, "pin", pin, kind, item)
 }

@@ -32,10 +32,13 @@ func (c *Cache) write(f func(tx *sql.Tx) error) error {
 	return tx.Commit()
 }
 
-// setLocal replaces one field of a record with a local change and queues item for the server
-// as sendKind, in one transaction. The record keeps a local mark, and the server's state as
-// its shadow, until the server has answered, so a download cannot undo the change.
-func (c *Cache) setLocal(kind, id, ownerName, field string, value any, sendKind string, item []byte) error {
+// setLocal replaces one field of a record with a local change and queues the item for the
+// server as sendKind, in one transaction. The field is a PIN state (a participant's pin, a
+// staff account's password); item makes the outbox item's data given the change's base, the
+// server's version the change is made on (localBase). The record keeps a local mark, and the
+// server's state as its shadow, until the server has answered, so a download cannot undo the
+// change.
+func (c *Cache) setLocal(kind, id, ownerName, field string, value any, sendKind string, item func(base int64) ([]byte, error)) error {
 	if err := c.loading(); err != nil {
 		return err
 	}
@@ -51,13 +54,21 @@ func (c *Cache) setLocal(kind, id, ownerName, field string, value any, sendKind 
 		if err != nil {
 			return domain.ErrCorruptRecord
 		}
+		base, err := c.localBase(tx, kind, rid, fields[field])
+		if err != nil {
+			return err
+		}
 		if fields[field], err = json.Marshal(value); err != nil {
 			return err
 		}
 		if data, err = json.Marshal(fields); err != nil {
 			return err
 		}
-		seq, err := c.queue(tx, sendKind, item)
+		it, err := item(base)
+		if err != nil {
+			return err
+		}
+		seq, err := c.queue(tx, sendKind, it)
 		if err != nil {
 			return err
 		}
@@ -69,6 +80,62 @@ func (c *Cache) setLocal(kind, id, ownerName, field string, value any, sendKind 
 			WHERE rid = ?2 AND kind = ?1`, kind, rid, sealed, seq)
 		return err
 	})
+}
+
+// localBase is the base of a new local change to a PIN state held as held (its JSON) in the
+// record kind/rid: the server's version the record's state was made on. With no local change
+// waiting, that is the version held, as the server sent it (or as the server numbers the
+// kiosk's changes it took and has not sent back yet: each the one before plus one). With one
+// waiting, the new change is made on top of it, and so on the same base as it: the server
+// takes a kiosk's changes in a row on one base, and only while nobody else wrote between.
+// A download while changes wait moves only the shadow, never the base, so a change made on
+// the kiosk's older state is never sent as if made on the server's newer one.
+func (c *Cache) localBase(tx *sql.Tx, kind string, rid []byte, held json.RawMessage) (int64, error) {
+	var v struct {
+		Version int64 `json:"version"`
+	}
+	if len(held) > 0 {
+		if err := json.Unmarshal(held, &v); err != nil {
+			return 0, domain.ErrCorruptRecord
+		}
+	}
+	var mark int64
+	if err := tx.QueryRow(`SELECT local FROM records WHERE rid = ?1 AND kind = ?2`, rid, kind).Scan(&mark); err != nil {
+		return 0, c.readErr(err)
+	}
+	if mark == 0 {
+		return v.Version, nil
+	}
+	var id string
+	var body []byte
+	err := tx.QueryRow(`SELECT id, body FROM outbox WHERE seq = ?1`, mark).Scan(&id, &body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return v.Version, nil // not to be: a mark goes with its item
+	} else if err != nil {
+		return 0, err
+	}
+	data, err := c.sealer.Open(tableOutbox, []byte(id), body)
+	if err != nil {
+		return 0, err
+	}
+	defer clear(data)
+	var waiting struct {
+		Base     *int64                   `json:"base"`
+		PIN      *struct{ Version int64 } `json:"pin"`
+		Password *struct{ Version int64 } `json:"password"`
+	}
+	if err := json.Unmarshal(data, &waiting); err != nil {
+		return 0, domain.ErrCorruptRecord
+	}
+	switch {
+	case waiting.Base != nil:
+		return *waiting.Base, nil
+	case waiting.PIN != nil: // queued before bases: its version was its base plus one
+		return max(waiting.PIN.Version-1, 0), nil
+	case waiting.Password != nil:
+		return max(waiting.Password.Version-1, 0), nil
+	}
+	return v.Version, nil
 }
 
 // readRecord reads and opens the record kind/id of the owner named ownerName through q (the
@@ -131,11 +198,11 @@ func (c *Cache) FindStaff(id string) (domain.Staff, error) {
 }
 
 // SetStaffState saves a staff account's sign-in state (failures, lock) and queues it for the
-// server as domain.SendStaffState, in one transaction.
+// server as domain.SendStaffState, with the server's version it is made on, in one
+// transaction.
 func (c *Cache) SetStaffState(staff string, password domain.PIN) error {
-	item, err := json.Marshal(domain.StaffUpdate{Staff: staff, Password: password})
-	if err != nil {
-		return err
+	item := func(base int64) ([]byte, error) {
+		return json.Marshal(protocol.StaffPush{StaffUpdate: domain.StaffUpdate{Staff: staff, Password: password}, Base: &base})
 	}
 	return c.setLocal(protocol.KindStaff, staff, domain.StaffOwner(staff), "password", password, domain.SendStaffState, item)
 }
