@@ -14,11 +14,14 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
 
 	"childsupportkiosk/app/domain"
+	"childsupportkiosk/app/i18n"
 	"childsupportkiosk/app/seal"
 	"childsupportkiosk/assets"
 	"childsupportkiosk/sync/demo"
@@ -72,8 +75,57 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "caseserver %s: %v\n%s", args[0], strings.TrimPrefix(err.Error(), "usage: "), usage)
 		return 2
 	}
-	fmt.Fprintf(stderr, "caseserver %s: %s\n", args[0], strings.ReplaceAll(err.Error(), "\n", "\n  "))
+	fmt.Fprintf(stderr, "caseserver %s: %s\n", args[0], strings.ReplaceAll(words(err), "\n", "\n  "))
 	return 1
+}
+
+// problemWords say the domain's problems (whose values are translation keys) to IT.
+var problemWords = map[domain.Problem]string{
+	domain.ErrNotFound:   "not on this server",
+	domain.ErrBadProfile: "the agency profile breaks the rules",
+}
+
+// keyLike finds what may be a problem's key in a text: "record.not_found".
+var keyLike = regexp.MustCompile(`[a-z_]+(?:\.[a-z_]+)+`)
+
+// words is err's text with every problem key in it said in words: caseserver never prints a
+// raw key.
+func words(err error) string {
+	var problems []domain.Problem
+	var walk func(error)
+	walk = func(e error) {
+		switch u := e.(type) {
+		case domain.Problem:
+			problems = append(problems, u)
+		case interface{ Unwrap() error }:
+			walk(u.Unwrap())
+		case interface{ Unwrap() []error }:
+			for _, x := range u.Unwrap() {
+				walk(x)
+			}
+		}
+	}
+	walk(err)
+	text := err.Error()
+	if len(problems) == 0 {
+		return text
+	}
+	var en i18n.Lang
+	if cat, cerr := i18n.Shipped(); cerr == nil {
+		en = cat.Lang("en")
+	}
+	return keyLike.ReplaceAllStringFunc(text, func(k string) string {
+		if !slices.Contains(problems, domain.Problem(k)) {
+			return k
+		}
+		if w, ok := problemWords[domain.Problem(k)]; ok {
+			return w
+		}
+		if en.Has("problem." + k) {
+			return strings.TrimSuffix(en.T("problem."+k), ".")
+		}
+		return "an unexpected problem (" + strings.ReplaceAll(k, ".", " ") + ")"
+	})
 }
 
 // flags makes a command's flag set that reports mistakes as errUsage, without printing twice.
@@ -182,16 +234,13 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer f.Close()
-	e, err := server.ParseExport(f)
-	if err != nil {
-		return err
-	}
 	db, err := openDB(*dbPath)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	rep, err := db.Import(ctx, e)
+	// The file's records that do not decode are reported with the problems the rules find.
+	rep, err := db.ImportJSON(ctx, f)
 	if err != nil {
 		return err
 	}

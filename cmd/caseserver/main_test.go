@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -12,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"childsupportkiosk/app/domain"
 )
 
 func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -48,9 +52,28 @@ func TestDemoImportEnrollRevoke(t *testing.T) {
 	badFile := filepath.Join(dir, "bad.json")
 	os.WriteFile(badFile, []byte(bad), 0o600)
 	code, _, errOut = runCmd(t, "import", "--db", db, badFile)
-	if code != 1 || !strings.Contains(errOut, `offices[0] (id CA-LA): timezone: "Nowhere/Else" is not a known time zone`) ||
-		!strings.Contains(errOut, "nothing changed") {
+	if code != 1 || !strings.Contains(errOut, `offices[0] (id CA-LA): timezone: not a known time zone`) ||
+		!strings.Contains(errOut, "nothing changed") || strings.Contains(errOut, "Nowhere") {
 		t.Fatalf("bad import: %d %s", code, errOut)
+	}
+	// An SSN where a birth date belongs and a number where a name belongs are named by record
+	// and field with the problems the rules find, and not quoted.
+	first := regexp.MustCompile(`"id":"(\d{10})","ssn":"(\d{9})","name":"([^"]+)","birth_date":"[0-9-]+"`).FindStringSubmatch(string(b))
+	if first == nil {
+		t.Fatal("no participant with a birth date in the demo export")
+	}
+	bad = strings.Replace(bad, first[0], `"id":"`+first[1]+`","ssn":"`+first[2]+`","name":`+first[2]+`,"birth_date":"`+first[2][:3]+"-"+first[2][3:5]+"-"+first[2][5:]+`"`, 1)
+	os.WriteFile(badFile, []byte(bad), 0o600)
+	code, _, errOut = runCmd(t, "import", "--db", db, badFile)
+	for _, want := range []string{"offices[0] (id CA-LA): timezone: not a known time zone",
+		"(id " + first[1] + "): name: must be a JSON string, not a number",
+		"(id " + first[1] + "): birth_date: not a date (YYYY-MM-DD)", "nothing changed"} {
+		if code != 1 || !strings.Contains(errOut, want) {
+			t.Errorf("bad import: %d %s\nwant %q", code, errOut, want)
+		}
+	}
+	if x := first[2][:3] + "-" + first[2][3:5]; strings.Contains(errOut, first[2]) || strings.Contains(errOut, x) || strings.Contains(errOut, first[3]) {
+		t.Errorf("bad import quotes the SSN or the name: %s", errOut)
 	}
 
 	code, out, _ = runCmd(t, "enroll", "--db", db, "--office", offices[0][1], "--ttl", "2h")
@@ -133,5 +156,18 @@ func TestServe(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("serve did not shut down")
+	}
+}
+
+// A problem of the domain is printed in words, never as its key.
+func TestProblemsInWords(t *testing.T) {
+	for err, want := range map[error]string{
+		fmt.Errorf("participant 1000000001: office CA-LA: %w", domain.ErrNotFound): "participant 1000000001: office CA-LA: not on this server",
+		errors.Join(errors.New("issuing"), domain.ErrStaffLocked):                  "issuing\nThis staff account is locked",
+		errors.New("kiosk.key is missing"):                                         "kiosk.key is missing",
+	} {
+		if got := words(err); !strings.HasPrefix(got, want) {
+			t.Errorf("words(%q) = %q, want %q", err, got, want)
+		}
 	}
 }

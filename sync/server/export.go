@@ -3,8 +3,6 @@ package server
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 
 	"childsupportkiosk/app/domain"
@@ -16,51 +14,23 @@ const MaxExportBytes = 2 << 30
 
 // ParseExport reads one export (docs/export-format.md) strictly: unknown fields, trailing data,
 // a wrong format version or more than MaxExportBytes are refused. It checks the shape only;
-// Import checks the content.
+// Import checks the content. A record that does not decode (a number where text belongs, a
+// date that is not one) is an *Invalid naming the record and the field, never the value; the
+// rest of the file is still read, so that up to MaxProblems of them are named. (*DB).ImportJSON
+// reports those together with the problems Import finds.
 func ParseExport(r io.Reader) (*domain.Export, error) {
 	return parseExport(r, MaxExportBytes)
 }
 
 func parseExport(r io.Reader, limit int64) (*domain.Export, error) {
-	lr := &io.LimitedReader{R: r, N: limit + 1}
-	dec := json.NewDecoder(lr)
-	dec.DisallowUnknownFields()
-	var e domain.Export
-	if err := dec.Decode(&e); err != nil {
-		if lr.N <= 0 {
-			return nil, fmt.Errorf("export: larger than %d bytes", limit)
-		}
-		return nil, fmt.Errorf("export: %s", describeJSONError(err, dec))
+	e, bad, err := decodeExport(r, limit)
+	if err != nil {
+		return nil, err
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		if lr.N <= 0 {
-			return nil, fmt.Errorf("export: larger than %d bytes", limit)
-		}
-		return nil, errors.New("export: trailing data after the export object")
+	if bad != nil {
+		return nil, bad.invalid(e)
 	}
-	if e.Format != domain.ExportFormat {
-		return nil, fmt.Errorf("export: format: must be %q, not %q", domain.ExportFormat, truncate(e.Format, 40))
-	}
-	return &e, nil
-}
-
-// describeJSONError says where the JSON went wrong, without quoting the data (which may be a
-// name or an SSN).
-func describeJSONError(err error, dec *json.Decoder) string {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return fmt.Sprintf("not valid JSON at byte %d: %v", syn.Offset, syn)
-	case errors.As(err, &typ):
-		return fmt.Sprintf("at byte %d: field %s: expected %s, found a JSON %s", typ.Offset, typ.Field, typ.Type, typ.Value)
-	case errors.Is(err, io.EOF):
-		return "empty"
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return "cut short: the JSON ends early"
-	}
-	// Unknown fields and errors from the domain's own decoders (dates) land here.
-	return fmt.Sprintf("near byte %d: %v", dec.InputOffset(), err)
+	return e, nil
 }
 
 // EncodeExport writes an export as JSON that ParseExport reads back.

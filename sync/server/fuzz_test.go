@@ -20,7 +20,7 @@ func FuzzParseExport(f *testing.F) {
 			}
 			return
 		}
-		inv, err := validate(e, nil)
+		inv, err := validate(e, nil, nil)
 		if err != nil {
 			t.Fatalf("validate without a database: %v", err)
 		}

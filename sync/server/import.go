@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 
@@ -52,6 +53,24 @@ func (r Report) Kind(kind string) KindReport {
 // Records are upserted by ID; a record whose content is unchanged keeps its place on the
 // change feed, so importing the same export twice changes nothing.
 func (d *DB) Import(ctx context.Context, e *domain.Export) (Report, error) {
+	return d.importExport(ctx, e, nil)
+}
+
+// ImportJSON reads an export (docs/export-format.md) and imports it as Import does. Records
+// that do not decode (a number where text belongs, a date that is not one) are reported with
+// the problems the rules find, in the order of the lists, at most MaxProblems, each naming its
+// record and field and none quoting a value; the export is then refused whole. A file that is
+// not an export at all (not JSON, unknown fields of its own, another format) is an error
+// before anything is checked.
+func (d *DB) ImportJSON(ctx context.Context, r io.Reader) (Report, error) {
+	e, bad, err := decodeExport(r, MaxExportBytes)
+	if err != nil {
+		return Report{}, err
+	}
+	return d.importExport(ctx, e, bad)
+}
+
+func (d *DB) importExport(ctx context.Context, e *domain.Export, bad *undecoded) (Report, error) {
 	var rep Report
 	// A large change touches pages all over the file; in a page cache of 64 MiB they were
 	// written out to the WAL and read back again before the commit.
@@ -64,7 +83,7 @@ func (d *DB) Import(ctx context.Context, e *domain.Export) (Report, error) {
 		}
 		// The validator reads the stored cases an export refers to through the views' cache,
 		// where the import finds them again for the offices of their records.
-		inv, err := validate(e, txKnown{r, v})
+		inv, err := validate(e, txKnown{r, v}, bad)
 		if err != nil {
 			return err
 		}
@@ -880,7 +899,7 @@ func (im *importer) checkDeletions() error {
 				return err
 			}
 			problems = append(problems, fmt.Sprintf("%s: id: still referred to by %s %s; delete or change it in the same export",
-				at("deletions", i, del.ID), c.what, ref))
+				recRef{list: "deletions", i: i, id: del.ID}, c.what, ref))
 			break
 		}
 	}

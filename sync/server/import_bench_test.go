@@ -11,6 +11,7 @@ import (
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -241,4 +242,43 @@ func procStatus(b *testing.B, field string) int64 {
 	}
 	b.Fatalf("no %s in /proc/self/status", field)
 	return 0
+}
+
+// BenchmarkParseExport measures the reading of an export file: the demo's 2,000-participant
+// office as JSON, decoded by ParseExport. Run with
+//
+//	go test -run '^$' -bench ParseExport ./sync/server
+func BenchmarkParseExport(b *testing.B) {
+	e, _, err := demo.Generate(demo.Options{Seed: 1, Offices: 1, Participants: 2000})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var buf strings.Builder
+	if err := EncodeExport(&buf, e); err != nil {
+		b.Fatal(err)
+	}
+	data := buf.String()
+	records := len(e.Participants) + len(e.Cases) + len(e.Payments) + len(e.Disbursements) +
+		len(e.Appointments) + len(e.Messages) + len(e.Documents)
+	b.SetBytes(int64(len(data)))
+	runtime.GC()
+	cpu0 := cpuTime()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := ParseExport(strings.NewReader(data)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(records), "ns/record")
+	// The CPU time (the process's, garbage collection included) says more than the time on a
+	// busy machine.
+	b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N)/float64(records), "cpu-ns/record")
+}
+
+// cpuTime is the CPU time this process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -16,7 +16,8 @@ import (
 const MaxProblems = 20
 
 // Invalid is the error of an export that breaks the rules: the first problems found, each naming
-// the record and the field. Nothing was changed.
+// the record and the field, and never quoting a value of the export (which may be a name, an
+// SSN, a birth date or an amount in the wrong place). Nothing was changed.
 type Invalid struct {
 	Problems []string
 	More     bool // more problems were left unreported
@@ -42,7 +43,7 @@ type known interface {
 // Validate checks an export on its own, as if the server held nothing yet, and returns the
 // first problems found (at most MaxProblems), or nil.
 func Validate(e *domain.Export) *Invalid {
-	inv, _ := validate(e, nil)
+	inv, _ := validate(e, nil, nil)
 	return inv
 }
 
@@ -59,15 +60,25 @@ type checker struct {
 	participants map[string]*domain.Participant
 	cases        map[string]*domain.CaseRecord
 	deleted      map[string]map[string]bool // kind → id
+
+	// bad are the records and fields that did not decode: their problems are reported in their
+	// record's place, instead of the checker's own problems with those records. With
+	// onlyUndecoded, they are the only problems reported.
+	bad           *undecoded
+	onlyUndecoded bool
 }
 
 // errFull stops validation once MaxProblems are found.
 type errFull struct{}
 
-func validate(e *domain.Export, db known) (inv *Invalid, err error) {
+func validate(e *domain.Export, db known, bad *undecoded) (inv *Invalid, err error) {
+	return validateWith(e, db, bad, false)
+}
+
+func validateWith(e *domain.Export, db known, bad *undecoded, onlyUndecoded bool) (inv *Invalid, err error) {
 	c := &checker{e: e, db: db, offices: map[string]*domain.Office{}, locs: map[string]*time.Location{}, genDates: map[string]domain.Date{},
 		participants: map[string]*domain.Participant{}, cases: map[string]*domain.CaseRecord{},
-		deleted: map[string]map[string]bool{}}
+		deleted: map[string]map[string]bool{}, bad: bad, onlyUndecoded: onlyUndecoded}
 	defer func() {
 		switch r := recover().(type) {
 		case nil:
@@ -94,35 +105,89 @@ func (c *checker) must(err error) {
 	}
 }
 
+// add reports a problem found by the rules. A problem of a record (its first argument a
+// recRef) or an export field that did not decode is left out: the decoding's problem stands for
+// it.
 func (c *checker) add(format string, a ...any) {
+	if c.onlyUndecoded {
+		return
+	}
+	if len(a) > 0 {
+		if r, ok := a[0].(recRef); ok && r.undecoded {
+			return
+		}
+	}
+	if c.bad != nil && len(c.bad.top) > 0 {
+		if field, _, ok := strings.Cut(format, ":"); ok && c.bad.topField(field) {
+			return
+		}
+	}
+	c.report(fmt.Sprintf(format, a...))
+}
+
+func (c *checker) report(problem string) {
 	if len(c.problems) == MaxProblems {
 		panic(errFull{})
 	}
-	c.problems = append(c.problems, fmt.Sprintf(format, a...))
+	c.problems = append(c.problems, problem)
 }
 
 // recRef names a record for a problem: "payments[12] (id P-9)". It is formatted only when a
 // problem is reported.
 type recRef struct {
-	list string
-	i    int
-	id   string
+	list      string
+	i         int
+	id        string
+	idLen     int  // the length of a participant ID, 0 when unknown
+	undecoded bool // the record did not decode whole: its problems are reported already
 }
 
-func at(list string, i int, id string) recRef { return recRef{list, i, id} }
+// at names the record i of list, and reports the problems of the record's decoding.
+func (c *checker) at(list string, i int, id string) recRef {
+	r := recRef{list: list, i: i, id: id, idLen: c.idLen}
+	if c.bad != nil && c.bad.records != nil {
+		if ps, ok := c.bad.records[recKey{list, i}]; ok {
+			r.undecoded = true
+			for _, p := range ps {
+				if p.field == "" {
+					c.report(fmt.Sprintf("%s: %s", r, p.text))
+				} else {
+					c.report(fmt.Sprintf("%s: %s: %s", r, p.field, p.text))
+				}
+			}
+		}
+	}
+	return r
+}
+
+// showable reports whether the record's ID may name it in a problem: a valid ID of its kind (a
+// participant's has the agency's length), and nothing that looks like an SSN. An ID that breaks
+// its rules may be anything, a name or an SSN in the wrong column: the record is then named by
+// its list and index only.
+func (r recRef) showable() bool {
+	id := r.id
+	if id == "" || len(id) > 64 || !plainID(id) || looksLikeSSN(id) {
+		return false
+	}
+	if r.list == "participants" {
+		return r.idLen > 0 && len(id) == r.idLen && domain.Digits(id) == id
+	}
+	return true
+}
+
+// looksLikeSSN is nine digits, with or without the dashes of 123-45-6789.
+func looksLikeSSN(s string) bool {
+	if len(s) == 11 && s[3] == '-' && s[6] == '-' {
+		s = s[:3] + s[4:6] + s[7:]
+	}
+	return len(s) == 9 && domain.Digits(s) == s
+}
 
 func (r recRef) String() string {
-	list, i, id := r.list, r.i, r.id
-	if id == "" {
-		return fmt.Sprintf("%s[%d]", list, i)
+	if !r.showable() {
+		return fmt.Sprintf("%s[%d]", r.list, r.i)
 	}
-	if len(id) > 40 || !plainID(id) {
-		if len(id) > 40 {
-			id = id[:40]
-		}
-		return fmt.Sprintf("%s[%d] (id %q)", list, i, id)
-	}
-	return fmt.Sprintf("%s[%d] (id %s)", list, i, id)
+	return fmt.Sprintf("%s[%d] (id %s)", r.list, r.i, r.id)
 }
 
 func plainID(s string) bool {
@@ -208,20 +273,28 @@ func (c *checker) run() {
 	if e.Format != domain.ExportFormat {
 		c.add("format: must be %q", domain.ExportFormat)
 	}
+	if c.bad != nil {
+		for _, p := range c.bad.top {
+			c.report(p.field + ": " + p.text)
+		}
+	}
 	profile, err := assets.Profile(e.Agency)
 	if err != nil {
-		c.add("agency: %q is not a known agency profile (%s)", truncate(e.Agency, 20), strings.Join(assets.ProfileIDs(), ", "))
-		return // every participant ID's length depends on it
+		c.add("agency: not a known agency profile (%s)", strings.Join(assets.ProfileIDs(), ", "))
+		// Every participant ID's length depends on it: the records' decoding problems are all
+		// that can still be told.
+		c.onlyUndecoded = true
+	} else {
+		c.idLen = profile.ParticipantID.Length
 	}
-	c.idLen = profile.ParticipantID.Length
 	if e.Generated.IsZero() {
 		c.add("generated: is missing")
 	}
 
 	for i, d := range e.Deletions {
-		rec := at("deletions", i, d.ID)
+		rec := c.at("deletions", i, d.ID)
 		if !deletable[d.Kind] {
-			c.add("%s: kind: %q is not one of office, staff, participant, case, payment, disbursement, appointment, message, document", rec, truncate(d.Kind, 20))
+			c.add("%s: kind: not one of office, staff, participant, case, payment, disbursement, appointment, message, document", rec)
 			continue
 		}
 		if !c.ident(rec, "id", d.ID) {
@@ -239,7 +312,7 @@ func (c *checker) run() {
 	ids := map[string]int{}
 	for i := range e.Offices {
 		o := &e.Offices[i]
-		rec := at("offices", i, o.ID)
+		rec := c.at("offices", i, o.ID)
 		if c.ident(rec, "id", o.ID) {
 			c.seen(ids, rec, o.ID, i, "offices")
 			c.alsoDeleted(rec, "office", o.ID)
@@ -249,7 +322,7 @@ func (c *checker) run() {
 			c.add("%s: agency: must be the export's agency %q", rec, e.Agency)
 		}
 		if loc, err := time.LoadLocation(o.TimeZone); err != nil || o.TimeZone == "" || o.TimeZone == "Local" {
-			c.add("%s: timezone: %q is not a known time zone", rec, truncate(o.TimeZone, 40))
+			c.add("%s: timezone: not a known time zone (an IANA name such as America/Los_Angeles)", rec)
 		} else {
 			c.locs[o.ID] = loc
 		}
@@ -261,7 +334,7 @@ func (c *checker) run() {
 	ids = map[string]int{}
 	for i := range e.Staff {
 		s := &e.Staff[i]
-		rec := at("staff", i, s.ID)
+		rec := c.at("staff", i, s.ID)
 		if !domain.ValidStaffID(s.ID) || domain.NormalizeStaffID(s.ID) != s.ID {
 			c.add("%s: id: 2 to 32 capital letters and digits", rec)
 		} else {
@@ -286,7 +359,7 @@ func (c *checker) run() {
 	ssns := map[string]int{}
 	for i := range e.Participants {
 		p := &e.Participants[i]
-		rec := at("participants", i, p.ID)
+		rec := c.at("participants", i, p.ID)
 		if len(p.ID) != c.idLen || domain.Digits(p.ID) != p.ID {
 			c.add("%s: id: must be %d digits", rec, c.idLen)
 		} else {
@@ -331,7 +404,7 @@ func (c *checker) run() {
 	ids = map[string]int{}
 	for i := range e.Cases {
 		k := &e.Cases[i]
-		rec := at("cases", i, k.Number)
+		rec := c.at("cases", i, k.Number)
 		if c.ident(rec, "number", k.Number) {
 			c.seen(ids, rec, k.Number, i, "cases")
 			c.alsoDeleted(rec, "case", k.Number)
@@ -357,7 +430,7 @@ func (c *checker) run() {
 	ids = make(map[string]int, len(e.Payments))
 	for i := range e.Payments {
 		p := &e.Payments[i]
-		rec := at("payments", i, p.ID)
+		rec := c.at("payments", i, p.ID)
 		if c.ident(rec, "id", p.ID) {
 			c.seen(ids, rec, p.ID, i, "payments")
 			c.alsoDeleted(rec, "payment", p.ID)
@@ -365,13 +438,13 @@ func (c *checker) run() {
 		office := c.partyRef(rec, "case", "payer", p.Case, p.Payer, domain.Noncustodial)
 		c.amount(rec, "amount", p.Amount)
 		if !p.Source.Valid() {
-			c.add("%s: source: %q is not a known source", rec, truncate(string(p.Source), 30))
+			c.add("%s: source: not a known source", rec)
 		}
 		a := p.Allocation
 		if a.Current < 0 || a.Arrears < 0 || a.Interest < 0 || a.Fees < 0 {
 			c.add("%s: allocation: parts must not be negative", rec)
 		} else if a.Total() != p.Amount {
-			c.add("%s: allocation: parts add up to %d cents, not the amount %d", rec, a.Total(), p.Amount)
+			c.add("%s: allocation: parts do not add up to the amount", rec)
 		}
 		c.date(rec, "received", p.Received, office)
 	}
@@ -379,7 +452,7 @@ func (c *checker) run() {
 	ids = make(map[string]int, len(e.Disbursements))
 	for i := range e.Disbursements {
 		d := &e.Disbursements[i]
-		rec := at("disbursements", i, d.ID)
+		rec := c.at("disbursements", i, d.ID)
 		if c.ident(rec, "id", d.ID) {
 			c.seen(ids, rec, d.ID, i, "disbursements")
 			c.alsoDeleted(rec, "disbursement", d.ID)
@@ -387,16 +460,16 @@ func (c *checker) run() {
 		office := c.partyRef(rec, "case", "payee", d.Case, d.Payee, domain.Custodial)
 		c.amount(rec, "amount", d.Amount)
 		if !d.Source.Valid() {
-			c.add("%s: source: %q is not a known source", rec, truncate(string(d.Source), 30))
+			c.add("%s: source: not a known source", rec)
 		}
 		if !d.Method.Valid() {
-			c.add("%s: method: %q is not direct_deposit, debit_card or check", rec, truncate(string(d.Method), 30))
+			c.add("%s: method: not direct_deposit, debit_card or check", rec)
 		}
 		switch {
 		case !d.Status.Valid():
-			c.add("%s: status: %q is not disbursed, held, pended, reissued or refunded", rec, truncate(string(d.Status), 30))
+			c.add("%s: status: not disbursed, held, pended, reissued or refunded", rec)
 		case !d.Reason.Valid():
-			c.add("%s: reason: %q is not a known reason", rec, truncate(string(d.Reason), 30))
+			c.add("%s: reason: not a known reason", rec)
 		case d.Status != domain.Disbursed && d.Reason == domain.NoReason:
 			c.add("%s: reason: required when the status is %s", rec, d.Status)
 		}
@@ -406,7 +479,7 @@ func (c *checker) run() {
 	ids = map[string]int{}
 	for i := range e.Appointments {
 		a := &e.Appointments[i]
-		rec := at("appointments", i, a.ID)
+		rec := c.at("appointments", i, a.ID)
 		if c.ident(rec, "id", a.ID) {
 			c.seen(ids, rec, a.ID, i, "appointments")
 			c.alsoDeleted(rec, "appointment", a.ID)
@@ -425,7 +498,7 @@ func (c *checker) run() {
 	ids = map[string]int{}
 	for i := range e.Messages {
 		m := &e.Messages[i]
-		rec := at("messages", i, m.ID)
+		rec := c.at("messages", i, m.ID)
 		if c.ident(rec, "id", m.ID) {
 			c.seen(ids, rec, m.ID, i, "messages")
 			c.alsoDeleted(rec, "message", m.ID)
@@ -446,7 +519,7 @@ func (c *checker) run() {
 	ids = map[string]int{}
 	for i := range e.Documents {
 		d := &e.Documents[i]
-		rec := at("documents", i, d.ID)
+		rec := c.at("documents", i, d.ID)
 		if c.ident(rec, "id", d.ID) {
 			c.seen(ids, rec, d.ID, i, "documents")
 			c.alsoDeleted(rec, "document", d.ID)
@@ -522,7 +595,7 @@ func (c *checker) officeRef(rec recRef, field, id string) bool {
 		return false
 	}
 	if c.isDeleted("office", id) {
-		c.add("%s: %s: office %s is deleted by this export", rec, field, truncate(id, 64))
+		c.add("%s: %s: the office is deleted by this export", rec, field)
 		return false
 	}
 	if _, ok := c.offices[id]; ok {
@@ -539,7 +612,7 @@ func (c *checker) officeRef(rec recRef, field, id string) bool {
 			return true
 		}
 	}
-	c.add("%s: %s: no office %q", rec, field, truncate(id, 64))
+	c.add("%s: %s: no such office", rec, field)
 	return false
 }
 
@@ -573,7 +646,7 @@ func (c *checker) caseRef(rec recRef, field, number string) *domain.CaseRecord {
 		return nil
 	}
 	if c.isDeleted("case", number) {
-		c.add("%s: %s: case %s is deleted by this export", rec, field, truncate(number, 64))
+		c.add("%s: %s: the case is deleted by this export", rec, field)
 		return nil
 	}
 	if k, ok := c.cases[number]; ok {
@@ -587,7 +660,7 @@ func (c *checker) caseRef(rec recRef, field, number string) *domain.CaseRecord {
 			return &k
 		}
 	}
-	c.add("%s: %s: no case %q", rec, field, truncate(number, 64))
+	c.add("%s: %s: no such case", rec, field)
 	return nil
 }
 
@@ -640,12 +713,12 @@ func (c *checker) partyRef(rec recRef, caseField, whoField, number, who string, 
 	for _, p := range k.Parties {
 		if p.Participant == who {
 			if p.Role != role {
-				c.add("%s: %s: not the %s party of case %s", rec, whoField, role, truncate(number, 64))
+				c.add("%s: %s: not the %s party of the case", rec, whoField, role)
 			}
 			return k.Office
 		}
 	}
-	c.add("%s: %s: not a party of case %s", rec, whoField, truncate(number, 64))
+	c.add("%s: %s: not a party of the case", rec, whoField)
 	return k.Office
 }
 
@@ -665,5 +738,5 @@ func (c *checker) ownerRef(rec recRef, who, number string) {
 			return
 		}
 	}
-	c.add("%s: participant: not a party of case %s", rec, truncate(number, 64))
+	c.add("%s: participant: not a party of the case", rec)
 }
