@@ -23,8 +23,10 @@ type DB struct {
 	// Now is the clock; tests move it to expire enrolment codes.
 	Now func() time.Time
 
-	seenMu sync.Mutex
-	seenAt map[string]time.Time // when each kiosk's last_seen was last written
+	seenMu     sync.Mutex
+	seenAt     map[string]time.Time // when each kiosk's last_seen was last written
+	seenWrites sync.WaitGroup       // those writes still running
+	closing    bool                 // Close has begun: no more of them
 }
 
 // schemaVersion is the version of the schema, kept in the file's user_version: a file made by
@@ -139,8 +141,15 @@ func prepare(pool *sql.DB) error {
 	return tx.Commit()
 }
 
-// Close closes the database.
-func (d *DB) Close() error { return d.sql.Close() }
+// Close closes the database, after the last_seen writes still running (a file removed right
+// after Close must not get them).
+func (d *DB) Close() error {
+	d.seenMu.Lock()
+	d.closing = true
+	d.seenMu.Unlock()
+	d.seenWrites.Wait()
+	return d.sql.Close()
+}
 
 // write runs f in one write transaction: committed when f returns nil, rolled back otherwise.
 func (d *DB) write(ctx context.Context, f func(tx *sql.Tx) error) error {

@@ -273,13 +273,15 @@ func (d *DB) seen(k Kiosk) {
 		d.seenAt = map[string]time.Time{}
 	}
 	last := d.seenAt[k.ID]
-	if now.Sub(last) < time.Minute {
+	if d.closing || now.Sub(last) < time.Minute {
 		d.seenMu.Unlock()
 		return
 	}
 	d.seenAt[k.ID] = now
+	d.seenWrites.Add(1) // Close waits for it
 	d.seenMu.Unlock()
 	go func() {
+		defer d.seenWrites.Done()
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		d.sql.ExecContext(ctx, `UPDATE kiosks SET last_seen = ? WHERE id = ?`, unix(now), k.ID)
