@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"childsupportkiosk/app/cache"
@@ -116,6 +117,11 @@ func printCmd(e *env) func() error {
 			c.Close()
 		}
 		if end.State != printing.Completed {
+			// In words first (the translations' English), then the printer's own code for IT.
+			if cat, err := i18n.Shipped(); err == nil && cat.Lang("en").Has(end.Key()) {
+				first, _, _ := strings.Cut(cat.Lang("en").T(end.Key()), ". ")
+				return fmt.Errorf("%s (%s)", strings.TrimSuffix(first, "."), end.Error())
+			}
 			return errors.New(end.Error())
 		}
 		return nil

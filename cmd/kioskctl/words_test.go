@@ -155,6 +155,14 @@ func TestFailuresAreSaidInWords(t *testing.T) {
 	say(exitFail, cat.Lang("fr").T("problem.record.not_found"),
 		"statement", "--data", good, "--participant", "9999999999", "--year", "2025", "--lang", "fr", "--out", out)
 
+	// A printer that is not there (or no CUPS at all): words first, the printer's code after.
+	pdfFile := writeFile(t, "%PDF-1.4\n%%EOF\n")
+	code, _, errOut := kioskctl(t, "print", "--data", good, "--printer", "NoSuchKioskQueue", "--timeout", "10s", pdfFile)
+	if code != exitFail || !regexp.MustCompile(`kioskctl print: The (printer|printing service) .*\(print failed: (no_printer|cups_down)`).MatchString(errOut) {
+		t.Errorf("print to no such printer: %d %q", code, errOut)
+	}
+	outputs = append(outputs, errOut)
+
 	noKeys(t, outputs...)
 	s.noPII(t, outputs...)
 }
