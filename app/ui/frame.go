@@ -35,7 +35,8 @@ func (k *Kiosk) frame(body fyne.CanvasObject) fyne.CanvasObject {
 		k.warn, k.warnKey = k.newWarning(), key
 	}
 	k.warn.hide()
-	return container.NewStack(main, k.warn.layer)
+	k.warn.root = container.NewStack(main, k.warn.layer)
+	return k.warn.root
 }
 
 // header is the same on every screen but for the language and the look: it is built once for

@@ -16,6 +16,7 @@ import (
 // warning is the "Are you still there?" layer over a signed-in screen, with its countdown.
 type warning struct {
 	layer *fyne.Container
+	root  *fyne.Container // the screen's content: the layer over the frame
 	count *widget.Label
 	shown bool
 }
@@ -45,10 +46,25 @@ func (k *Kiosk) showWarning(left time.Duration) {
 	if !k.warn.shown {
 		k.warn.shown = true
 		k.warn.layer.Show()
+		k.warn.repaint()
 	}
 }
 
 func (w *warning) hide() {
+	if !w.layer.Hidden {
+		w.layer.Hide()
+		w.repaint()
+	}
 	w.shown = false
-	w.layer.Hide()
+}
+
+// repaint refreshes the whole content after the layer is shown or hidden. Under the desktop
+// (GL) driver of Fyne 2.8, a container hidden when the window's content was set and shown
+// later is never painted, nor does refreshing the container itself paint it: only a refresh
+// of the content above it does (seen on a virtual display; the headless test driver draws
+// it either way, which is how the warning passed every test and was never seen).
+func (w *warning) repaint() {
+	if w.root != nil {
+		w.root.Refresh()
+	}
 }

@@ -1,0 +1,255 @@
+//go:build screen
+
+package main
+
+// The kiosk under Fyne's real desktop driver, on a virtual X display: what the headless test
+// driver cannot show. The idle warning passed every headless test and was never painted on a
+// screen; this test looks at the screen's pixels. Run by scripts/test:
+//
+//	go test -tags screen -run TestRealScreen ./cmd/kiosk
+//
+// It needs Xvfb, xdotool and ImageMagick's import (scripts/test installs them), builds the
+// kiosk with cgo, starts it on the demo data, types a demo sign-in as a keyboard would, and
+// reads the screen back.
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func need(t *testing.T, progs ...string) {
+	t.Helper()
+	for _, p := range progs {
+		if _, err := exec.LookPath(p); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s is missing", p)
+			}
+			t.Skipf("%s is missing", p)
+		}
+	}
+}
+
+// display starts Xvfb at 1280×800 and returns its DISPLAY.
+func display(t *testing.T) string {
+	t.Helper()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	x.ExtraFiles = []*os.File{w}
+	if err := x.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	t.Cleanup(func() { x.Process.Kill(); x.Wait() })
+	line, err := bufio.NewReader(r).ReadString('\n')
+	r.Close()
+	if err != nil {
+		t.Fatalf("Xvfb gave no display: %v", err)
+	}
+	return ":" + strings.TrimSpace(line)
+}
+
+type screen struct {
+	t       *testing.T
+	display string
+	dir     string
+	shots   int
+}
+
+// shot reads the whole screen.
+func (s *screen) shot(name string) image.Image {
+	s.t.Helper()
+	cmd := exec.Command("import", "-display", s.display, "-window", "root", "png:-")
+	out, err := cmd.Output()
+	if err != nil {
+		s.t.Fatalf("import: %v", err)
+	}
+	img, err := png.Decode(bytes.NewReader(out))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	s.shots++
+	// Kept for a person to look at when the test fails.
+	os.WriteFile(filepath.Join(s.dir, fmt.Sprintf("%02d-%s.png", s.shots, name)), out, 0o600)
+	return img
+}
+
+func (s *screen) xdo(args ...string) {
+	s.t.Helper()
+	cmd := exec.Command("xdotool", args...)
+	cmd.Env = append(os.Environ(), "DISPLAY="+s.display)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		s.t.Fatalf("xdotool %v: %v %s", args, err, out)
+	}
+}
+
+// blue is how much bluer than red a region is on average, -1 to 1: the highlighted Home
+// button of the signed-in menu is the kiosk's blue, the welcome screen there is white.
+func blue(img image.Image, r image.Rectangle) float64 {
+	r = r.Intersect(img.Bounds())
+	var sum float64
+	n := 0
+	for y := r.Min.Y; y < r.Max.Y; y += 2 {
+		for x := r.Min.X; x < r.Max.X; x += 2 {
+			cr, _, cb, _ := img.At(x, y).RGBA()
+			sum += (float64(cb) - float64(cr)) / 0xffff
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / float64(n)
+}
+
+// brightness is the mean luminance of a region, 0 (black) to 1 (white).
+func brightness(img image.Image, r image.Rectangle) float64 {
+	r = r.Intersect(img.Bounds())
+	var sum float64
+	n := 0
+	for y := r.Min.Y; y < r.Max.Y; y += 4 {
+		for x := r.Min.X; x < r.Max.X; x += 4 {
+			cr, cg, cb, _ := img.At(x, y).RGBA()
+			sum += (0.2126*float64(cr) + 0.7152*float64(cg) + 0.0722*float64(cb)) / 0xffff
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return sum / float64(n)
+}
+
+var sampleLine = regexp.MustCompile(`participant ID (\d+)\s+PIN (\d+)\s+\(([^)]*)\)`)
+
+// TestRealScreenIdleWarning: a parent signs in, then touches nothing. After the idle time the
+// "Are you still there?" warning must be painted over the screen (the screen darkens but for
+// the box in its middle), a tap must take it away, and at the end of the countdown the kiosk
+// signs out.
+func TestRealScreenIdleWarning(t *testing.T) {
+	need(t, "Xvfb", "xdotool", "import", "go")
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "kiosk")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	const idle, warn = 30, 10
+	cfg := filepath.Join(dir, "kiosk.toml")
+	if err := os.WriteFile(cfg, []byte(fmt.Sprintf("profile = \"CA\"\n[session]\nidle_seconds = %d\nwarning_seconds = %d\n", idle, warn)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := &screen{t: t, display: display(t), dir: os.Getenv("KIOSK_SCREEN_SHOTS")}
+	if s.dir == "" {
+		s.dir = dir
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	k := exec.CommandContext(ctx, bin, "--demo", "--config", cfg)
+	// A demo of its own: the demo's one-instance lock lives in the runtime or temporary
+	// directory, which another demo on this machine may hold.
+	k.Env = append(os.Environ(), "DISPLAY="+s.display, "LANG=en_US.UTF-8", "XDG_RUNTIME_DIR=", "TMPDIR="+dir)
+	out, err := k.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	k.Stderr = &stderr
+	if err := k.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { k.Process.Kill(); k.Wait() })
+
+	// The demo prints its sign-ins; take one without a temporary PIN.
+	var id, pin string
+	sc := bufio.NewScanner(out)
+	for sc.Scan() && id == "" {
+		if m := sampleLine.FindStringSubmatch(sc.Text()); m != nil && !strings.Contains(m[3], "temporary") {
+			id, pin = m[1], m[2]
+		}
+	}
+	if id == "" {
+		t.Fatalf("the demo printed no sign-in; stderr:\n%s", stderr.String())
+	}
+	go func() {
+		for sc.Scan() {
+		}
+	}()
+
+	// Wait until the welcome screen is painted: no longer a black screen.
+	whole := image.Rect(0, 0, 1280, 800)
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		if brightness(s.shot("start"), whole) > 0.5 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the welcome screen was never painted; stderr:\n%s", stderr.String())
+		}
+		time.Sleep(time.Second)
+	}
+	time.Sleep(2 * time.Second)
+
+	// Sign in as a keyboard would: the ID, Enter, the PIN, Enter.
+	s.xdo("type", "--delay", "40", id)
+	s.xdo("key", "Return")
+	s.xdo("type", "--delay", "40", pin)
+	s.xdo("key", "Return")
+	signedIn := time.Now()
+	time.Sleep(4 * time.Second)
+	before := s.shot("signed-in")
+	home := image.Rect(10, 85, 180, 125) // the menu's first button, Home, highlighted
+	if b := brightness(before, whole); b < 0.6 {
+		t.Fatalf("the signed-in screen is dark (%.2f) before any warning", b)
+	}
+	if b := blue(before, home); b < 0.3 {
+		t.Fatalf("not signed in: no highlighted Home button in the menu (%.2f); stderr:\n%s", b, stderr.String())
+	}
+
+	// Touch nothing until the warning is due, and a little more.
+	time.Sleep(time.Until(signedIn.Add(idle*time.Second + 3*time.Second)))
+	warned := s.shot("warning")
+	edge := image.Rect(0, 0, 1280, 150) // the header and the top of the screen
+	middle := image.Rect(560, 360, 720, 440)
+	if b := brightness(warned, edge); b > 0.4 {
+		t.Fatalf("no idle warning painted %d s after sign-in: the top of the screen is still bright (%.2f, was %.2f)",
+			idle+3, b, brightness(before, edge))
+	}
+	if b := brightness(warned, middle); b < 0.6 {
+		t.Fatalf("the screen darkened but the warning's box is not in its middle (%.2f)", b)
+	}
+
+	// "Still here": a tap anywhere takes the warning away.
+	s.xdo("mousemove", "100", "300", "click", "1")
+	time.Sleep(2 * time.Second)
+	if b := brightness(s.shot("after-tap"), edge); b < 0.6 {
+		t.Fatalf("the warning stayed on screen after a tap (%.2f)", b)
+	}
+
+	// Untouched again: warning, then signed out at the end of the countdown; the warning is gone
+	// from the welcome screen.
+	time.Sleep((idle + warn + 4) * time.Second)
+	out2 := s.shot("signed-out")
+	if b := brightness(out2, edge); b < 0.6 {
+		t.Fatalf("after the countdown the screen is still dark (%.2f)", b)
+	}
+	if b := blue(out2, home); b > 0.1 {
+		t.Fatalf("still signed in after the countdown (%.2f)", b)
+	}
+	if k.ProcessState != nil {
+		t.Fatalf("the kiosk exited; stderr:\n%s", stderr.String())
+	}
+}
