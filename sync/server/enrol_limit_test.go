@@ -89,3 +89,17 @@ func TestEnrolLimiterPerSource(t *testing.T) {
 		t.Fatalf("a minute later: %d, want 403", st)
 	}
 }
+
+func TestEnrolSource(t *testing.T) {
+	for _, c := range []struct{ remote, want string }{
+		{"192.0.2.1:80", "192.0.2.1"},
+		{"[::ffff:192.0.2.1]:80", "192.0.2.1"},
+		{"[2001:db8:a:b:c:d:e:f]:443", "2001:db8:a:b::/64"},
+		{"[fe80::1%eth0]:443", "fe80::/64"},
+		{"not an address", "not an address"},
+	} {
+		if got := enrolSource(c.remote); got != c.want {
+			t.Errorf("%q: %q, want %q", c.remote, got, c.want)
+		}
+	}
+}

@@ -497,9 +497,9 @@ func enrolSource(remote string) string {
 	if err != nil {
 		return host
 	}
-	ip = ip.Unmap()
+	ip = ip.Unmap().WithZone("")
 	if ip.Is6() {
-		p, _ := ip.Prefix(64) // a valid IPv6 address has a /64
+		p, _ := ip.Prefix(64) // an IPv6 address without a zone has a /64
 		return p.String()
 	}
 	return ip.String()
