@@ -106,7 +106,9 @@ func Notify(ch chan Progress) func(Progress) {
 	}
 }
 
-// Result is what one sync did.
+// Result is what one sync did, also when it failed part-way: what it counts was done and stays
+// done (applied batches are whole checkpoints), and once the pull began, Cursor is the
+// checkpoint the next sync resumes from.
 type Result struct {
 	Pushed     int   // outbox items the server took (applied, duplicate, superseded or rejected)
 	Rejected   int   // of those, items refused for good
@@ -143,7 +145,8 @@ func New(store Store, opts Options) (*Client, error) {
 // domain.ErrNotEnrolled; domain.ErrOffline when the server cannot be reached; ErrUnauthorized;
 // domain.ErrRevoked after the store was wiped at the server's word; a *ServerError; an error
 // wrapping protocol.ErrBadBatch when batches kept arriving damaged; the context's error.
-// Whatever the error, the store holds the last whole checkpoint it reached.
+// Whatever the error, the store holds the last whole checkpoint it reached, and the Result says
+// what was pushed and applied up to it.
 func (c *Client) Sync(ctx context.Context) (Result, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
