@@ -126,12 +126,13 @@ func (l Lang) T(key string, pairs ...string) string {
 	return strings.NewReplacer(r...).Replace(s)
 }
 
-// Problem translates an error: a domain.Problem by its key, anything else as the generic
-// "something went wrong" message (its text may carry details not meant for the public).
-func (l Lang) Problem(err error) string {
+// Problem translates an error: a domain.Problem by its key, with {name} placeholders from
+// pairs as in T (the PIN length: "n"), anything else as the generic "something went wrong"
+// message (its text may carry details not meant for the public).
+func (l Lang) Problem(err error, pairs ...string) string {
 	var p domain.Problem
 	if errors.As(err, &p) && l.Has("problem."+string(p)) {
-		return l.T("problem." + string(p))
+		return l.T("problem."+string(p), pairs...)
 	}
 	return l.T("problem.unexpected")
 }

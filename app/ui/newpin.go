@@ -6,6 +6,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
+
+	"childsupportkiosk/app/domain"
 )
 
 // pinState is what the PIN screens hold while someone types.
@@ -40,7 +42,14 @@ func (k *Kiosk) changePINScreen() fyne.CanvasObject {
 
 func (k *Kiosk) pinForm(title, intro fyne.CanvasObject, withCurrent bool, extra fyne.CanvasObject) fyne.CanvasObject {
 	st := &k.pin
-	left := container.NewVBox(title, intro, text(k.t("ui.pin.rules")))
+	left := container.NewVBox(title)
+	if st.problem != nil {
+		// Under the title, not below the form: in Spanish and French, and in large text, the
+		// end of the form lies below the screen's edge.
+		left.Add(problemText(k.problem(st.problem)))
+	}
+	left.Add(intro)
+	left.Add(text(k.t("ui.pin.rules")))
 	dots := func(s string) string { return strings.Repeat("●", len(s)) }
 	if withCurrent {
 		left.Add(k.field(k.t("ui.pin.current"), dots(st.current), st.field == 0,
@@ -59,9 +68,6 @@ func (k *Kiosk) pinForm(title, intro fyne.CanvasObject, withCurrent bool, extra 
 		buttons.Add(sized(0, 56, extra))
 	}
 	left.Add(buttons)
-	if st.problem != nil {
-		left.Add(problemText(k.problem(st.problem)))
-	}
 	return container.NewBorder(nil, nil, nil, container.NewVBox(k.keypad(k.pinKey)), left)
 }
 
@@ -73,6 +79,9 @@ func (k *Kiosk) pinKey(r rune) {
 	}
 	k.touch()
 	st.problem = nil
+	if d, ok := domain.NormaliseDigit(r); ok {
+		r = d // a keyboard's digits of another script
+	}
 	fields := []*string{&st.current, &st.first, &st.second}
 	target := fields[st.field]
 	switch {
@@ -96,8 +105,10 @@ func (k *Kiosk) pinKey(r rune) {
 			k.submitPIN()
 			return
 		}
-	default:
+	case r < ' ':
 		return
+	default:
+		st.problem = domain.ErrPINDigits // a letter or a sign from a keyboard: said, not dropped
 	}
 	k.render()
 }

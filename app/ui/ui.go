@@ -54,6 +54,10 @@ type Options struct {
 	// without a server. SyncProgress, when set, carries its progress events.
 	Syncer       Syncer
 	SyncProgress <-chan client.Progress
+	// OutOfService, when set, is called on the UI goroutine once the kiosk went out of service
+	// (the case server withdrew it and its cache was wiped), with when that was heard: cmd/kiosk
+	// notes it beside the cache so that a restart shows the same screen (outofservice.go).
+	OutOfService func(at time.Time)
 }
 
 // Screens.
@@ -72,6 +76,9 @@ const (
 	scrChangePIN  = "changepin"
 	scrHelp       = "help"
 	scrPreview    = "preview" // print preview: preview.go
+	// scrOutOfService is a kiosk the case server withdrew: outofservice.go. Once shown, no
+	// other screen is.
+	scrOutOfService = "out_of_service"
 )
 
 // Kiosk is the running interface in one window.
@@ -85,6 +92,12 @@ type Kiosk struct {
 	bridge  bridge
 	screen  string
 	helpOut string // the screen Help was opened from, when signed out
+
+	// defaultLang is the kiosk's own language, which every sign-out returns to; langChosen says
+	// that the person at the screen picked the language before signing in, which their file's
+	// preferred language then does not override (language.go).
+	defaultLang string
+	langChosen  bool
 
 	// Staff mode (staff.go): the staff member, nil when off, and the staff screens' state.
 	staff *session.Staff
@@ -110,6 +123,10 @@ type Kiosk struct {
 	navc keptPart     // the signed-in menu, likewise
 	foot keptPart     // the footer, likewise
 	prev previewState // the document in the print preview (preview.go), discarded at sign-out
+
+	// withdrawn is set once the case server withdrew the kiosk, at revokedAt (outofservice.go).
+	withdrawn bool
+	revokedAt time.Time
 }
 
 // New builds the kiosk in w and shows the welcome screen.
@@ -127,6 +144,10 @@ func New(w fyne.Window, o Options) (*Kiosk, error) {
 		lang = k.prof.DefaultLanguage
 	}
 	k.lang = o.Catalog.Lang(lang)
+	k.defaultLang = k.lang.Code()
+	if o.Syncer != nil {
+		k.o.Syncer = watchedSyncer{Syncer: o.Syncer, k: k} // staff's Sync now may hear a withdrawal
+	}
 	k.idle = session.NewIdle(k.prof.Idle(), k.prof.Warning(), k.mgr.Now())
 	fyne.CurrentApp().Settings().SetTheme(k.theme)
 	w.Canvas().SetOnTypedKey(k.typedKey)
@@ -173,7 +194,7 @@ func (k *Kiosk) problem(err error) string {
 	if errors.As(err, &up) {
 		return k.t(string(up), "n", itoa(k.prof.PINLength))
 	}
-	return k.lang.Problem(err)
+	return k.lang.Problem(err, "n", itoa(k.prof.PINLength))
 }
 
 // show moves to a screen. Signed-in screens need a session; without one the welcome screen
@@ -197,6 +218,11 @@ func (k *Kiosk) render() {
 	k.live = liveFields{}
 	if k.screen != scrPreview && k.prev.active() {
 		k.dropPreview() // the person left the preview: its document is discarded
+	}
+	if k.withdrawn {
+		k.screen = scrOutOfService
+		k.w.SetContent(k.outOfServiceScreen())
+		return
 	}
 	switch k.screen {
 	case scrWelcome, scrNeutral, scrHelp:
@@ -280,6 +306,9 @@ func (k *Kiosk) touch() {
 // setLanguage switches the language and re-renders at once.
 func (k *Kiosk) setLanguage(code string) {
 	k.touch()
+	if k.sess == nil && k.staff == nil {
+		k.langChosen = true
+	}
 	k.lang = k.o.Catalog.Lang(code)
 	k.render()
 }
@@ -325,6 +354,7 @@ func (k *Kiosk) signOut(screen, note string) {
 	k.dropPreview()
 	k.note = note
 	k.helpOut = ""
+	k.lang, k.langChosen = k.o.Catalog.Lang(k.defaultLang), false // the next person starts afresh
 	if k.warn != nil {
 		k.warn.hide()
 	}
@@ -337,6 +367,9 @@ func (k *Kiosk) signOut(screen, note string) {
 // tick follows inactivity: the warning's countdown, then sign-out. Signed out, it clears
 // whatever was half typed on the sign-in screen.
 func (k *Kiosk) tick() {
+	if k.withdrawn {
+		return
+	}
 	state, left := k.idle.State(k.mgr.Now())
 	if k.screen == scrNeutral {
 		k.render() // the clock moves on

@@ -134,6 +134,9 @@ func (k *Kiosk) signinKey(r rune) {
 		return
 	}
 	k.touch()
+	if d, ok := domain.NormaliseDigit(r); ok {
+		r = d // a keyboard's digits of another script: ٣ is 3
+	}
 	// A digit or an erase changes only the text of a field: the labels shown are updated in
 	// place rather than the whole screen rebuilt at every key (a day of sign-ins is tens of
 	// thousands of keys).
@@ -162,8 +165,18 @@ func (k *Kiosk) signinKey(r rune) {
 			k.submitSignIn()
 			return
 		}
+	case r < ' ':
+		return
+	case !st.onPIN && domain.IsSeparator(r):
+		return // dashes and spaces between the groups of an ID or an SSN, as people write them
 	default:
-		return // dashes and spaces from a scanner or a keyboard: digits are what count
+		// A letter or a sign from a keyboard: said, not silently dropped.
+		st.problem = errIDDigits
+		if st.onPIN {
+			st.problem = domain.ErrPINDigits
+		}
+		k.render()
+		return
 	}
 	if light {
 		shownID := st.id
@@ -271,6 +284,7 @@ func (k *Kiosk) submitSignIn() {
 		}
 		k.signin = signinState{}
 		k.sess = s
+		k.speakTheirLanguage(s)
 		k.touch()
 		if s.NeedsNewPIN() {
 			k.pin = pinState{}
@@ -306,4 +320,5 @@ var (
 	errNeedID       error = uiProblem("ui.signin.need_id")
 	errNeedPIN      error = uiProblem("ui.signin.need_pin")
 	errNeedIDForgot error = uiProblem("ui.forgot.need_id")
+	errIDDigits     error = uiProblem("ui.signin.id_digits_only")
 )
