@@ -57,6 +57,7 @@ func run() error {
 	every := flag.Duration("sync-every", 5*time.Minute, "how often to sync with the case server")
 	hideCur := flag.Bool("hide-cursor", false, "hide the mouse pointer (touch screens)")
 	cfgPath := flag.String("config", "", "the office's settings file (TOML; see docs/kiosk.example.toml); flags given override it")
+	withdrawAfter := flag.Duration("demo-withdraw-after", 0, "demo only: have the demo's case server withdraw this kiosk after this long, to see the out-of-service screen")
 	flag.Parse()
 
 	catalog, err := i18n.Shipped()
@@ -116,6 +117,8 @@ func run() error {
 		demoStaff   []ui.DemoLogin
 		cleanup     = func() {}
 		lockedStart bool
+		demoEnv     *demoenv.Env
+		withdrawn   *time.Time // the case server withdrew this kiosk then, and its cache is wiped
 	)
 	if *demoMode {
 		env, err := demoenv.Start(ctx, demoenv.Options{Logger: logger,
@@ -125,7 +128,7 @@ func run() error {
 			return err
 		}
 		cleanup = func() { env.Close() }
-		store, syncer = env.Cache, env.Client
+		store, syncer, demoEnv = env.Cache, env.Client, env
 		fmt.Println("Demo sign-ins (demo data only):")
 		for _, s := range env.Samples {
 			note := s.Role
@@ -146,7 +149,9 @@ func run() error {
 		}
 		progress = env.Progress
 	} else if locked, err := cache.NeedsPassphrase(*dataDir); err != nil {
-		return err
+		if withdrawn, err = startsWithdrawn(*dataDir, err); err != nil {
+			return err
+		}
 	} else if locked && *keyFile == "" {
 		// Enrolled with an office passphrase: the kiosk starts locked and opens the cache when
 		// a supervisor types it (begin runs then).
@@ -229,21 +234,55 @@ func run() error {
 					Auditor: printing.AuditFunc(func(e domain.AuditEvent) error { return store.Send(domain.SendAudit, e) })}}
 		}
 
-		// Sync in the background: the kiosk serves from its cache whether or not it succeeds.
-		go syncer.Run(ctx, *every, logSync(ctx, logger))
-
+		if !*demoMode {
+			if err := forgetWithdrawn(*dataDir); err != nil { // enrolled again since
+				logger.Warn("a stale out-of-service note stays", "error", err.Error())
+			}
+		}
 		k, err = ui.New(measureStart(a, w, os.Stdout), ui.Options{Sessions: mgr, Catalog: catalog, Printer: printer,
 			Demo: demo, DemoStaff: demoStaff, Language: *lang, Large: *large, Contrast: *contrast, Tick: time.Second,
 			HideCursor: *hideCur, KioskID: enr.Kiosk, Syncer: ui.SyncWith{Store: store, Client: syncer},
-			SyncProgress: progress})
+			SyncProgress: progress, OutOfService: func(at time.Time) {
+				logger.Error("kiosk out of service: withdrawn by the case server, cache wiped", "kiosk", enr.Kiosk)
+				if !*demoMode {
+					if err := noteWithdrawn(*dataDir, at); err != nil {
+						logger.Error("the out-of-service note could not be written", "error", err.Error())
+					}
+				}
+			}})
 		if err != nil {
 			return err
+		}
+		// Sync in the background, once the kiosk is up to hear a withdrawal: it serves from its
+		// cache whether or not a sync succeeds.
+		logged := logSync(ctx, logger)
+		done := func(r client.Result, err error) { logged(r, err); k.SyncOutcome(r, err) }
+		go syncer.Run(ctx, *every, done)
+		if demoEnv != nil && *withdrawAfter > 0 {
+			withdrawDemo(ctx, demoEnv, syncer, *withdrawAfter, logger, done)
 		}
 		logger.Info("kiosk started", "kiosk", enr.Kiosk, "profile", profile.ID, "demo", *demoMode,
 			"fullscreen", *fullscreen, "hide_cursor", *hideCur, "sync_every", every.String(), "locked_start", lockedStart)
 		return nil
 	}
 
+	if withdrawn != nil {
+		// Withdrawn by the case server and wiped: nothing to unlock or sign in to until IT
+		// enrols the kiosk again.
+		o := ui.OutOfServiceOptions{Catalog: catalog, At: *withdrawn}
+		if cfg != nil {
+			if p, err := assets.Profile(cfg.Profile); err == nil {
+				o.Languages = p.Languages
+				o.Location, _ = p.Location()
+			}
+		}
+		if err := ui.ShowOutOfService(w, o); err != nil {
+			return err
+		}
+		logger.Error("kiosk started out of service: withdrawn by the case server, cache wiped")
+		w.ShowAndRun()
+		return nil
+	}
 	if lockedStart {
 		var failed error
 		_, err := ui.ShowLocked(w, ui.LockedOptions{Catalog: catalog, Language: *lang,
