@@ -101,6 +101,7 @@ type exportDecoder struct {
 	lr    *io.LimitedReader
 	limit int64
 	bad   *undecoded
+	begun bool // the export's opening brace was read
 }
 
 // decodeExport reads an export. A file that is not JSON, not one object, too large, or has
@@ -139,7 +140,7 @@ func (d *exportDecoder) fail(where string, err error) error {
 	switch {
 	case errors.As(err, &syn):
 		return fmt.Errorf("export: %snot valid JSON at byte %d: %v", where, syn.Offset, syn)
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF) && where != "":
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF) && (where != "" || d.begun):
 		return fmt.Errorf("export: %scut short: the JSON ends early", where)
 	case errors.Is(err, io.EOF):
 		return errors.New("export: empty")
@@ -155,6 +156,7 @@ func (d *exportDecoder) read(e *domain.Export) error {
 	if tok != json.Delim('{') {
 		return errors.New("export: must be one JSON object")
 	}
+	d.begun = true
 	seen := map[string]bool{}
 	for d.dec.More() {
 		tok, err := d.dec.Token()
@@ -288,8 +290,7 @@ func decodeList[T any](d *exportDecoder, list string, dst *[]T) error {
 		}
 		d.bad.add(list, i, ps)
 		if d.bad.n > maxUndecoded {
-			return fmt.Errorf("export: more than %d records do not decode; the first: %s", maxUndecoded,
-				strings.TrimSuffix(where+": "+ps[0].field, ": "))
+			return fmt.Errorf("export: more than %d records do not decode (the last read: %s)", maxUndecoded, where)
 		}
 	}
 	if _, err := d.dec.Token(); err != nil { // the closing bracket
@@ -303,9 +304,10 @@ var singular = map[string]string{"offices": "an office", "staff": "a staff membe
 	"cases": "a case", "payments": "a payment", "disbursements": "a disbursement", "appointments": "an appointment",
 	"messages": "a message", "documents": "a document", "deletions": "a deletion"}
 
-// trimValue drops the comma and white space the decoder's offset may leave before a value.
+// trimValue drops the comma or colon and white space the decoder's offset may leave before a
+// value.
 func trimValue(b []byte) []byte {
-	return bytes.TrimLeft(b, ", \t\r\n")
+	return bytes.TrimLeft(b, ",: \t\r\n")
 }
 
 var (
@@ -442,7 +444,7 @@ func valueProblem(t reflect.Type, raw []byte, err error) string {
 			want = "a JSON number (whole cents)"
 		}
 		if found == "a number" {
-			return "must be a whole number in range"
+			return "must be a whole number (no fraction or exponent, and not too large)"
 		}
 	case reflect.Struct:
 		want = "a JSON object"

@@ -283,6 +283,9 @@ func (c *checker) run() {
 		c.add("agency: not a known agency profile (%s)", strings.Join(assets.ProfileIDs(), ", "))
 		// Every participant ID's length depends on it: the records' decoding problems are all
 		// that can still be told.
+		if c.bad == nil || len(c.bad.records) == 0 {
+			return
+		}
 		c.onlyUndecoded = true
 	} else {
 		c.idLen = profile.ParticipantID.Length

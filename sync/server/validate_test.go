@@ -142,3 +142,30 @@ func TestDecodeErrorsNameTheirRecord(t *testing.T) {
 		})
 	}
 }
+
+// A file that is not an export is refused with one reason that quotes nothing of it; the
+// export's own fields that do not decode are named like a record's.
+func TestExportFileErrors(t *testing.T) {
+	for in, want := range map[string]string{
+		``:                                     "export: empty",
+		`{"format":"childsupport-export/1"`:    "export: cut short: the JSON ends early",
+		`[{"name":"Ana Núñez"}]`:               "export: must be one JSON object",
+		`{"format":"childsupport-export/1"} 1`: "export: trailing data after the export object",
+		`{"format":"123456789"}`:               `export: format: must be "childsupport-export/1"`,
+		`{"format":"childsupport-export/1","format":"childsupport-export/1"}`:                 "export: format: given twice",
+		`{"format":"childsupport-export/1","ssn":"123456789"}`:                                "export: ssn: not a field of the export",
+		`{"format":"childsupport-export/1","Ana Núñez":1}`:                                    "export: a field that is not one of the export's",
+		`{"format":"childsupport-export/1","payments":{"id":"P-1"}}`:                          "export: payments: must be a list",
+		`{"format":"childsupport-export/1","payments":[{"id":"P-1","case":"123456789"`:        "export: payments[0]: cut short",
+		`{"format":"childsupport-export/1","agency":123456789,"generated":"2026-13-01"}`:      "export refused, nothing changed: 2 problem(s):\n  agency: must be a JSON string, not a number\n  generated: not an instant",
+		`{"format":"childsupport-export/1","payments":[` + strings.Repeat("1,", 1000) + `1]}`: "export: more than 1000 records do not decode (the last read: payments[1000])",
+	} {
+		_, err := ParseExport(strings.NewReader(in))
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", in, err, want)
+		}
+		if err != nil && containsAny(err.Error(), "123456789", "Núñez", "2026-13-01") != "" {
+			t.Errorf("%q: %v quotes the file", in, err)
+		}
+	}
+}
