@@ -27,8 +27,7 @@ func (k *Kiosk) frame(body fyne.CanvasObject) fyne.CanvasObject {
 	case k.staffOn() && (isStaffScreen(k.screen) || k.screen == scrPreview):
 		top = container.NewVBox(top, k.staffBand())
 	}
-	main := container.NewBorder(top, k.footer(), left, nil,
-		container.NewVScroll(container.NewPadded(body)))
+	main := container.NewBorder(top, k.footer(), left, nil, k.place.keep(k, newVScroll(container.NewPadded(body))))
 	// The "Are you still there?" layer holds nothing of anybody either: kept like the header,
 	// hidden whenever a screen is drawn anew.
 	if key := k.look(); k.warn == nil || k.warnKey != key {
@@ -133,7 +132,7 @@ func (k *Kiosk) buildNav() fyne.CanvasObject {
 		out = k.btn("ui.staff.end_assist", k.endAssist)
 	}
 	box.Add(out)
-	return container.NewHBox(container.NewVScroll(box), widget.NewSeparator())
+	return container.NewHBox(newVScroll(box), widget.NewSeparator())
 }
 
 func (k *Kiosk) footer() fyne.CanvasObject {

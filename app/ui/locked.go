@@ -145,7 +145,7 @@ func (l *Locked) render() {
 		box.Add(problemText(msg))
 	}
 	box.Add(keyboard(l.t, l.key))
-	l.w.SetContent(container.NewVScroll(container.NewPadded(box)))
+	l.w.SetContent(newVScroll(container.NewPadded(box)))
 }
 
 // submit tries the passphrase off the UI goroutine.

@@ -181,7 +181,7 @@ func (k *Kiosk) pager(pg session.Page) fyne.CanvasObject {
 func sideways(row fyne.CanvasObject) fyne.CanvasObject {
 	room := canvas.NewRectangle(color.Transparent)
 	room.SetMinSize(fyne.NewSize(0, theme.Size(theme.SizeNameScrollBar)))
-	return container.NewHScroll(container.NewVBox(row, room))
+	return newHScroll(container.NewVBox(row, room))
 }
 
 // print shows the page on screen, or the yearly statement of the year of the filter, in the

@@ -44,6 +44,8 @@ func scrub(o fyne.CanvasObject, keep map[fyne.CanvasObject]bool) {
 		}
 	case *container.Scroll:
 		scrub(v.Content, keep)
+	case *touchScroll:
+		scrub(v.scroll, keep)
 	case *holdArea:
 		scrub(v.content, keep)
 	case *widget.Label:

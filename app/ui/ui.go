@@ -109,6 +109,7 @@ type Kiosk struct {
 	idle    *session.Idle
 	warn    *warning
 	warnKey string // the language and look warn was built for
+	place   place  // where the screen's body was scrolled to (touchscroll.go)
 
 	// View state, cleared at sign-out.
 	signin signinState
@@ -203,6 +204,7 @@ func (k *Kiosk) show(screen string) {
 	k.touch()
 	k.form, k.pin, k.note = formState{}, pinState{}, ""
 	k.screen = screen
+	k.place = place{} // a screen one goes to starts at its top
 	k.render()
 }
 

@@ -115,6 +115,49 @@ func blue(img image.Image, r image.Rectangle) float64 {
 	return sum / float64(n)
 }
 
+// difference is the share of sampled pixels of a region that differ between two pictures.
+func difference(a, b image.Image, r image.Rectangle) float64 {
+	r = r.Intersect(a.Bounds()).Intersect(b.Bounds())
+	diff, n := 0, 0
+	for y := r.Min.Y; y < r.Max.Y; y += 2 {
+		for x := r.Min.X; x < r.Max.X; x += 2 {
+			ar, ag, ab, _ := a.At(x, y).RGBA()
+			br, bg, bb, _ := b.At(x, y).RGBA()
+			if ar != br || ag != bg || ab != bb {
+				diff++
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(diff) / float64(n)
+}
+
+// bestShift finds the upward shift, from lo to hi pixels, at which b's region r best matches
+// a's, and the share of sampled pixels that still differ there.
+func bestShift(a, b image.Image, r image.Rectangle, lo, hi int) (int, float64) {
+	best, bestD := 0, 1.0
+	for d := lo; d <= hi; d++ {
+		diff, n := 0, 0
+		for y := r.Min.Y; y+d < r.Max.Y; y += 3 {
+			for x := r.Min.X; x < r.Max.X; x += 3 {
+				ar, ag, ab, _ := a.At(x, y+d).RGBA()
+				br, bg, bb, _ := b.At(x, y).RGBA()
+				if ar != br || ag != bg || ab != bb {
+					diff++
+				}
+				n++
+			}
+		}
+		if n > 0 && float64(diff)/float64(n) < bestD {
+			best, bestD = d, float64(diff)/float64(n)
+		}
+	}
+	return best, bestD
+}
+
 // brightness is the mean luminance of a region, 0 (black) to 1 (white).
 func brightness(img image.Image, r image.Rectangle) float64 {
 	r = r.Intersect(img.Bounds())
@@ -135,7 +178,8 @@ func brightness(img image.Image, r image.Rectangle) float64 {
 
 var sampleLine = regexp.MustCompile(`participant ID (\d+)\s+PIN (\d+)\s+\(([^)]*)\)`)
 
-// TestRealScreenIdleWarning: a parent signs in, then touches nothing. After the idle time the
+// TestRealScreenIdleWarning: a parent signs in, drags the payments list with a finger (it must
+// scroll), then touches nothing. After the idle time the
 // "Are you still there?" warning must be painted over the screen (the screen darkens but for
 // the box in its middle), a tap must take it away, and at the end of the countdown the kiosk
 // signs out.
@@ -218,6 +262,55 @@ func TestRealScreenIdleWarning(t *testing.T) {
 	if b := blue(before, home); b < 0.3 {
 		t.Fatalf("not signed in: no highlighted Home button in the menu (%.2f); stderr:\n%s", b, stderr.String())
 	}
+
+	// A finger's drag scrolls the payments list: press on it, move up 400 px, release. The
+	// body changes and the header does not.
+	s.xdo("mousemove", "64", "162", "click", "1") // Payments, second in the menu
+	time.Sleep(2 * time.Second)
+	s.xdo("mousemove", "1279", "799")
+	time.Sleep(500 * time.Millisecond)
+	list := s.shot("payments")
+	s.xdo("mousemove", "700", "650", "mousedown", "1")
+	for i := 1; i <= 10; i++ {
+		s.xdo("mousemove", "700", fmt.Sprint(650-40*i))
+		time.Sleep(30 * time.Millisecond)
+	}
+	s.xdo("mouseup", "1")
+	s.xdo("mousemove", "1279", "799") // off the list: no row is drawn as hovered
+	signedIn = time.Now()             // the last touch
+	time.Sleep(2 * time.Second)
+	dragged := s.shot("payments-dragged")
+	bodyArea, header := image.Rect(200, 80, 1260, 720), image.Rect(0, 0, 1280, 70)
+	if d := difference(list, dragged, header); d > 0.01 {
+		t.Fatalf("the header changed with the drag (%.3f)", d)
+	}
+	if d := difference(list, dragged, bodyArea); d < 0.02 {
+		t.Fatalf("a finger's drag did not scroll the payments list (%.3f of the body changed)", d)
+	}
+	// Scrolled, not replaced by another screen: the body after the drag is the body before it
+	// moved up by about the drag's 400 px.
+	if shift, d := bestShift(list, dragged, image.Rect(200, 90, 1260, 715), 300, 460); d > 0.03 {
+		t.Fatalf("the body after the drag is not the list moved up (best match %d px up, %.3f differ)", shift, d)
+	}
+	if b := blue(dragged, home); b > 0.1 {
+		t.Fatal("the drag tapped something: the Home button is highlighted again")
+	}
+	// The page keeps its place when it is drawn anew: a language switch leaves the list
+	// scrolled (the year strip's blue "All years" stays out of sight), and back again.
+	allYears := image.Rect(205, 228, 305, 262)
+	if b := blue(list, allYears); b < 0.3 {
+		t.Fatalf("no blue All years button at the top of the payments (%.2f)", b)
+	}
+	s.xdo("mousemove", "675", "36", "click", "1") // Español
+	time.Sleep(2 * time.Second)
+	s.xdo("mousemove", "1279", "799")
+	if b := blue(s.shot("payments-es"), allYears); b > 0.1 {
+		t.Fatalf("the language switch took the page back to its top (%.2f)", b)
+	}
+	s.xdo("mousemove", "573", "36", "click", "1") // English
+	s.xdo("mousemove", "1279", "799")
+	signedIn = time.Now()
+	time.Sleep(time.Second)
 
 	// Touch nothing until the warning is due, and a little more.
 	time.Sleep(time.Until(signedIn.Add(idle*time.Second + 3*time.Second)))
