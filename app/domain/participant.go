@@ -24,7 +24,7 @@ type PIN struct {
 	Expires   time.Time `json:"expires,omitzero"`    // a temporary PIN stops working then
 	Failures  int       `json:"failures,omitempty"`  // consecutive wrong PINs
 	LockedAt  time.Time `json:"locked_at,omitzero"`  // set when Failures reached the limit
-	Version   int64     `json:"version"`             // raised by every issue or change; the higher wins
+	Version   int64     `json:"version"`             // the case server's count of issues and changes; it alone numbers them
 	IssuedBy  string    `json:"issued_by,omitempty"` // "kiosk:<id>", "callcentre", "import"; never a person's PII
 	IssuedAt  time.Time `json:"issued_at,omitzero"`  // when a temporary PIN was issued
 }

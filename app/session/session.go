@@ -156,7 +156,7 @@ func (m *Manager) SignIn(login, pin string) (*Session, error) {
 		if g.known {
 			p.PIN.Failures = n - 1
 			p.PIN.RecordFailure(now, max)
-			p.PIN.Version++ // the server keeps the higher version
+			p.PIN.Version++ // the local copy moves on; the server numbers the change itself
 			if err := m.store.SetPIN(p.ID, p.PIN, domain.SendPINState); err != nil {
 				return nil, err
 			}

@@ -341,7 +341,7 @@ type IssuedPIN struct {
 // the operating system's cryptographic source, the profile's length, never one on the block
 // list, valid for the profile's TempPINHours, to be changed at the first sign-in. It replaces
 // whatever PIN the person had (and clears a lock), is saved with its outbox item in one
-// transaction, and wins at the server by its higher version; the PIN itself is returned once
+// transaction, and goes up on the version it replaces (the server numbers it); the PIN itself is returned once
 // and stored nowhere.
 func (s *Staff) IssuePIN(pid string) (IssuedPIN, error) {
 	staffID, err := s.id()

@@ -37,6 +37,8 @@ func TestImportValidation(t *testing.T) {
 		{"bad utf8 name", func(e *domain.Export) { e.Participants[1].Name = "Bruno \xff" }, "name: not valid UTF-8"},
 		{"control in name", func(e *domain.Export) { e.Participants[1].Name = "Bruno\x00Lefèvre" }, "name: contains a control character"},
 		{"bad verifier", func(e *domain.Export) { e.Participants[0].PIN.Verifier = "$2a$10$bcrypt" }, "participants[0] (id 1000000001): pin.verifier: not an Argon2id verifier"},
+		{"huge pin version", func(e *domain.Export) { e.Participants[0].PIN.Version = 1 << 60 }, "participants[0] (id 1000000001): pin.version: must be 0 to 2^53-1"},
+		{"negative pin version", func(e *domain.Export) { e.Participants[0].PIN.Version = -1 }, "participants[0] (id 1000000001): pin.version: must be 0 to 2^53-1"},
 		{"temporary without verifier", func(e *domain.Export) { e.Participants[1].PIN.Temporary = true }, "pin.temporary: a temporary PIN needs a verifier"},
 		{"participant office", func(e *domain.Export) { e.Participants[1].Office = "CA-XX" }, "participants[1] (id 1000000002): office: no such office"},
 		{"staff id", func(e *domain.Export) { e.Staff[0].ID = "s-1" }, `staff[0] (id s-1): id: 2 to 32 capital letters and digits`},

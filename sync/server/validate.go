@@ -10,6 +10,7 @@ import (
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/app/seal"
 	"childsupportkiosk/assets"
+	"childsupportkiosk/sync/protocol"
 )
 
 // MaxProblems is how many problems an import reports before it stops looking.
@@ -582,8 +583,8 @@ func (c *checker) pin(rec recRef, field string, p domain.PIN) {
 	case p.Verifier == "" && p.Temporary:
 		c.add("%s: %s.temporary: a temporary PIN needs a verifier", rec, field)
 	}
-	if p.Version < 0 {
-		c.add("%s: %s.version: must not be negative", rec, field)
+	if p.Version < 0 || p.Version > protocol.MaxPINVersion {
+		c.add("%s: %s.version: must be 0 to 2^53-1", rec, field)
 	}
 	if p.Failures < 0 || p.Failures > 100 {
 		c.add("%s: %s.failures: must be 0 to 100", rec, field)
