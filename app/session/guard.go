@@ -222,3 +222,82 @@ func (m *Manager) throttled(a *Alert) {
 	}
 	m.staffAudit(action, "", "", strconv.Itoa(a.Failures)+" failed in "+m.guard.rule.Window.String())
 }
+
+// secret is an account's PIN or password as one sign-in guess sees it, a parent's or a staff
+// member's alike.
+type secret struct {
+	staff   bool        // counted with staff sign-ins (the throttle keeps the two apart)
+	kind    string      // "login" or "staff-login": what an unknown login is kept under
+	login   string      // what was typed, normalised
+	state   *domain.PIN // the account's; nil when nobody has the login or it has no PIN
+	account string      // the account at the office's count, when state is not nil
+	save    func(domain.PIN) error
+}
+
+// outcome is what checkGuess found.
+type outcome int
+
+const (
+	guessRight   outcome = iota // the PIN is the account's
+	guessWrong                  // a wrong PIN, or a login nobody has
+	guessLocked                 // wrong, and the account is locked by it
+	guessRefused                // not checked: locked already, here or at the office
+)
+
+// checkGuess is one sign-in guess, for parents and staff: the office's count asked first, a
+// locked account refused unchecked, the same Argon2id work and the same count whether or not
+// anybody has the login, a failure written to the account's record (or kept under the login's
+// keyed hash) and counted by the throttle. A right guess clears the office's count; clearing
+// the record's failures is the caller's (a parent's expired temporary PIN keeps them).
+func (m *Manager) checkGuess(s secret, typed string, now time.Time) (outcome, error) {
+	limit := m.cfg.Profile.MaxFailures
+	g := guess{known: s.state != nil}
+	account := s.account
+	if g.known {
+		g.failures, g.locked = s.state.Failures, s.state.Locked()
+	} else {
+		account = loginAccount(s.kind, s.login)
+		g.key = m.guard.unknownKey(s.kind, s.login)
+		g.failures = m.guard.unknownFailures(g.key)
+	}
+	g.remote = m.guard.try(account)
+	fail := func(n int) error {
+		if !g.known {
+			m.guard.setUnknown(g.key, n)
+			return nil
+		}
+		s.state.Failures = n - 1
+		s.state.RecordFailure(now, limit)
+		s.state.Version++ // the local copy moves on; the server numbers the change itself
+		return s.save(*s.state)
+	}
+	if g.refused(limit) {
+		m.cfg.VerifyPIN(m.decoy, typed)
+		if !g.known || !s.state.Locked() { // locked by the office's count: kept here too
+			if err := fail(g.count()); err != nil {
+				return 0, err
+			}
+		}
+		m.throttled(m.guard.failed(s.staff, now))
+		return guessRefused, nil
+	}
+	verifier := m.decoy
+	if g.known {
+		verifier = s.state.Verifier
+	}
+	if !m.cfg.VerifyPIN(verifier, typed) || !g.known {
+		n := g.count()
+		if err := fail(n); err != nil {
+			return 0, err
+		}
+		m.throttled(m.guard.failed(s.staff, now))
+		if n >= limit {
+			return guessLocked, nil
+		}
+		return guessWrong, nil
+	}
+	if g.remote != 0 { // counted at the server, or perhaps (offline) by another kiosk there
+		m.guard.clear(account)
+	}
+	return guessRight, nil
+}

@@ -114,64 +114,30 @@ func (m *Manager) SignIn(login, pin string) (*Session, error) {
 	if err := m.guard.wait(false, now); err != nil {
 		return nil, err
 	}
-	max := m.cfg.Profile.MaxFailures
 	id := domain.Digits(login)
 	p, err := m.find(id)
 	if err != nil && !errors.Is(err, domain.ErrNotFound) {
 		return nil, err
 	}
-	g := guess{known: err == nil && p.PIN.HasPIN()}
-	account := loginAccount("login", id)
-	if g.known {
-		g.failures, g.locked, account = p.PIN.Failures, p.PIN.Locked(), participantAccount(p)
+	sec := secret{kind: "login", login: id,
+		save: func(pin domain.PIN) error { return m.store.SetPIN(p.ID, pin, domain.SendPINState) }}
+	if err == nil && p.PIN.HasPIN() {
+		sec.state, sec.account = &p.PIN, participantAccount(p)
 	} else {
-		g.key = m.guard.unknownKey("login", id)
-		g.failures = m.guard.unknownFailures(g.key)
 		p = domain.Participant{}
 	}
-	g.remote = m.guard.try(account)
-	if g.refused(max) {
-		m.cfg.VerifyPIN(m.decoy, pin)
-		if g.known && !p.PIN.Locked() {
-			// Locked by the office's count: this kiosk keeps the lock too.
-			p.PIN.Failures = g.count() - 1
-			p.PIN.RecordFailure(now, max)
-			p.PIN.Version++
-			if err := m.store.SetPIN(p.ID, p.PIN, domain.SendPINState); err != nil {
-				return nil, err
-			}
-		} else if !g.known {
-			m.guard.setUnknown(g.key, g.count())
-		}
-		m.throttled(m.guard.failed(false, now))
+	switch out, err := m.checkGuess(sec, pin, now); {
+	case err != nil:
+		return nil, err
+	case out == guessRefused:
 		m.audit("signin_locked", p.ID)
 		return nil, domain.ErrLocked
-	}
-	verifier := m.decoy
-	if g.known {
-		verifier = p.PIN.Verifier
-	}
-	if !m.cfg.VerifyPIN(verifier, pin) || !g.known {
-		n := g.count()
-		if g.known {
-			p.PIN.Failures = n - 1
-			p.PIN.RecordFailure(now, max)
-			p.PIN.Version++ // the local copy moves on; the server numbers the change itself
-			if err := m.store.SetPIN(p.ID, p.PIN, domain.SendPINState); err != nil {
-				return nil, err
-			}
-		} else {
-			m.guard.setUnknown(g.key, n)
-		}
-		m.throttled(m.guard.failed(false, now))
+	case out != guessRight:
 		m.audit("signin_failed", p.ID)
-		if n >= max {
+		if out == guessLocked {
 			return nil, domain.ErrLocked
 		}
 		return nil, domain.ErrSignInFailed
-	}
-	if g.remote != 0 { // counted at the server, or perhaps (offline) by another kiosk there
-		m.guard.clear(account)
 	}
 	if p.PIN.Expired(now) {
 		m.audit("signin_temp_expired", p.ID)

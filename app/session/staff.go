@@ -57,63 +57,30 @@ func (m *Manager) StaffSignIn(id, password string) (*Staff, error) {
 	if err := m.guard.wait(true, now); err != nil {
 		return nil, err
 	}
-	max := m.cfg.Profile.MaxFailures
 	id = domain.NormalizeStaffID(id)
 	a, err := store.FindStaff(id)
 	if err != nil && !errors.Is(err, domain.ErrNotFound) {
 		return nil, err
 	}
-	g := guess{known: err == nil && a.Password.HasPIN()}
-	account := loginAccount("staff-login", id)
-	if g.known {
-		g.failures, g.locked, account = a.Password.Failures, a.Password.Locked(), staffAccount(a)
+	sec := secret{staff: true, kind: "staff-login", login: id,
+		save: func(pw domain.PIN) error { return store.SetStaffState(a.ID, pw) }}
+	if err == nil && a.Password.HasPIN() {
+		sec.state, sec.account = &a.Password, staffAccount(a)
 	} else {
-		g.key = m.guard.unknownKey("staff-login", id)
-		g.failures = m.guard.unknownFailures(g.key)
 		a = domain.Staff{}
 	}
-	g.remote = m.guard.try(account)
-	if g.refused(max) {
-		m.cfg.VerifyPIN(m.decoy, password)
-		if g.known && !a.Password.Locked() {
-			a.Password.Failures = g.count() - 1
-			a.Password.RecordFailure(now, max)
-			a.Password.Version++
-			if err := store.SetStaffState(a.ID, a.Password); err != nil {
-				return nil, err
-			}
-		} else if !g.known {
-			m.guard.setUnknown(g.key, g.count())
-		}
-		m.throttled(m.guard.failed(true, now))
+	switch out, err := m.checkGuess(sec, password, now); {
+	case err != nil:
+		return nil, err
+	case out == guessRefused:
 		m.staffAudit("staff_signin_locked", a.ID, "", "")
 		return nil, domain.ErrStaffLocked
-	}
-	verifier := m.decoy
-	if g.known {
-		verifier = a.Password.Verifier
-	}
-	if !m.cfg.VerifyPIN(verifier, password) || !g.known {
-		n := g.count()
-		if g.known {
-			a.Password.Failures = n - 1
-			a.Password.RecordFailure(now, max)
-			a.Password.Version++
-			if err := store.SetStaffState(a.ID, a.Password); err != nil {
-				return nil, err
-			}
-		} else {
-			m.guard.setUnknown(g.key, n)
-		}
-		m.throttled(m.guard.failed(true, now))
+	case out != guessRight:
 		m.staffAudit("staff_signin_failed", a.ID, "", "")
-		if n >= max {
+		if out == guessLocked {
 			return nil, domain.ErrStaffLocked
 		}
 		return nil, domain.ErrSignInFailed
-	}
-	if g.remote != 0 {
-		m.guard.clear(account)
 	}
 	if a.Password.Failures != 0 {
 		a.Password.RecordSuccess()
