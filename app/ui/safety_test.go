@@ -10,6 +10,7 @@ import (
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/app/i18n"
 	"childsupportkiosk/app/session"
+	"childsupportkiosk/sync/demo"
 )
 
 // secrets are the things about a person that must not outlive their session on screen: name,
@@ -170,25 +171,11 @@ func TestFamilyViolenceHidesTheOtherParty(t *testing.T) {
 	if !s.FamilyViolence {
 		t.Fatal("the custodial sample should carry the family-violence indicator")
 	}
-	// The other parent's name, from the agency's own export.
-	var other []string
-	names := map[string]string{}
-	for _, p := range r.env.Export.Participants {
-		names[p.ID] = p.Name
-	}
-	for _, c := range r.env.Export.Cases {
-		mine := false
-		for _, p := range c.Parties {
-			mine = mine || p.Participant == s.Participant
-		}
-		if !mine {
-			continue
-		}
-		for _, p := range c.Parties {
-			if p.Participant != s.Participant {
-				other = append(other, names[p.Participant], p.Name)
-			}
-		}
+	// The other parents' names, from the agency's own export: the survivor has a case without
+	// the indicator that names one too.
+	other, named := demo.OtherParents(r.env.Export, s.Participant)
+	if !named {
+		t.Fatal("the survivor should have a case without the indicator that names the other parent")
 	}
 	r.signIn(t, s.Participant, s.PIN)
 	mustNotHave(t, r.c, r.tr("ui.nav.other_party"))

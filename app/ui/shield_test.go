@@ -4,40 +4,8 @@ import (
 	"testing"
 
 	"childsupportkiosk/app/domain"
-	"childsupportkiosk/app/ui/demoenv"
+	"childsupportkiosk/sync/demo"
 )
-
-// otherParents are the names of every other parent on a participant's cases, from the agency's
-// own export, and whether a case without the indicator names one.
-func otherParents(env *demoenv.Env, participant string) (names []string, unflaggedNamed bool) {
-	byID := map[string]string{}
-	for _, p := range env.Export.Participants {
-		byID[p.ID] = p.Name
-	}
-	for _, c := range env.Export.Cases {
-		mine := false
-		for _, p := range c.Parties {
-			mine = mine || p.Participant == participant
-		}
-		if !mine {
-			continue
-		}
-		for _, p := range c.Parties {
-			if p.Participant == participant {
-				continue
-			}
-			name := p.Name
-			if p.Participant != "" {
-				name = byID[p.Participant]
-			}
-			if name != "" {
-				names = append(names, name)
-				unflaggedNamed = unflaggedNamed || !c.FamilyViolence
-			}
-		}
-	}
-	return names, unflaggedNamed
-}
 
 // TestStaffNeverSeeTheOtherParentOfASurvivor: the front desk looks a survivor up (one case with
 // the family-violence indicator, one without it that names its other parent), opens the
@@ -46,7 +14,7 @@ func otherParents(env *demoenv.Env, participant string) (names []string, unflagg
 func TestStaffNeverSeeTheOtherParentOfASurvivor(t *testing.T) {
 	r := newRig(t, shared(t))
 	s := r.s["custodial"]
-	others, named := otherParents(r.env, s.Participant)
+	others, named := demo.OtherParents(r.env.Export, s.Participant)
 	if !s.FamilyViolence || !named {
 		t.Fatal("the custodial sample should be a survivor with a case that names the other parent")
 	}

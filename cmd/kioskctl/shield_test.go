@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"childsupportkiosk/app/domain"
+	"childsupportkiosk/sync/demo"
 )
 
 // survivor finds, in an export, a participant with one case that carries the family-violence
@@ -15,44 +16,15 @@ import (
 // every other parent on the participant's cases. The demo always has one (sync/demo).
 func survivor(t *testing.T, exp *domain.Export) (string, []string) {
 	t.Helper()
-	names := map[string]string{}
 	for _, p := range exp.Participants {
-		names[p.ID] = p.Name
-	}
-	type seen struct {
-		flagged, named bool
-		others         []string
-	}
-	people := map[string]*seen{}
-	for _, c := range exp.Cases {
-		for _, me := range c.Parties {
-			if me.Participant == "" {
-				continue
-			}
-			s := people[me.Participant]
-			if s == nil {
-				s = &seen{}
-				people[me.Participant] = s
-			}
-			s.flagged = s.flagged || c.FamilyViolence
-			for _, o := range c.Parties {
-				if o == me {
-					continue
-				}
-				name := o.Name
-				if o.Participant != "" {
-					name = names[o.Participant]
-				}
-				if name != "" {
-					s.others = append(s.others, name)
-					s.named = s.named || !c.FamilyViolence
-				}
+		flagged := false
+		for _, c := range exp.Cases {
+			for _, q := range c.Parties {
+				flagged = flagged || (c.FamilyViolence && q.Participant == p.ID)
 			}
 		}
-	}
-	for _, p := range exp.Participants {
-		if s := people[p.ID]; s != nil && s.flagged && s.named {
-			return p.ID, s.others
+		if others, named := demo.OtherParents(exp, p.ID); flagged && named {
+			return p.ID, others
 		}
 	}
 	t.Fatal("the demo export has no participant with a flagged case and a case naming the other parent")

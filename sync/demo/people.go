@@ -278,3 +278,37 @@ func (g *gen) doc(participant, caseNumber, title, kind string, date domain.Date)
 	g.e.Documents = append(g.e.Documents, domain.Document{ID: fmt.Sprintf("DOC%07d", g.nDoc), Participant: participant,
 		Case: caseNumber, Title: title, Kind: kind, Date: date})
 }
+
+// OtherParents lists the names of every other parent on a participant's cases in an export
+// (a participant's name, or a name-only party's), and whether a case without the
+// family-violence indicator names one: what a privacy test searches a survivor's screens and
+// papers for.
+func OtherParents(e *domain.Export, participant string) (names []string, unflaggedNamed bool) {
+	byID := map[string]string{}
+	for _, p := range e.Participants {
+		byID[p.ID] = p.Name
+	}
+	for _, c := range e.Cases {
+		mine := false
+		for _, p := range c.Parties {
+			mine = mine || p.Participant == participant
+		}
+		if !mine {
+			continue
+		}
+		for _, p := range c.Parties {
+			if p.Participant == participant {
+				continue
+			}
+			name := p.Name
+			if p.Participant != "" {
+				name = byID[p.Participant]
+			}
+			if name != "" {
+				names = append(names, name)
+				unflaggedNamed = unflaggedNamed || !c.FamilyViolence
+			}
+		}
+	}
+	return names, unflaggedNamed
+}

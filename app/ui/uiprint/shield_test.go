@@ -7,6 +7,7 @@ import (
 
 	"childsupportkiosk/app/session"
 	"childsupportkiosk/app/ui"
+	"childsupportkiosk/sync/demo"
 )
 
 // TestEveryKindHidesTheOtherParentOfASurvivor makes every printed kind for the demo's survivor
@@ -20,34 +21,7 @@ func TestEveryKindHidesTheOtherParentOfASurvivor(t *testing.T) {
 	if !s.FamilyViolence {
 		t.Fatal("the custodial sample should carry the family-violence indicator")
 	}
-	names := map[string]string{}
-	for _, p := range e.Export.Participants {
-		names[p.ID] = p.Name
-	}
-	var others []string
-	unflaggedNamed := false
-	for _, c := range e.Export.Cases {
-		mine := false
-		for _, p := range c.Parties {
-			mine = mine || p.Participant == s.Participant
-		}
-		if !mine {
-			continue
-		}
-		for _, p := range c.Parties {
-			if p.Participant == s.Participant {
-				continue
-			}
-			name := p.Name
-			if p.Participant != "" {
-				name = names[p.Participant]
-			}
-			if name != "" {
-				others = append(others, name)
-				unflaggedNamed = unflaggedNamed || !c.FamilyViolence
-			}
-		}
-	}
+	others, unflaggedNamed := demo.OtherParents(e.Export, s.Participant)
 	if !unflaggedNamed {
 		t.Fatal("the survivor should have a case without the indicator that names the other parent")
 	}
