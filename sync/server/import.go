@@ -383,19 +383,11 @@ func (im *importer) upsertParticipant(p *domain.Participant) error {
 }
 
 func (im *importer) markCasesOf(participant string) error {
-	rows, err := im.r.query(`SELECT case_number FROM case_parties WHERE participant = ?`, participant)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return err
-		}
+	numbers, err := im.v.caseNumbersOf(participant)
+	for _, n := range numbers {
 		im.mark(source{protocol.KindCase, n}, false)
 	}
-	return rows.Err()
+	return err
 }
 
 // markWhere marks dirty every record of a kind that matches a condition on its base table.

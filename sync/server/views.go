@@ -367,21 +367,8 @@ func (v *views) caseRecord(number string) (*domain.CaseRecord, error) {
 // shielded reports whether the family-violence rule hides every other party of a participant
 // (domain.ShieldedParticipant): whether any of the participant's cases carries the indicator.
 func (v *views) shielded(pid string) (bool, error) {
-	rows, err := v.r.query(`SELECT case_number FROM case_parties WHERE participant = ?`, pid)
+	numbers, err := v.caseNumbersOf(pid)
 	if err != nil {
-		return false, err
-	}
-	var numbers []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return false, err
-		}
-		numbers = append(numbers, n)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return false, err
 	}
 	records := make([]domain.CaseRecord, 0, len(numbers))
@@ -395,6 +382,24 @@ func (v *views) shielded(pid string) (bool, error) {
 		}
 	}
 	return domain.ShieldedParticipant(pid, records), nil
+}
+
+// caseNumbersOf lists the numbers of a participant's cases.
+func (v *views) caseNumbersOf(pid string) ([]string, error) {
+	rows, err := v.r.query(`SELECT case_number FROM case_parties WHERE participant = ?`, pid)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var numbers []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		numbers = append(numbers, n)
+	}
+	return numbers, rows.Err()
 }
 
 // forget drops cached copies of a record that was just written or deleted.
