@@ -96,16 +96,13 @@ func (s *screen) xdo(args ...string) {
 	}
 }
 
-// blue is how much bluer than red a region is on average, -1 to 1: the highlighted Home
-// button of the signed-in menu is the kiosk's blue, the welcome screen there is white.
-func blue(img image.Image, r image.Rectangle) float64 {
-	r = r.Intersect(img.Bounds())
+// mean averages f over a region, sampling every step-th pixel each way.
+func mean(r image.Rectangle, step int, f func(x, y int) float64) float64 {
 	var sum float64
 	n := 0
-	for y := r.Min.Y; y < r.Max.Y; y += 2 {
-		for x := r.Min.X; x < r.Max.X; x += 2 {
-			cr, _, cb, _ := img.At(x, y).RGBA()
-			sum += (float64(cb) - float64(cr)) / 0xffff
+	for y := r.Min.Y; y < r.Max.Y; y += step {
+		for x := r.Min.X; x < r.Max.X; x += step {
+			sum += f(x, y)
 			n++
 		}
 	}
@@ -115,24 +112,38 @@ func blue(img image.Image, r image.Rectangle) float64 {
 	return sum / float64(n)
 }
 
+// blue is how much bluer than red a region is on average, -1 to 1: the highlighted Home
+// button of the signed-in menu is the kiosk's blue, the welcome screen there is white.
+func blue(img image.Image, r image.Rectangle) float64 {
+	return mean(r.Intersect(img.Bounds()), 2, func(x, y int) float64 {
+		cr, _, cb, _ := img.At(x, y).RGBA()
+		return (float64(cb) - float64(cr)) / 0xffff
+	})
+}
+
+// brightness is the mean luminance of a region, 0 (black) to 1 (white).
+func brightness(img image.Image, r image.Rectangle) float64 {
+	return mean(r.Intersect(img.Bounds()), 4, func(x, y int) float64 {
+		cr, cg, cb, _ := img.At(x, y).RGBA()
+		return (0.2126*float64(cr) + 0.7152*float64(cg) + 0.0722*float64(cb)) / 0xffff
+	})
+}
+
+// differs is 1 when pixel (ax, ay) of a and (bx, by) of b differ, else 0.
+func differs(a image.Image, ax, ay int, b image.Image, bx, by int) float64 {
+	ar, ag, ab, _ := a.At(ax, ay).RGBA()
+	br, bg, bb, _ := b.At(bx, by).RGBA()
+	if ar != br || ag != bg || ab != bb {
+		return 1
+	}
+	return 0
+}
+
 // difference is the share of sampled pixels of a region that differ between two pictures.
 func difference(a, b image.Image, r image.Rectangle) float64 {
-	r = r.Intersect(a.Bounds()).Intersect(b.Bounds())
-	diff, n := 0, 0
-	for y := r.Min.Y; y < r.Max.Y; y += 2 {
-		for x := r.Min.X; x < r.Max.X; x += 2 {
-			ar, ag, ab, _ := a.At(x, y).RGBA()
-			br, bg, bb, _ := b.At(x, y).RGBA()
-			if ar != br || ag != bg || ab != bb {
-				diff++
-			}
-			n++
-		}
-	}
-	if n == 0 {
-		return 0
-	}
-	return float64(diff) / float64(n)
+	return mean(r.Intersect(a.Bounds()).Intersect(b.Bounds()), 2, func(x, y int) float64 {
+		return differs(a, x, y, b, x, y)
+	})
 }
 
 // bestShift finds the upward shift, from lo to hi pixels, at which b's region r best matches
@@ -140,40 +151,16 @@ func difference(a, b image.Image, r image.Rectangle) float64 {
 func bestShift(a, b image.Image, r image.Rectangle, lo, hi int) (int, float64) {
 	best, bestD := 0, 1.0
 	for d := lo; d <= hi; d++ {
-		diff, n := 0, 0
-		for y := r.Min.Y; y+d < r.Max.Y; y += 3 {
-			for x := r.Min.X; x < r.Max.X; x += 3 {
-				ar, ag, ab, _ := a.At(x, y+d).RGBA()
-				br, bg, bb, _ := b.At(x, y).RGBA()
-				if ar != br || ag != bg || ab != bb {
-					diff++
-				}
-				n++
-			}
+		top := r
+		top.Max.Y -= d
+		if top.Empty() {
+			break
 		}
-		if n > 0 && float64(diff)/float64(n) < bestD {
-			best, bestD = d, float64(diff)/float64(n)
+		if diff := mean(top, 3, func(x, y int) float64 { return differs(a, x, y+d, b, x, y) }); diff < bestD {
+			best, bestD = d, diff
 		}
 	}
 	return best, bestD
-}
-
-// brightness is the mean luminance of a region, 0 (black) to 1 (white).
-func brightness(img image.Image, r image.Rectangle) float64 {
-	r = r.Intersect(img.Bounds())
-	var sum float64
-	n := 0
-	for y := r.Min.Y; y < r.Max.Y; y += 4 {
-		for x := r.Min.X; x < r.Max.X; x += 4 {
-			cr, cg, cb, _ := img.At(x, y).RGBA()
-			sum += (0.2126*float64(cr) + 0.7152*float64(cg) + 0.0722*float64(cb)) / 0xffff
-			n++
-		}
-	}
-	if n == 0 {
-		return 0
-	}
-	return sum / float64(n)
 }
 
 var sampleLine = regexp.MustCompile(`participant ID (\d+)\s+PIN (\d+)\s+\(([^)]*)\)`)
