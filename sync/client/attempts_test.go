@@ -3,6 +3,8 @@ package client_test
 import (
 	"errors"
 	"fmt"
+	"math"
+	"strconv"
 	"testing"
 	"time"
 
@@ -54,16 +56,9 @@ func TestTwoKiosksShareTheLockout(t *testing.T) {
 	if s.Temporary {
 		t.Fatal("the first sample has a temporary PIN")
 	}
-	var ms []*session.Manager
 	checked := 0
-	for range 2 {
-		c, cl, _ := w.kiosk(t, w.url, fast())
-		if _, err := cl.Sync(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-		ms = append(ms, counter(t, c, cl, s.Participant, &checked))
-	}
-	wrong := fmt.Sprintf("%06d", (atoi(s.PIN)+1)%1000000)
+	ms := twoKiosks(t, w, s.Participant, &checked)
+	wrong := wrongPIN(s.PIN)
 	max := ms[0].Profile().MaxFailures
 	for i := range 2 * max {
 		_, err := ms[i%2].SignIn(s.Participant, wrong)
@@ -81,12 +76,25 @@ func TestTwoKiosksShareTheLockout(t *testing.T) {
 	}
 }
 
-func atoi(s string) int {
-	n := 0
-	for _, r := range s {
-		n = n*10 + int(r-'0')
+// twoKiosks enrols and syncs two kiosks of the world's office, each with a session manager
+// whose PIN checks of participant count into checked.
+func twoKiosks(t *testing.T, w *world, participant string, checked *int) []*session.Manager {
+	t.Helper()
+	var ms []*session.Manager
+	for range 2 {
+		c, cl, _ := w.kiosk(t, w.url, fast())
+		if _, err := cl.Sync(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		ms = append(ms, counter(t, c, cl, participant, checked))
 	}
-	return n
+	return ms
+}
+
+// wrongPIN is a PIN of the same length that is not pin.
+func wrongPIN(pin string) string {
+	n, _ := strconv.Atoi(pin)
+	return fmt.Sprintf("%0*d", len(pin), (n+1)%int(math.Pow10(len(pin))))
 }
 
 // Online, a login nobody has is counted at the office like a real account: taken in turn at
@@ -94,16 +102,9 @@ func atoi(s string) int {
 func TestTwoKiosksUnknownLoginAnswersLikeARealOne(t *testing.T) {
 	w := newWorld(t, 40)
 	s := w.samples[0]
-	var ms []*session.Manager
 	checked := 0
-	for range 2 {
-		c, cl, _ := w.kiosk(t, w.url, fast())
-		if _, err := cl.Sync(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-		ms = append(ms, counter(t, c, cl, s.Participant, &checked))
-	}
-	wrong := fmt.Sprintf("%06d", (atoi(s.PIN)+1)%1000000)
+	ms := twoKiosks(t, w, s.Participant, &checked)
+	wrong := wrongPIN(s.PIN)
 	answers := func(login string) string {
 		var got []string
 		for i := range 2*ms[0].Profile().MaxFailures - 2 {
@@ -137,7 +138,7 @@ func TestAttemptsOfflineFallsBack(t *testing.T) {
 	checked := 0
 	m := counter(t, c, cl, s.Participant, &checked)
 	w.srv.Close()
-	wrong := fmt.Sprintf("%06d", (atoi(s.PIN)+1)%1000000)
+	wrong := wrongPIN(s.PIN)
 	start := time.Now()
 	for i := 1; i <= 5; i++ {
 		_, err := m.SignIn(s.Participant, wrong)

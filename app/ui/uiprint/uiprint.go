@@ -94,7 +94,7 @@ func (p *Printer) document(job ui.PrintJob) (pdf.Document, error) {
 		}
 		return m.PaymentPage(page)
 	case ui.PrintYear, ui.PrintMonth, ui.PrintCoupon:
-		recs, err := p.records(part.ID)
+		recs, err := domain.ReadRecords(p.CaseFile, part.ID) // with the domain's privacy rules
 		if err != nil {
 			return pdf.Document{}, err
 		}
@@ -133,12 +133,6 @@ func (p *Printer) document(job ui.PrintJob) (pdf.Document, error) {
 		return m.SignInCard(pdf.Card{ParticipantID: part.ID, ParticipantName: part.Name})
 	}
 	return pdf.Document{}, fmt.Errorf("uiprint: unknown kind %q", job.Kind)
-}
-
-// records reads a participant's records for a statement, with the domain's privacy rules
-// applied (domain.ReadRecords reads cases through domain.CasesOf).
-func (p *Printer) records(participant string) (domain.Records, error) {
-	return domain.ReadRecords(p.CaseFile, participant)
 }
 
 // line is a row of the Payments screen as a statement line.
