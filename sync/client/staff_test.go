@@ -8,7 +8,6 @@ import (
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/app/seal"
 	"childsupportkiosk/app/session"
-	"childsupportkiosk/assets"
 	"childsupportkiosk/sync/demo"
 	"childsupportkiosk/sync/protocol"
 )
@@ -16,19 +15,7 @@ import (
 // staffDesk is a kiosk's session manager with a front-desk staff member signed in.
 func staffDesk(t *testing.T, w *world, c *cache.Cache) (*session.Manager, *session.Staff, demo.StaffLogin) {
 	t.Helper()
-	e, err := c.Enrolment()
-	if err != nil {
-		t.Fatal(err)
-	}
-	profile, err := assets.Profile(e.Profile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := session.New(c, session.Config{Profile: profile, Kiosk: e.Kiosk, VerifyPIN: seal.VerifyPIN,
-		HashPIN: seal.HashPIN, Subject: c.AuditSubject})
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := parentDesk(t, c) // one manager serves parents and staff
 	logins := demo.Staff(w.export, w.office)
 	if len(logins) == 0 {
 		t.Fatal("the demo office has no staff")
