@@ -40,11 +40,27 @@ func (k *Kiosk) formKey(r rune) {
 	k.render()
 }
 
+// formProblem is what is wrong with the form, or nil.
+func (k *Kiosk) formProblem() fyne.CanvasObject {
+	if k.form.problem == nil {
+		return nil
+	}
+	return problemText(k.problem(k.form.problem))
+}
+
 // textField is a keyboard field of a form.
 func (k *Kiosk) textField(name, label string) fyne.CanvasObject {
 	shown := k.form.value(name)
 	if k.form.field == name {
 		shown += "▏"
 	}
-	return k.field(label, shown, k.form.field == name, func() { k.form.field = name; k.render() })
+	return k.typedInto(k.form.field == name, k.field(label, shown, k.form.field == name, func() { k.form.field = name; k.render() }))
+}
+
+// typedInto notes f as the field the keyboard types into when active, and returns it.
+func (k *Kiosk) typedInto(active bool, f fyne.CanvasObject) fyne.CanvasObject {
+	if active {
+		k.focus = f
+	}
+	return f
 }

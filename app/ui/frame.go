@@ -27,7 +27,16 @@ func (k *Kiosk) frame(body fyne.CanvasObject) fyne.CanvasObject {
 	case k.staffOn() && (isStaffScreen(k.screen) || k.screen == scrPreview):
 		top = container.NewVBox(top, k.staffBand())
 	}
-	main := container.NewBorder(top, k.footer(), left, nil, k.place.keep(k, newVScroll(container.NewPadded(body))))
+	var middle fyne.CanvasObject = k.place.keep(k, newVScroll(container.NewPadded(body)))
+	if k.dock != nil {
+		// The keyboard stays whole on screen below the page, which scrolls above it.
+		middle = container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), container.NewPadded(k.dock)), nil, nil, middle)
+	}
+	foot := k.footer()
+	if k.dock != nil {
+		foot = nil // room for the keyboard: the help line is on the Help screen and on paper
+	}
+	main := container.NewBorder(top, foot, left, nil, middle)
 	// The "Are you still there?" layer holds nothing of anybody either: kept like the header,
 	// hidden whenever a screen is drawn anew.
 	if key := k.look(); k.warn == nil || k.warnKey != key {

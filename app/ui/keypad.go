@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image/color"
+	"unicode"
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
@@ -29,30 +30,139 @@ func (k *Kiosk) keypad(press func(rune)) fyne.CanvasObject {
 	return grid
 }
 
-// keyboard is the on-screen keyboard for the few forms a person fills in: letters with the
-// accents of Spanish and French, digits and the signs an address or an e-mail needs.
-func (k *Kiosk) keyboard(press func(rune)) fyne.CanvasObject {
-	return keyboard(k.t, func(r rune) { k.touch(); press(r) })
+// keyboard is the on-screen keyboard for the few forms a person fills in. It is docked below
+// the screen's scrolling body, whole on screen (frame.go), so a key stays where the finger
+// found it while the page above scrolls; above it stand the form's buttons and its problem
+// (above; nil ones are left out), so that what a person types towards stays in sight too.
+func (k *Kiosk) keyboard(press func(rune), above ...fyne.CanvasObject) fyne.CanvasObject {
+	dock := container.NewVBox()
+	for _, o := range above {
+		if o != nil {
+			dock.Add(o)
+		}
+	}
+	dock.Add(keyboard(k.t, &k.keys, func(r rune) { k.touch(); press(r) }))
+	k.dock = dock
+	return layout.NewSpacer() // in the body's place: nothing
 }
 
+// keyState is the keyboard's state, kept across the screen's re-renders: Shift makes the next
+// letter a capital, and tapped twice it stays on (caps lock) until tapped again; symbols puts
+// signs in the place of the accented letters.
+type keyState struct{ shift, lock, symbols bool }
+
+// keyRows are the keyboard's rows of digits and letters with the signs a message, an address
+// or an e-mail needs most; the last row holds the accents of Spanish and French, or more signs
+// (keySigns). Every row has 11 keys.
+var keyRows = []string{
+	"1234567890?",
+	"qwertyuiop!",
+	"asdfghjklñ'",
+	"zxcvbnm,.-@",
+	"áéíóúüçèàê¿",
+}
+
+// keySigns take the accented letters' row when the symbols key is on.
+const keySigns = "#/():;$&\"¡%"
+
 // keyboard is the on-screen keyboard on its own, for screens before a kiosk has a session
-// manager (the locked start of day): t translates, press gets every key.
-func keyboard(t func(key string, pairs ...string) string, press func(rune)) fyne.CanvasObject {
-	rows := []string{"1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm", "áéíóúñüçèà", "@.,-'#/"}
+// manager (the locked start of day): t translates, st keeps its state, press gets every key.
+func keyboard(t func(key string, pairs ...string) string, st *keyState, press func(rune)) fyne.CanvasObject {
+	type key struct {
+		b     *widget.Button
+		r, sr rune // the key's rune, and its sign when symbols are on (0: none)
+	}
+	var keys []key
+	var shift, signs *widget.Button
+	value := func(k key) rune {
+		r := k.r
+		if st.symbols && k.sr != 0 {
+			r = k.sr
+		}
+		if st.shift {
+			r = unicode.ToUpper(r)
+		}
+		return r
+	}
+	label := func() {
+		for _, k := range keys {
+			k.b.SetText(string(value(k)))
+		}
+		shift.Importance = widget.MediumImportance
+		shift.SetText(t("ui.key.shift"))
+		if st.shift {
+			shift.Importance = widget.HighImportance
+		}
+		if st.lock {
+			shift.SetText(t("ui.key.caps"))
+		}
+		shift.Refresh()
+		signs.SetText(t("ui.key.signs"))
+		if st.symbols {
+			signs.SetText(t("ui.key.accents"))
+		}
+	}
 	box := container.NewVBox()
-	for _, row := range rows {
-		line := container.New(layout.NewGridLayoutWithColumns(10))
-		for _, r := range row {
-			r := r
-			line.Add(sized(56, 56, widget.NewButton(string(r), func() { press(r) })))
+	last := []rune(keySigns)
+	for i, row := range keyRows {
+		line := container.New(layout.NewGridLayoutWithColumns(11))
+		for j, r := range []rune(row) {
+			k := key{r: r}
+			if i == len(keyRows)-1 {
+				k.sr = last[j]
+			}
+			k.b = widget.NewButton(string(r), func() {
+				c := value(k)
+				if st.shift && !st.lock && unicode.IsLetter(c) {
+					st.shift = false
+					label()
+				}
+				press(c)
+			})
+			keys = append(keys, k)
+			line.Add(sized(48, 48, k.b))
 		}
 		box.Add(line)
 	}
+	shift = widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() {
+		switch {
+		case st.lock:
+			st.shift, st.lock = false, false
+		case st.shift:
+			st.lock = true
+		default:
+			st.shift = true
+		}
+		label()
+		press(keyNone)
+	})
+	signs = widget.NewButton("", func() {
+		st.symbols = !st.symbols
+		label()
+		press(keyNone)
+	})
 	space := widget.NewButton(t("ui.key.space"), func() { press(' ') })
 	back := widget.NewButtonWithIcon(t("ui.key.back"), theme.NavigateBackIcon(), func() { press(keyBack) })
 	line := widget.NewButton(t("ui.key.newline"), func() { press(keyEnter) })
-	box.Add(container.NewGridWithColumns(3, sized(0, 56, space), sized(0, 56, line), sized(0, 56, back)))
-	return box
+	left := container.NewGridWithColumns(2, sized(150, 48, shift), sized(120, 48, signs))
+	right := container.NewGridWithColumns(2, sized(150, 48, line), sized(150, 48, back))
+	box.Add(container.NewBorder(nil, nil, left, right, sized(0, 48, space)))
+	label()
+	return container.NewThemeOverride(box, keysTheme{fyne.CurrentApp().Settings().Theme()})
+}
+
+// keysTheme is the keyboard's look: the kiosk's, with less room around a key's one letter, so
+// that all seven rows fit below a form in large text too; every key stays 48 px or more.
+type keysTheme struct{ fyne.Theme }
+
+func (t keysTheme) Size(n fyne.ThemeSizeName) float32 {
+	switch n {
+	case theme.SizeNameInnerPadding:
+		return 6
+	case theme.SizeNamePadding:
+		return 4
+	}
+	return t.Theme.Size(n)
 }
 
 // editText applies a key of a keyboard to a text field's value: Erase takes the last letter

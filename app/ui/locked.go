@@ -40,6 +40,7 @@ type Locked struct {
 	bridge bridge
 
 	pass     string
+	keys     keyState
 	busy     bool
 	failures int
 	until    time.Time // after failures, no attempt before this
@@ -144,8 +145,8 @@ func (l *Locked) render() {
 		}
 		box.Add(problemText(msg))
 	}
-	box.Add(keyboard(l.t, l.key))
-	l.w.SetContent(newVScroll(container.NewPadded(box)))
+	keys := container.NewPadded(keyboard(l.t, &l.keys, l.key))
+	l.w.SetContent(container.NewBorder(nil, keys, nil, nil, newVScroll(container.NewPadded(box))))
 }
 
 // submit tries the passphrase off the UI goroutine.

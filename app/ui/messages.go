@@ -21,11 +21,8 @@ func (k *Kiosk) messagesScreen() fyne.CanvasObject {
 		box.Add(k.textField("body", k.t("ui.messages.body")))
 		send := k.btn("ui.messages.send", k.sendMessage)
 		send.Importance = widget.HighImportance
-		box.Add(container.NewHBox(send, k.btn("ui.form.cancel", func() { k.form = formState{}; k.render() })))
-		if f.problem != nil {
-			box.Add(problemText(k.problem(f.problem)))
-		}
-		box.Add(k.keyboard(k.formKey))
+		box.Add(k.keyboard(k.formKey, k.formProblem(),
+			container.NewHBox(send, k.btn("ui.form.cancel", func() { k.form = formState{}; k.render() }))))
 		return box
 	}
 	write := k.btn("ui.messages.write", func() { k.form = formState{open: true, field: "body"}; k.render() })

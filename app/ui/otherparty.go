@@ -54,10 +54,6 @@ func (k *Kiosk) otherPartyScreen() fyne.CanvasObject {
 		k.render()
 	})
 	send.Importance = widget.HighImportance
-	box.Add(container.NewHBox(send))
-	if f.problem != nil {
-		box.Add(problemText(k.problem(f.problem)))
-	}
-	box.Add(k.keyboard(k.formKey))
+	box.Add(k.keyboard(k.formKey, k.formProblem(), container.NewHBox(send)))
 	return box
 }

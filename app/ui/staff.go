@@ -211,7 +211,7 @@ func (k *Kiosk) staffField(name, label string, secret bool) fyne.CanvasObject {
 	if k.st.field == name {
 		shown += "▏"
 	}
-	return k.field(label, shown, k.st.field == name, func() { k.st.field = name; k.render() })
+	return k.typedInto(k.st.field == name, k.field(label, shown, k.st.field == name, func() { k.st.field = name; k.render() }))
 }
 
 func (k *Kiosk) staffSignInScreen() fyne.CanvasObject {
@@ -226,11 +226,11 @@ func (k *Kiosk) staffSignInScreen() fyne.CanvasObject {
 		submit.Disable()
 	}
 	cancel := k.btn("ui.form.cancel", func() { k.endStaff(scrWelcome, "") })
-	box.Add(container.NewGridWithColumns(2, sized(0, 56, submit), sized(0, 56, cancel)))
+	var problem fyne.CanvasObject
 	if st.problem != nil {
-		box.Add(problemText(k.problem(st.problem)))
+		problem = problemText(k.problem(st.problem))
 	}
-	box.Add(k.keyboard(k.staffKey))
+	box.Add(k.keyboard(k.staffKey, problem, container.NewGridWithColumns(2, sized(0, 56, submit), sized(0, 56, cancel))))
 	return box
 }
 

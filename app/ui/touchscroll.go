@@ -83,6 +83,28 @@ type place struct {
 	body   *touchScroll
 }
 
+// reveal scrolls the screen's body, the least it can, so that the field the docked keyboard
+// types into is in sight whole (its end first, where the letters appear).
+func (k *Kiosk) reveal() {
+	if k.dock == nil || k.focus == nil || k.place.body == nil {
+		return
+	}
+	body := k.place.body
+	d := fyne.CurrentApp().Driver()
+	top := d.AbsolutePositionForObject(k.focus).Y - d.AbsolutePositionForObject(body).Y
+	bottom, view := top+k.focus.Size().Height, body.Size().Height
+	off := body.Offset()
+	switch {
+	case bottom > view:
+		off.Y += min(bottom-view, top) // the field's end in sight, its top not above the view
+	case top < 0:
+		off.Y += top
+	default:
+		return
+	}
+	body.setOffset(off)
+}
+
 // keep returns body scrolled to where the last body of the same screen was, and remembers it.
 func (p *place) keep(k *Kiosk, body *touchScroll) *touchScroll {
 	if p.body != nil && p.screen == k.screen && p.gen == k.gen {

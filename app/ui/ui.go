@@ -116,7 +116,11 @@ type Kiosk struct {
 	pin    pinState
 	pay    payState
 	form   formState
-	note   string // a translation key shown once on the next screen
+	keys   keyState // the on-screen keyboard's Shift (keypad.go)
+	note   string   // a translation key shown once on the next screen
+
+	dock  fyne.CanvasObject // the screen's keyboard, docked below its body; set by keyboard
+	focus fyne.CanvasObject // the field the keyboard types into, kept in sight (reveal)
 
 	live liveFields   // the welcome screen's changing parts, reset at every render (welcome.go)
 	pad  keptPart     // the welcome screen's keypad, kept between renders (welcome.go)
@@ -202,7 +206,7 @@ func (k *Kiosk) problem(err error) string {
 // is shown instead.
 func (k *Kiosk) show(screen string) {
 	k.touch()
-	k.form, k.pin, k.note = formState{}, pinState{}, ""
+	k.form, k.pin, k.note, k.keys = formState{}, pinState{}, "", keyState{}
 	k.screen = screen
 	k.place = place{} // a screen one goes to starts at its top
 	k.render()
@@ -254,6 +258,7 @@ func (k *Kiosk) render() {
 		return
 	}
 	var body fyne.CanvasObject
+	k.dock, k.focus = nil, nil
 	switch k.screen {
 	case scrWelcome:
 		body = k.welcomeScreen()
@@ -295,6 +300,7 @@ func (k *Kiosk) render() {
 		body = k.staffAuditScreen()
 	}
 	k.w.SetContent(k.frame(body))
+	k.reveal()
 }
 
 // touch notes that someone used the screen.
@@ -430,6 +436,7 @@ const (
 	keyBack  rune = '\b'
 	keyClear rune = '\x7f'
 	keyEnter rune = '\n'
+	keyNone  rune = 0 // no key: Shift, which only counts as activity
 )
 
 // keyInput sends a key from a keypad, a keyboard or a scanner to the screen that takes it.
