@@ -29,6 +29,27 @@ func (e WaitError) WaitFor() time.Duration { return e.Wait }
 // Seconds is the wait in whole seconds, rounded up, at least 1.
 func (e WaitError) Seconds() int { return max(1, int((e.Wait+time.Second-1)/time.Second)) }
 
+// TriesError is a wrong sign-in after which Left tries remain before the account locks; it
+// unwraps to ErrSignInFailed. A sign-in says so only when TriesWarned or fewer are left, for
+// parents and staff, and for a login nobody has, which is counted the same way: the warning
+// tells nobody whether the account exists.
+type TriesError struct{ Left int }
+
+func (e TriesError) Error() string { return string(ErrSignInFailed) }
+func (e TriesError) Unwrap() error { return ErrSignInFailed }
+
+// TriesWarned is how few tries left are said before a lock.
+const TriesWarned = 2
+
+// WrongGuess is the error of a wrong sign-in that leaves left tries: a TriesError when few are
+// left, ErrSignInFailed otherwise.
+func WrongGuess(left int) error {
+	if left >= 1 && left <= TriesWarned {
+		return TriesError{Left: left}
+	}
+	return ErrSignInFailed
+}
+
 // Throttle is how a kiosk slows guessing down: once Free sign-ins have failed within Window,
 // the next attempt waits First after the last failure, and every further failure within the
 // window doubles the wait, up to Most. Failures age out of the window one by one, so the waits

@@ -249,7 +249,9 @@ const (
 // anybody has the login, a failure written to the account's record (or kept under the login's
 // keyed hash) and counted by the throttle. A right guess clears the office's count; clearing
 // the record's failures is the caller's (a parent's expired temporary PIN keeps them).
-func (m *Manager) checkGuess(s secret, typed string, now time.Time) (outcome, error) {
+//
+// left is the number of tries a wrong guess leaves before the lock.
+func (m *Manager) checkGuess(s secret, typed string, now time.Time) (out outcome, left int, err error) {
 	limit := m.cfg.Profile.MaxFailures
 	g := guess{known: s.state != nil}
 	account := s.account
@@ -275,11 +277,11 @@ func (m *Manager) checkGuess(s secret, typed string, now time.Time) (outcome, er
 		m.cfg.VerifyPIN(m.decoy, typed)
 		if !g.known || !s.state.Locked() { // locked by the office's count: kept here too
 			if err := fail(g.count()); err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 		}
 		m.throttled(m.guard.failed(s.staff, now))
-		return guessRefused, nil
+		return guessRefused, 0, nil
 	}
 	verifier := m.decoy
 	if g.known {
@@ -288,16 +290,16 @@ func (m *Manager) checkGuess(s secret, typed string, now time.Time) (outcome, er
 	if !m.cfg.VerifyPIN(verifier, typed) || !g.known {
 		n := g.count()
 		if err := fail(n); err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		m.throttled(m.guard.failed(s.staff, now))
 		if n >= limit {
-			return guessLocked, nil
+			return guessLocked, 0, nil
 		}
-		return guessWrong, nil
+		return guessWrong, limit - n, nil
 	}
 	if g.remote != 0 { // counted at the server, or perhaps (offline) by another kiosk there
 		m.guard.clear(account)
 	}
-	return guessRight, nil
+	return guessRight, 0, nil
 }

@@ -18,11 +18,14 @@ type waiter interface{ WaitFor() time.Duration }
 // outcome names a sign-in's answer as the person at the screen sees it.
 func outcome(err error) string {
 	var w waiter
+	var tries domain.TriesError
 	switch {
 	case err == nil:
 		return "signed in"
 	case errors.As(err, &w):
 		return "wait"
+	case errors.As(err, &tries):
+		return fmt.Sprintf("failed(%d left)", tries.Left)
 	case errors.Is(err, domain.ErrLocked):
 		return "locked"
 	case errors.Is(err, domain.ErrSignInFailed):
@@ -52,7 +55,7 @@ func TestUnknownLoginLocksLikeAKnownOne(t *testing.T) {
 			t.Errorf("%s answers %s; a real account answers %s", login, got, want)
 		}
 	}
-	if want != "[failed failed failed failed locked locked locked]" {
+	if want != "[failed failed failed(2 left) failed(1 left) locked locked locked]" {
 		t.Errorf("a real account answers %s", want)
 	}
 }

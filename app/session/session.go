@@ -126,7 +126,7 @@ func (m *Manager) SignIn(login, pin string) (*Session, error) {
 	} else {
 		p = domain.Participant{}
 	}
-	switch out, err := m.checkGuess(sec, pin, now); {
+	switch out, left, err := m.checkGuess(sec, pin, now); {
 	case err != nil:
 		return nil, err
 	case out == guessRefused:
@@ -137,7 +137,7 @@ func (m *Manager) SignIn(login, pin string) (*Session, error) {
 		if out == guessLocked {
 			return nil, domain.ErrLocked
 		}
-		return nil, domain.ErrSignInFailed
+		return nil, domain.WrongGuess(left)
 	}
 	if p.PIN.Expired(now) {
 		m.audit("signin_temp_expired", p.ID)

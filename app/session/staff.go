@@ -69,7 +69,7 @@ func (m *Manager) StaffSignIn(id, password string) (*Staff, error) {
 	} else {
 		a = domain.Staff{}
 	}
-	switch out, err := m.checkGuess(sec, password, now); {
+	switch out, left, err := m.checkGuess(sec, password, now); {
 	case err != nil:
 		return nil, err
 	case out == guessRefused:
@@ -80,7 +80,7 @@ func (m *Manager) StaffSignIn(id, password string) (*Staff, error) {
 		if out == guessLocked {
 			return nil, domain.ErrStaffLocked
 		}
-		return nil, domain.ErrSignInFailed
+		return nil, domain.WrongGuess(left)
 	}
 	if a.Password.Failures != 0 {
 		a.Password.RecordSuccess()

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/app/ui/demoenv"
@@ -100,4 +101,42 @@ func atoiT(s string) int {
 		n = n*10 + int(r-'0')
 	}
 	return n
+}
+
+// The last two tries before a lock are said, for an account and for a login nobody has alike:
+// nothing tells the lobby which is which.
+func TestTriesLeftBeforeTheLock(t *testing.T) {
+	env := fresh(t, demoenv.Options{})
+	r := newRig(t, env)
+	max := env.Profile.MaxFailures
+	for i, l := range []string{"en", "es"} {
+		s := r.s[[]string{"noncustodial", "custodial"}[i]] // a fresh account, and a fresh nobody
+		wrong := fmt.Sprintf("%06d", (atoiT(s.PIN)+1)%1000000)
+		r.k.setLanguage(l)
+		r.clock.Add(11 * time.Minute) // out of the kiosk's throttle window (10 failures in 10 min)
+		var seen [][]string
+		for _, login := range []string{s.Participant, fmt.Sprint(1234567890 + i)} {
+			var said []string
+			for i := 1; i <= max; i++ {
+				r.signIn(t, login, wrong)
+				left := max - i
+				switch {
+				case left == 0:
+					mustHave(t, r.c, r.k.lang.Problem(domain.ErrLocked))
+				case left == 1:
+					mustHave(t, r.c, r.tr("ui.signin.tries_left_one"))
+				case left == 2:
+					mustHave(t, r.c, r.tr("ui.signin.tries_left", "tries", "2"))
+				default:
+					mustHave(t, r.c, r.k.lang.Problem(domain.ErrSignInFailed))
+					mustNotHave(t, r.c, r.tr("ui.signin.tries_left", "tries", fmt.Sprint(left)))
+				}
+				said = append(said, r.k.problem(r.k.signin.problem))
+			}
+			seen = append(seen, said)
+		}
+		if fmt.Sprint(seen[0]) != fmt.Sprint(seen[1]) {
+			t.Fatalf("%s: an account and a login nobody has are told apart:\n%q\n%q", l, seen[0], seen[1])
+		}
+	}
 }

@@ -195,6 +195,14 @@ func (k *Kiosk) problem(err error) string {
 		}
 		return k.t("ui.signin.wait", "seconds", itoa(wait.Seconds()))
 	}
+	var tries domain.TriesError // few tries left before a lock: said after the failure
+	if errors.As(err, &tries) {
+		left := k.t("ui.signin.tries_left", "tries", itoa(tries.Left))
+		if tries.Left == 1 {
+			left = k.t("ui.signin.tries_left_one")
+		}
+		return k.lang.Problem(domain.ErrSignInFailed) + " " + left
+	}
 	var up uiProblem
 	if errors.As(err, &up) {
 		return k.t(string(up), "n", itoa(k.prof.PINLength))
