@@ -58,15 +58,7 @@ func (k *Kiosk) buildHeader() fyne.CanvasObject {
 	agency := widget.NewLabel(k.t(k.prof.NameKey))
 	agency.TextStyle.Bold = true
 	agency.SizeName = theme.SizeNameSubHeadingText
-	if k.theme.large {
-		// Large buttons leave the name little room, so it is cut short there: wrapped, it
-		// took six lines in French; on a row of its own, 70 pixels of every screen, which
-		// pushed the welcome screen's Sign in button below the fold.
-		agency.Truncation = fyne.TextTruncateEllipsis
-	} else {
-		// Wrapped, not cut short: some names take two lines beside the buttons (Spanish).
-		agency.Wrapping = fyne.TextWrapWord
-	}
+	agency.Wrapping = fyne.TextWrapWord // whole, never cut short: some names take two lines
 	tools := container.NewHBox(k.languageButtons()...)
 	large := k.btn("ui.display.large", func() { k.setLarge(!k.theme.large) })
 	if k.theme.large {
@@ -75,6 +67,13 @@ func (k *Kiosk) buildHeader() fyne.CanvasObject {
 	contrast := k.btn("ui.display.contrast", func() { k.setContrast(!k.theme.contrast) })
 	if k.theme.contrast {
 		contrast.Importance = widget.HighImportance
+	}
+	if k.theme.large {
+		// Large buttons leave the name no room beside them: the name and Quick Exit on one
+		// row, the languages and the looks on the next.
+		name := container.NewBorder(nil, nil, nil, k.quickExitButton(), k.agencyName(agency))
+		looks := container.NewHBox(large, contrast)
+		return container.NewVBox(name, container.NewBorder(nil, nil, tools, looks), widget.NewSeparator())
 	}
 	tools.Add(large)
 	tools.Add(contrast)
@@ -228,12 +227,33 @@ func card(objs ...fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewStack(bg, container.NewPadded(container.NewVBox(objs...)))
 }
 
-// pair is a "label: value" line of a detail.
+// pair is a "label: value" line of a summary list: the labels of a list take the same share
+// of its width (keyShare), so the values of its lines start at one edge.
 func pair(label, value string) fyne.CanvasObject {
 	l := widget.NewLabel(label)
 	l.TextStyle.Bold = true
-	v := text(value)
-	return container.NewBorder(nil, nil, l, nil, v)
+	l.Wrapping = fyne.TextWrapWord
+	return container.New(summaryLine{}, l, text(value))
+}
+
+// keyShare is the share of a summary list's width its labels take.
+const keyShare = 0.42
+
+// summaryLine lays out a label and its value side by side, the label in the first keyShare of
+// the width, the value in the rest, both wrapping.
+type summaryLine struct{}
+
+func (summaryLine) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	kw := size.Width * keyShare
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(fyne.NewSize(kw, size.Height))
+	objs[1].Move(fyne.NewPos(kw, 0))
+	objs[1].Resize(fyne.NewSize(size.Width-kw, size.Height))
+}
+
+func (summaryLine) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	a, b := objs[0].MinSize(), objs[1].MinSize()
+	return fyne.NewSize(a.Width+b.Width, max(a.Height, b.Height))
 }
 
 // atLeast is a layout that gives its objects at least a minimum size: touch targets of 48 px

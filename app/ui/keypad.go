@@ -17,17 +17,33 @@ import (
 // Keys are at least 96 × 72 px.
 func (k *Kiosk) keypad(press func(rune)) fyne.CanvasObject {
 	grid := container.New(layout.NewGridLayoutWithColumns(3))
-	key := func(b *widget.Button) { grid.Add(sized(96, 72, b)) }
+	digit := func(b *widget.Button) {
+		grid.Add(sized(96, 72, container.NewThemeOverride(b, digitsTheme{k.theme})))
+	}
 	for _, r := range "123456789" {
 		r := r
-		key(k.button(string(r), func() { press(r) }))
+		digit(k.button(string(r), func() { press(r) }))
 	}
 	clear := widget.NewButtonWithIcon(k.t("ui.key.clear"), theme.ContentClearIcon(), func() { k.touch(); press(keyClear) })
-	key(clear)
-	key(k.button("0", func() { press('0') }))
+	// The two word keys keep the ordinary text size in large text: at the large size "Borrar
+	// todo" widened the keypad by half, and the form beside it lost its Sign in button.
+	plain := &kioskTheme{contrast: k.theme.contrast}
+	grid.Add(sized(96, 72, container.NewThemeOverride(clear, plain)))
+	digit(k.button("0", func() { press('0') }))
 	back := widget.NewButtonWithIcon(k.t("ui.key.back"), theme.NavigateBackIcon(), func() { k.touch(); press(keyBack) })
-	key(back)
+	grid.Add(sized(96, 72, container.NewThemeOverride(back, plain)))
 	return grid
+}
+
+// digitsTheme is the keypad digits' look: the kiosk's, with the digits drawn large (and larger
+// still in large text), since they are what a finger aims at.
+type digitsTheme struct{ *kioskTheme }
+
+func (t digitsTheme) Size(n fyne.ThemeSizeName) float32 {
+	if n == theme.SizeNameText {
+		return t.kioskTheme.Size(theme.SizeNameSubHeadingText)
+	}
+	return t.kioskTheme.Size(n)
 }
 
 // keyboard is the on-screen keyboard for the few forms a person fills in. It is docked below
@@ -226,5 +242,17 @@ func (k *Kiosk) fieldValue(label, shown string, active bool, tap func()) (fyne.C
 	frame.CornerRadius = 8
 	f := liveField{title: title, value: value, frame: frame}
 	f.setActive(active)
-	return container.NewStack(b, frame, container.NewPadded(container.NewVBox(title, sized(0, 48, value)))), f
+	lines := container.NewThemeOverride(container.NewVBox(title, sized(0, 48, value)), fieldTheme{k.theme})
+	return container.NewStack(b, frame, container.NewPadded(lines)), f
+}
+
+// fieldTheme is a field's look: the kiosk's, with the name and the value closer together, so
+// the sign-in's two fields and its button stay in sight in large text.
+type fieldTheme struct{ *kioskTheme }
+
+func (t fieldTheme) Size(n fyne.ThemeSizeName) float32 {
+	if n == theme.SizeNameInnerPadding {
+		return 6
+	}
+	return t.kioskTheme.Size(n)
 }

@@ -119,9 +119,12 @@ func (k *Kiosk) paymentHeader() fyne.CanvasObject {
 		cols = append(cols, k.t("ui.payments.col_status"))
 	}
 	row := container.New(layout.NewGridLayoutWithColumns(len(cols)))
-	for _, c := range cols {
+	for i, c := range cols {
 		l := widget.NewLabel(c)
 		l.TextStyle.Bold = true
+		if i == 1 {
+			l.Alignment = fyne.TextAlignTrailing // over the amounts
+		}
 		l.Wrapping = fyne.TextWrapWord // "Type de paiement" in large text would widen every column
 		row.Add(l)
 	}
@@ -131,6 +134,7 @@ func (k *Kiosk) paymentHeader() fyne.CanvasObject {
 // paymentRow is one tappable line; tapping it opens the payment in plain words.
 func (k *Kiosk) paymentRow(r session.Row) fyne.CanvasObject {
 	amount := widget.NewLabel(k.money(r.Amount))
+	amount.Alignment = fyne.TextAlignTrailing // amounts line up on their last digit
 	cols := []fyne.CanvasObject{widget.NewLabel(k.date(r.Date)), amount, text(k.t("source." + string(r.Source)))}
 	if r.Received != nil {
 		cols = append(cols, text(k.t("status."+string(r.Received.Status))))

@@ -26,6 +26,8 @@ func (t *kioskTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Col
 			return color.NRGBA{R: 0xb0, G: 0x1c, B: 0x1c, A: 0xff}
 		case theme.ColorNameSuccess:
 			return color.NRGBA{R: 0x1b, G: 0x6e, B: 0x2a, A: 0xff}
+		case theme.ColorNameForeground:
+			return color.NRGBA{R: 0x0b, G: 0x0c, B: 0x0c, A: 0xff} // near-black, as GOV.UK's text
 		}
 		return theme.DefaultTheme().Color(n, theme.VariantLight)
 	}
@@ -74,7 +76,7 @@ func (t *kioskTheme) Size(n fyne.ThemeSizeName) float32 {
 	}
 	switch n {
 	case theme.SizeNameText:
-		return 18 * scale
+		return 19 * scale // GOV.UK's body size
 	case theme.SizeNameHeadingText:
 		return 28 * scale
 	case theme.SizeNameSubHeadingText:

@@ -28,10 +28,6 @@ func (k *Kiosk) welcomeScreen() fyne.CanvasObject {
 	idName := k.t(k.prof.ParticipantID.NameKey)
 	var ask string
 	switch {
-	case k.theme.large:
-		// The fields' names say what goes in them; in large text the whole sentence pushed
-		// Sign in below the screen's edge in Spanish and French.
-		ask = k.t("ui.signin.touch_box")
 	case k.prof.AcceptSSN:
 		ask = k.t("ui.signin.ask_id_or_ssn", "id", idName)
 	default:
@@ -69,7 +65,9 @@ func (k *Kiosk) welcomeScreen() fyne.CanvasObject {
 	}
 	left.Add(container.NewBorder(nil, nil, nil, show, idField))
 	left.Add(pinField)
-	left.Add(container.NewGridWithColumns(2, sized(0, 64, go1), sized(0, 64, forgot)))
+	help := k.btn("ui.nav.help", func() { k.helpOut = scrWelcome; k.show(scrHelp) })
+	left.Add(container.NewBorder(nil, nil, nil, sized(0, 64, help),
+		container.NewGridWithColumns(2, sized(0, 64, go1), sized(0, 64, forgot))))
 	if st.problem != nil {
 		left.Add(problemText(k.problem(st.problem)))
 	}
@@ -77,8 +75,6 @@ func (k *Kiosk) welcomeScreen() fyne.CanvasObject {
 		left.Add(noteText(k.t(st.notice)))
 	}
 	left.Add(text(k.t("ui.signin.first_time")))
-	help := k.btn("ui.nav.help", func() { k.helpOut = scrWelcome; k.show(scrHelp) })
-	left.Add(container.NewHBox(help))
 
 	right := container.NewVBox(k.signinPad())
 	if len(k.o.Demo) > 0 {
