@@ -171,6 +171,23 @@ func TestNoNumericDateOnAnyScreen(t *testing.T) {
 		}
 		r.k.signOut(scrWelcome, "ui.signin.signed_out")
 	}
+	// Staff screens too: a person's page, the kiosk's status and the audit, in each language.
+	sv := staffLogin(t, r.env, domain.Supervisor)
+	r.k.o.Syncer = SyncWith{Store: r.env.Cache, Client: r.env.Client}
+	for _, lang := range []string{"en", "es", "fr"} {
+		r.k.setLanguage(lang)
+		r.enterStaff(t, sv.Staff, sv.Password)
+		for _, role := range []string{"custodial", "noncustodial"} {
+			r.search(t, r.s[role].Participant)
+			check(t, "staff "+lang+" person "+role)
+		}
+		tap(t, r.c, r.tr("ui.staff.status"))
+		r.k.bridge.wait()
+		check(t, "staff "+lang+" status")
+		tap(t, r.c, r.tr("ui.staff.audit"))
+		check(t, "staff "+lang+" audit")
+		tap(t, r.c, r.tr("ui.staff.leave"))
+	}
 	if details < 3*3 {
 		t.Errorf("%d payment details seen, want at least one a language and kind of parent", details)
 	}
