@@ -88,6 +88,9 @@ type Message struct {
 	Subject     string    `json:"subject"`
 	Body        string    `json:"body"`
 	InReplyTo   string    `json:"in_reply_to,omitempty"`
+	// Translations are the subject and body in other languages, as the agency gives them;
+	// Subject and Body are English (TextIn chooses).
+	Translations []MessageText `json:"translations,omitempty"`
 }
 
 // Document is a notice or form on file for a participant.
@@ -98,4 +101,7 @@ type Document struct {
 	Title       string `json:"title"`
 	Kind        string `json:"kind"` // "notice", "order", "form"
 	Date        Date   `json:"date"`
+	// Translations are the title in other languages, as the agency gives them; Title is
+	// English (TitleIn chooses).
+	Translations []DocumentText `json:"translations,omitempty"`
 }

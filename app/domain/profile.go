@@ -36,6 +36,7 @@ type Profile struct {
 	Forms          []Link   `json:"forms"`           // forms a parent may need
 	Notices        []string `json:"notices"`         // translation keys shown with payments
 	HistoryStart   Date     `json:"history_start"`   // payments before it may not appear
+	SupportDueDay  int      `json:"support_due_day"` // day of the month current support is due (1 to 28); 0 when it is not said
 }
 
 // IDFormat describes an identifier: its name (a translation key) and its length in digits.
@@ -120,6 +121,8 @@ func (p Profile) Check() error {
 		return bad("languages", "is empty")
 	case p.Contacts.Phone == "":
 		return bad("contacts.phone", "is empty")
+	case p.SupportDueDay < 0 || p.SupportDueDay > 28:
+		return bad("support_due_day", "must be 0 to 28")
 	}
 	if _, err := time.LoadLocation(p.TimeZone); err != nil || p.TimeZone == "" {
 		return bad("timezone", "is not a known time zone")

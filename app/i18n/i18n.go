@@ -161,13 +161,25 @@ func (l Lang) Money(c domain.Cents) string {
 	return l.T("fmt.money", "sign", sign, "amount", amount)
 }
 
-// Date writes a date in the language's short numeric form: 04/10/2020 or 10/04/2020.
-func (l Lang) Date(d domain.Date) string {
+// Dates a person reads always name the month, in the session language: an all-numeric date
+// reads differently across languages (03/04/2026 is March in English, April in Spanish). One
+// function per form: LongDate ("November 13, 2026", "13 de noviembre de 2026", "13 novembre
+// 2026"), ShortDate with the month abbreviated where columns are narrow ("Nov 13, 2026",
+// "13 nov 2026", "13 nov. 2026"), and MonthYear. English keeps the month first, as the US
+// agencies the kiosk ships for write it; the month's name makes it unambiguous either way.
+
+// Date is ShortDate.
+//
+// Deprecated: call LongDate, ShortDate or MonthYear, which say which form they write.
+func (l Lang) Date(d domain.Date) string { return l.ShortDate(d) }
+
+// ShortDate writes a date with the month abbreviated: Apr 10, 2020 / 10 abr 2020 / 10 avr. 2020.
+func (l Lang) ShortDate(d domain.Date) string {
 	if d.IsZero() {
 		return ""
 	}
-	return l.T("fmt.date", "DD", fmt.Sprintf("%02d", d.Day), "MM", fmt.Sprintf("%02d", int(d.Month)),
-		"YYYY", fmt.Sprintf("%04d", d.Year), "D", fmt.Sprint(d.Day))
+	return l.T("fmt.date_short", "D", fmt.Sprint(d.Day), "mon", l.T(fmt.Sprintf("month.short.%d", int(d.Month))),
+		"YYYY", fmt.Sprintf("%04d", d.Year))
 }
 
 // LongDate writes a date with the month's name: April 10, 2020 / 10 de abril de 2020.
@@ -202,9 +214,10 @@ func (l Lang) Time(t time.Time) string {
 		"mm", fmt.Sprintf("%02d", t.Minute()), "ampm", ampm)
 }
 
-// DateTime writes a date and a time together.
+// DateTime writes a date, with the month's name, and a time together: November 13, 2026 at
+// 2:05 PM.
 func (l Lang) DateTime(t time.Time) string {
-	return l.T("fmt.date_time", "date", l.Date(domain.DateOf(t)), "time", l.Time(t))
+	return l.T("fmt.date_time", "date", l.LongDate(domain.DateOf(t)), "time", l.Time(t))
 }
 
 func group(digits, sep string) string {

@@ -130,7 +130,7 @@ func (m Maker) PaymentReceipt(r Receipt) (Document, error) {
 		d.setFont("B", 9.5)
 		d.para(d.lh(), "L", l.T("doc.receipt."+string(ln.Direction)))
 		d.pair("B", 12, l.T("doc.col.amount"), d.money(ln.Amount))
-		d.pair("", 8.5, l.T("doc.col.date"), l.Date(ln.Date))
+		d.pair("", 8.5, l.T("doc.col.date"), l.ShortDate(ln.Date))
 		d.rollField(l.T("doc.col.source"), l.T("source."+string(ln.Source)))
 		if ln.ID != "" {
 			d.rollField(l.T("doc.reference"), ln.ID)

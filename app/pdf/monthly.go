@@ -134,7 +134,7 @@ func (d *doc) caseMonth(c domain.CaseMonth, s domain.MonthlyStatement) {
 		d.pairIndented(l.T("doc.monthly.received"), d.money(c.Total.Received), "B")
 		d.pairIndented(l.T("doc.monthly.held"), d.money(c.Total.Held), "")
 	}
-	d.balances(c.Balances, l.T("doc.balances_after", "date", l.Date(c.Balances.AsOf)))
+	d.balances(c.Balances, l.T("doc.balances_after", "date", l.LongDate(c.Balances.AsOf)))
 	d.gap(2)
 	if len(c.Lines) == 0 {
 		d.setFont("", 9)

@@ -584,7 +584,7 @@ func (d *doc) lineCells(l domain.StatementLine) []string {
 		method = d.l.T("method." + string(l.Method))
 		status = d.l.T("status." + string(l.Status))
 	}
-	return []string{d.l.Date(l.Date), d.l.T("source." + string(l.Source)), method, status, d.money(l.Amount)}
+	return []string{d.l.ShortDate(l.Date), d.l.T("source." + string(l.Source)), method, status, d.money(l.Amount)}
 }
 
 // lineCols are the columns of a statement line table; the amount comes last, where subtotals

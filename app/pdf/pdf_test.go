@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -87,8 +88,16 @@ func pdfTextMode(t testing.TB, b []byte, mode string) string {
 	}
 	// Join lines and fold no-break spaces so phrases can be searched whatever the layout.
 	s := strings.ReplaceAll(string(out), "\u00a0", " ")
+	// No printed kind writes a date in digits only, whose order would read differently in
+	// another language: every document any test reads is checked.
+	if m := numericDate.FindString(s); m != "" {
+		t.Errorf("a numeric date %q in the document", m)
+	}
 	return s
 }
+
+// numericDate is a date in digits only, in any order: 13/11/2026, 11-13-26, 2026-11-13.
+var numericDate = regexp.MustCompile(`\b(\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{1,2}-\d{1,2})\b`)
 
 // save writes b under KIOSK_PDF_OUT when set, to look at the documents by eye.
 func save(t testing.TB, name string, b []byte) {
@@ -146,7 +155,7 @@ func TestYearlyStatementEnglish(t *testing.T) {
 		"$847.10",   // held
 		"Monthly current support", "$520.00", "$3,100.50",
 		"not taxable income", "Scan to watch the video",
-		"Data as of 01/14/2025 at 2:05 PM", // 22:05 UTC is 2:05 PM in Los Angeles
+		"Data as of January 14, 2025 at 2:05 PM", // 22:05 UTC is 2:05 PM in Los Angeles
 		"Statement date: January 15, 2025",
 		"(866) 901-3212", "Page 1 of", "Confidential",
 		"Federal tax refund offsets on a joint return can be held up to 6 months")
@@ -183,7 +192,7 @@ func TestYearlyStatementLanguages(t *testing.T) {
 			"Otra parte: Luis Pérez", "no es un ingreso sujeto a impuestos", "Nuñez-Çelik", "$1,041.20"}},
 		{"fr", []string{"Relevé des paiements 2024", "Dossier A-100", "Sous-total janvier 2024", "Sous-total mars 2024",
 			"Page 1 sur", "Ordre de retenue sur salaire", "Autre partie : Luis Pérez", "n'est pas un revenu imposable",
-			"Données au 14/01/2025 à 14 h 05", "1 041,20 $", "Reçu", "Nuñez-Çelik", "décembre"}},
+			"Données au 14 janvier 2025 à 14 h 05", "1 041,20 $", "Reçu", "Nuñez-Çelik", "décembre"}},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			doc, err := maker(t, tc.lang, "CA").YearlyStatement(s)
@@ -254,7 +263,7 @@ func TestPaymentPage(t *testing.T) {
 	}
 	save(t, "page-es.pdf", doc.Bytes)
 	text := pdfText(t, doc.Bytes)
-	contains(t, text, "Pagos que recibí", "Página 1 de 1 como se ve en el quiosco", "B-200", "29/11/2024",
+	contains(t, text, "Pagos que recibí", "Página 1 de 1 como se ve en el quiosco", "B-200", "29 nov 2024",
 		"$1,234.56", "Retenido", "Reemitido", "Total de esta página", "$1,686.25")
 	lacks(t, text, "⟦")
 }
@@ -329,7 +338,7 @@ func TestReceiptAndPINSlip(t *testing.T) {
 	if !strings.Contains(strings.ReplaceAll(text, " ", ""), "482913") {
 		t.Error("the temporary PIN is not on the slip")
 	}
-	contains(t, text, "PIN temporal", "Válido hasta el 16/01/2025", "cambie",
+	contains(t, text, "PIN temporal", "Válido hasta el 16 de enero de 2025", "cambie",
 		"María José Nuñez-Çelik", "••••••7890")
 	lacks(t, text, "1234567890", "⟦")
 }

@@ -182,7 +182,7 @@ func (d *doc) caseYear(c domain.CaseYear, year int) {
 	d.caseHeading(c.Case)
 	asOf := c.Case.Balances.AsOf
 	if !asOf.IsZero() || c.Case.Balances != (domain.Balances{}) {
-		d.balances(c.Case.Balances, l.T("doc.balances", "date", l.Date(asOf)))
+		d.balances(c.Case.Balances, l.T("doc.balances", "date", l.LongDate(asOf)))
 	}
 	d.gap(2)
 	if len(c.Lines) == 0 {

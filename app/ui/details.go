@@ -30,7 +30,7 @@ func (k *Kiosk) myDetailsScreen() fyne.CanvasObject {
 		box.Add(subheading(k.t("ui.details.pending_title")))
 		for _, c := range pending {
 			box.Add(text(k.t("ui.details.pending", "what", k.t(fieldKey(c.Field)), "value", c.Value,
-				"date", k.lang.Date(domain.DateOf(k.local(c.At))))))
+				"date", k.lang.LongDate(domain.DateOf(k.local(c.At))))))
 		}
 	}
 	if f.sent != "" {

@@ -3,6 +3,7 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
 )
 
 // documentsScreen lists the notices and orders on file for the person and the agency's forms,
@@ -21,11 +22,15 @@ func (k *Kiosk) documentsScreen() fyne.CanvasObject {
 		if key, ok := documentKinds[kind]; ok {
 			kind = k.t(key)
 		}
-		title := d.Title
-		if k.lang.Has(title) {
-			title = k.t(title)
+		title, translated := d.TitleIn(k.lang.Code())
+		if !translated && k.lang.Has(d.Title) { // a title given as a translation key
+			title, translated = k.t(d.Title), true
 		}
-		lines := []fyne.CanvasObject{boldLabel(title), text(kind + " · " + k.lang.LongDate(d.Date))}
+		lines := []fyne.CanvasObject{boldLabel(title)}
+		if !translated {
+			lines = append(lines, englishOnly(k.t("ui.text.english_only")))
+		}
+		lines = append(lines, text(kind+" · "+k.lang.LongDate(d.Date)))
 		if d.Case != "" {
 			lines = append(lines, pair(k.t("ui.detail.case"), d.Case))
 		}
@@ -41,6 +46,15 @@ func (k *Kiosk) documentsScreen() fyne.CanvasObject {
 		box.Add(grid)
 	}
 	return box
+}
+
+// englishOnly marks a text the agency gave only in English, on a screen in another language:
+// a parent then knows the English is all there is, not a mistake of the screen.
+func englishOnly(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.TextStyle.Italic = true
+	l.Importance = widget.MediumImportance
+	return l
 }
 
 // documentKinds name the kinds of document on file.

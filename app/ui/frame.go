@@ -279,6 +279,7 @@ func sized(w, h float32, o fyne.CanvasObject) fyne.CanvasObject {
 	return container.New(atLeast{fyne.NewSize(w, h)}, o)
 }
 
-// money, date: formatted for the chosen language.
+// money, date: formatted for the chosen language; date is the short form, with the month's
+// abbreviated name, for the columns of a list.
 func (k *Kiosk) money(c domain.Cents) string { return k.lang.Money(c) }
-func (k *Kiosk) date(d domain.Date) string   { return k.lang.Date(d) }
+func (k *Kiosk) date(d domain.Date) string   { return k.lang.ShortDate(d) }

@@ -19,6 +19,10 @@ func (k *Kiosk) homeScreen() fyne.CanvasObject {
 	if err != nil {
 		box.Add(problemText(k.problem(err)))
 	}
+	if err == nil && len(cases) > 0 {
+		box.Add(subheading(k.t("ui.home.owing")))
+		box.Add(k.owingCard(cases))
+	}
 	box.Add(subheading(k.t("ui.home.cases")))
 	if len(cases) == 0 && err == nil {
 		box.Add(text(k.t("ui.home.no_cases")))
@@ -44,6 +48,17 @@ func (k *Kiosk) homeScreen() fyne.CanvasObject {
 	pay.Importance = widget.HighImportance
 	box.Add(container.NewHBox(pay, k.btn("ui.nav.pay", func() { k.show(scrPay) })))
 	return box
+}
+
+// owingCard says in plain sentences what is owed now and by whom (i18n's Lang.Owing), from
+// the cases as read through the privacy rules: it names no other parent.
+func (k *Kiosk) owingCard(cases []domain.Case) fyne.CanvasObject {
+	today := domain.DateOf(k.local(k.mgr.Now()))
+	var lines []fyne.CanvasObject
+	for _, s := range k.lang.Owing(domain.OwingOf(cases, today, k.prof.SupportDueDay)) {
+		lines = append(lines, text(s))
+	}
+	return card(lines...)
 }
 
 // caseCard shows one case as the person sees it. The other party's name is left out when the

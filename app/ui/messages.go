@@ -51,10 +51,19 @@ func (k *Kiosk) messageCard(m domain.Message) fyne.CanvasObject {
 	if k.sess.Pending(m) {
 		lines = append(lines, noteText(k.t("ui.messages.pending")))
 	}
-	if m.Subject != "" {
-		lines = append(lines, subheading(m.Subject))
+	// The office's messages in the session's language where the agency gave it; a parent's
+	// own message as they wrote it.
+	subject, body, translated := m.TextIn(k.lang.Code())
+	if !m.FromOffice {
+		subject, body, translated = m.Subject, m.Body, true
 	}
-	lines = append(lines, text(m.Body))
+	if subject != "" {
+		lines = append(lines, subheading(subject))
+	}
+	if !translated {
+		lines = append(lines, englishOnly(k.t("ui.text.english_only")))
+	}
+	lines = append(lines, text(body))
 	return card(lines...)
 }
 

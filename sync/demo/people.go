@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"childsupportkiosk/app/domain"
@@ -204,23 +205,52 @@ func (g *gen) slot(days, fromHour, toHour int) time.Time {
 	return time.Date(d.Year, d.Month, d.Day, h, m, 0, 0, g.loc)
 }
 
-// Message texts by language: subject and body.
-var messageTexts = map[string][][2]string{
-	"en": {
-		{"Your payment was received", "We received a payment on your case. It will appear in your payment history within two business days."},
-		{"Appointment reminder", "This is a reminder of your appointment at our office. Please bring a photo ID and any documents about your income."},
-		{"Annual review of your order", "Your support order is due for its review. You can ask for a review at the front desk or by phone."},
-		{"Update your address", "Mail to you was returned. Please update your address so that you receive notices and payments."},
+// officeMessages are the office's messages: each in English (the record's own text) and in
+// Spanish and French beside it, as an agency that writes its notices in several languages
+// exports them. The fourth has no French: a French screen shows it in English, and says so.
+var officeMessages = []struct{ en, es, fr [2]string }{
+	{
+		[2]string{"Your payment was received", "We received a payment on your case. It will appear in your payment history within two business days."},
+		[2]string{"Recibimos su pago", "Recibimos un pago en su caso. Aparecerá en su historial de pagos dentro de dos días hábiles."},
+		[2]string{"Votre paiement a été reçu", "Nous avons reçu un paiement sur votre dossier. Il apparaîtra dans votre historique sous deux jours ouvrés."},
 	},
-	"es": {
-		{"Recibimos su pago", "Recibimos un pago en su caso. Aparecerá en su historial de pagos dentro de dos días hábiles."},
-		{"Recordatorio de cita", "Le recordamos su cita en nuestra oficina. Traiga una identificación con foto y documentos sobre sus ingresos."},
-		{"Revisión anual de su orden", "Su orden de manutención debe revisarse. Puede pedir la revisión en la recepción o por teléfono."},
+	{
+		[2]string{"Appointment reminder", "This is a reminder of your appointment at our office. Please bring a photo ID and any documents about your income."},
+		[2]string{"Recordatorio de cita", "Le recordamos su cita en nuestra oficina. Traiga una identificación con foto y documentos sobre sus ingresos."},
+		[2]string{"Rappel de rendez-vous", "Nous vous rappelons votre rendez-vous à notre bureau. Munissez-vous d'une pièce d'identité avec photo et de documents sur vos revenus."},
 	},
-	"fr": {
-		{"Votre paiement a été reçu", "Nous avons reçu un paiement sur votre dossier. Il apparaîtra dans votre historique sous deux jours ouvrés."},
-		{"Rappel de rendez-vous", "Nous vous rappelons votre rendez-vous à notre bureau. Munissez-vous d'une pièce d'identité avec photo."},
+	{
+		[2]string{"Annual review of your order", "Your support order is due for its review. You can ask for a review at the front desk or by phone."},
+		[2]string{"Revisión anual de su orden", "Su orden de manutención debe revisarse. Puede pedir la revisión en la recepción o por teléfono."},
+		[2]string{"Révision annuelle de votre ordonnance", "Votre ordonnance de pension alimentaire doit être révisée. Vous pouvez demander la révision à l'accueil ou par téléphone."},
 	},
+	{
+		[2]string{"Update your address", "Mail to you was returned. Please update your address so that you receive notices and payments."},
+		[2]string{"Actualice su dirección", "Nos devolvieron correo que le enviamos. Actualice su dirección para recibir avisos y pagos."},
+		[2]string{},
+	},
+}
+
+// messageText is an office message in English with its Spanish and French, where given.
+func messageText(i int) (subject, body string, tr []domain.MessageText) {
+	t := officeMessages[i]
+	for _, o := range []struct {
+		lang string
+		text [2]string
+	}{{"es", t.es}, {"fr", t.fr}} {
+		if o.text[0] != "" {
+			tr = append(tr, domain.MessageText{Lang: o.lang, Subject: o.text[0], Body: o.text[1]})
+		}
+	}
+	return t.en[0], t.en[1], tr
+}
+
+// documentTitles are the titles of the documents on file, in English with Spanish and French.
+// The request form has no French title: a French screen shows it in English, and says so.
+var documentTitles = map[string][3]string{
+	"order":  {"Order for Child Support", "Orden de manutención de menores", "Ordonnance de pension alimentaire pour enfants"},
+	"notice": {"Annual Notice of Collections and Distributions {year}", "Aviso anual de cobros y distribuciones {year}", "Avis annuel des recouvrements et des versements {year}"},
+	"form":   {"Request for Review of Support Order", "Solicitud de revisión de la orden de manutención", ""},
 }
 
 // messages gives every sample and about a fifth of the others a message or two from the office,
@@ -231,22 +261,18 @@ func (g *gen) messages() {
 		if len(ks) == 0 || !g.sampled[pp] && !g.chance(0.2) {
 			continue
 		}
-		texts := messageTexts[pp.p.Language]
-		if texts == nil {
-			texts = messageTexts["en"]
-		}
 		for i := range g.between(1, 2) {
-			t := texts[(i+g.r.IntN(len(texts)))%len(texts)]
+			subject, body, tr := messageText((i + g.r.IntN(len(officeMessages))) % len(officeMessages))
 			g.nMsg++
 			sent := g.now.Add(-time.Duration(g.between(2, 60)*24+g.between(0, 8)) * time.Hour)
 			m := domain.Message{ID: fmt.Sprintf("M%07d", g.nMsg), Participant: pp.p.ID, Case: ks[0].rec.Number,
-				FromOffice: true, Sent: sent, Subject: t[0], Body: t[1]}
+				FromOffice: true, Sent: sent, Subject: subject, Body: body, Translations: tr}
 			g.e.Messages = append(g.e.Messages, m)
 			if g.chance(0.3) {
 				g.nMsg++
 				g.e.Messages = append(g.e.Messages, domain.Message{ID: fmt.Sprintf("M%07d", g.nMsg),
 					Participant: pp.p.ID, Case: m.Case, Sent: sent.Add(time.Duration(g.between(1, 30)) * time.Hour),
-					Subject: "Re: " + t[0], Body: "Thank you. / Gracias. / Merci.", InReplyTo: m.ID})
+					Subject: "Re: " + subject, Body: "Thank you. / Gracias. / Merci.", InReplyTo: m.ID})
 			}
 		}
 	}
@@ -260,23 +286,30 @@ func (g *gen) documents() {
 			if party.Participant == "" {
 				continue
 			}
-			g.doc(party.Participant, k.rec.Number, "Order for Child Support", "order", k.start)
-			g.doc(party.Participant, k.rec.Number, fmt.Sprintf("Annual Notice of Collections and Distributions %d", g.today.Year-1),
-				"notice", domain.Date{Year: g.today.Year, Month: time.January, Day: 31})
+			g.doc(party.Participant, k.rec.Number, "order", k.start)
+			g.doc(party.Participant, k.rec.Number, "notice", domain.Date{Year: g.today.Year, Month: time.January, Day: 31})
 			if g.chance(0.25) {
-				g.doc(party.Participant, k.rec.Number, "Request for Review of Support Order", "form", g.today.AddDays(-g.between(1, 90)))
+				g.doc(party.Participant, k.rec.Number, "form", g.today.AddDays(-g.between(1, 90)))
 			}
 		}
 	}
 }
 
-func (g *gen) doc(participant, caseNumber, title, kind string, date domain.Date) {
+func (g *gen) doc(participant, caseNumber, kind string, date domain.Date) {
 	if g.today.Before(date) {
 		date = g.today
 	}
 	g.nDoc++
-	g.e.Documents = append(g.e.Documents, domain.Document{ID: fmt.Sprintf("DOC%07d", g.nDoc), Participant: participant,
-		Case: caseNumber, Title: title, Kind: kind, Date: date})
+	year := strings.NewReplacer("{year}", fmt.Sprint(g.today.Year-1))
+	titles := documentTitles[kind]
+	d := domain.Document{ID: fmt.Sprintf("DOC%07d", g.nDoc), Participant: participant,
+		Case: caseNumber, Title: year.Replace(titles[0]), Kind: kind, Date: date}
+	for i, lang := range []string{"es", "fr"} {
+		if t := titles[i+1]; t != "" {
+			d.Translations = append(d.Translations, domain.DocumentText{Lang: lang, Title: year.Replace(t)})
+		}
+	}
+	g.e.Documents = append(g.e.Documents, d)
 }
 
 // OtherParents lists the names of every other parent on a participant's cases in an export

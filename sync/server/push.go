@@ -411,6 +411,8 @@ func (d *DB) applyMessage(tx *sql.Tx, v *views, k Kiosk, m domain.Message) (stri
 		return "", rejection("id: 1 to 64 of letters, digits and - _ . :")
 	case m.FromOffice:
 		return "", rejection("from_office: a kiosk sends messages from the participant")
+	case len(m.Translations) > 0:
+		return "", rejection("translations: a kiosk sends a message as the participant wrote it")
 	case m.Sent.IsZero():
 		return "", rejection("sent: is missing")
 	case !utf8.ValidString(m.Subject) || strings.TrimSpace(m.Subject) == "" || utf8.RuneCountInString(m.Subject) > 200:

@@ -518,6 +518,11 @@ func (c *checker) run() {
 		if m.InReplyTo != "" {
 			c.ident(rec, "in_reply_to", m.InReplyTo)
 		}
+		c.translations(rec, len(m.Translations), func(i int) string { return m.Translations[i].Lang },
+			func(i int, field string) {
+				c.text(rec, field+".subject", m.Translations[i].Subject, 200, true)
+				c.text(rec, field+".body", m.Translations[i].Body, 10000, true)
+			})
 	}
 
 	ids = map[string]int{}
@@ -530,12 +535,43 @@ func (c *checker) run() {
 		}
 		c.ownerRef(rec, d.Participant, d.Case)
 		c.text(rec, "title", d.Title, 200, true)
+		c.translations(rec, len(d.Translations), func(i int) string { return d.Translations[i].Lang },
+			func(i int, field string) { c.text(rec, field+".title", d.Translations[i].Title, 200, true) })
 		if d.Kind != "notice" && d.Kind != "order" && d.Kind != "form" {
 			c.add("%s: kind: must be notice, order or form", rec)
 		}
 		if d.Date.IsZero() {
 			c.add("%s: date: is missing", rec)
 		}
+	}
+}
+
+// maxTranslations is how many languages one record's texts may be given in: California's
+// threshold languages and more, and still a bounded record.
+const maxTranslations = 20
+
+// translations checks a record's texts in other languages: at most maxTranslations, each with
+// a language tag of BCP 47's shape that is not English (the record's own text is) and not given
+// twice; texts(i, "translations[i]") checks the texts of the i-th.
+func (c *checker) translations(rec recRef, n int, lang func(int) string, texts func(i int, field string)) {
+	if n > maxTranslations {
+		c.add("%s: translations: more than %d languages", rec, maxTranslations)
+		return
+	}
+	seen := map[string]bool{}
+	for i := range n {
+		field := fmt.Sprintf("translations[%d]", i)
+		tag := strings.ToLower(lang(i))
+		switch {
+		case !domain.ValidLanguageTag(tag):
+			c.add("%s: %s.lang: must be a language tag such as \"es\" or \"zh-Hant\"", rec, field)
+		case domain.PrimaryLanguage(tag) == "en":
+			c.add("%s: %s.lang: must not be English (the record's own text is)", rec, field)
+		case seen[tag]:
+			c.add("%s: %s.lang: given twice", rec, field)
+		}
+		seen[tag] = true
+		texts(i, field)
 	}
 }
 
