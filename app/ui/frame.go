@@ -36,7 +36,10 @@ func (k *Kiosk) frame(body fyne.CanvasObject) fyne.CanvasObject {
 	if k.dock != nil {
 		foot = nil // room for the keyboard: the help line is on the Help screen and on paper
 	}
-	main := container.NewBorder(top, foot, left, nil, middle)
+	var main fyne.CanvasObject = container.NewBorder(top, foot, left, nil, middle)
+	if k.choosing {
+		main = container.NewStack(main, k.chooserLayer()) // under the idle warning
+	}
 	// The "Are you still there?" layer holds nothing of anybody either: kept like the header,
 	// hidden whenever a screen is drawn anew.
 	if key := k.look(); k.warn == nil || k.warnKey != key {
@@ -59,7 +62,7 @@ func (k *Kiosk) buildHeader() fyne.CanvasObject {
 	agency.TextStyle.Bold = true
 	agency.SizeName = theme.SizeNameSubHeadingText
 	agency.Wrapping = fyne.TextWrapWord // whole, never cut short: some names take two lines
-	tools := container.NewHBox(k.languageButtons()...)
+	tools := container.NewHBox(k.languageControls()...)
 	large := k.btn("ui.display.large", func() { k.setLarge(!k.theme.large) })
 	if k.theme.large {
 		large.Importance = widget.HighImportance

@@ -48,9 +48,9 @@ func TestSignInSpeaksThePersonsLanguage(t *testing.T) {
 	}
 	mustHave(t, r.c, "Pagos")
 	mustHave(t, r.c, r.tr("ui.home.hello", "name", s.Name))
-	tap(t, r.c, "English")
+	chooseLanguage(t, r, "English")
 	mustHave(t, r.c, "Payments")
-	tap(t, r.c, "Español")
+	chooseLanguage(t, r, "Español")
 	tap(t, r.c, r.tr("ui.sign_out"))
 	if r.k.lang.Code() != "en" {
 		t.Fatalf("after sign-out the kiosk speaks %s", r.k.lang.Code())
@@ -58,7 +58,7 @@ func TestSignInSpeaksThePersonsLanguage(t *testing.T) {
 	mustHave(t, r.c, "Welcome")
 
 	// A language chosen at the screen before signing in is the person's own choice: it stays.
-	tap(t, r.c, "Français")
+	chooseLanguage(t, r, "Français")
 	r.signIn(t, s.Participant, s.PIN)
 	if r.k.lang.Code() != "fr" {
 		t.Fatalf("the French the person chose gave way to %s", r.k.lang.Code())

@@ -233,13 +233,13 @@ func TestLanguageSwitchesAtOnce(t *testing.T) {
 	for _, d := range "42" {
 		r.press(t, d)
 	}
-	tap(t, r.c, "Español")
+	chooseLanguage(t, r, "Español")
 	mustHave(t, r.c, "Bienvenido")
 	mustHave(t, r.c, "¿Olvidó su PIN?")
 	if r.k.signin.id != "42" {
 		t.Fatal("switching language lost what was typed")
 	}
-	tap(t, r.c, "Français")
+	chooseLanguage(t, r, "Français")
 	mustHave(t, r.c, "Bienvenue")
 	r.signIn(t, s.Participant, s.PIN)
 	mustHave(t, r.c, r.tr("ui.home.hello", "name", s.Name))
@@ -248,9 +248,9 @@ func TestLanguageSwitchesAtOnce(t *testing.T) {
 	mustHave(t, r.c, r.k.lang.Money(c.Balances.MonthlyCurrent)) // 1 234,56 $
 	tap(t, r.c, "Paiements")
 	mustHave(t, r.c, "Paiements que j'ai faits")
-	tap(t, r.c, "English")
+	chooseLanguage(t, r, "English")
 	mustHave(t, r.c, "Payments I Made")
-	tap(t, r.c, "Español")
+	chooseLanguage(t, r, "Español")
 	mustHave(t, r.c, "Pagos que hice")
 	if r.k.screen != scrPayments {
 		t.Fatal("switching language left the screen")

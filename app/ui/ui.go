@@ -112,12 +112,13 @@ type Kiosk struct {
 	place   place  // where the screen's body was scrolled to (touchscroll.go)
 
 	// View state, cleared at sign-out.
-	signin signinState
-	pin    pinState
-	pay    payState
-	form   formState
-	keys   keyState // the on-screen keyboard's Shift (keypad.go)
-	note   string   // a translation key shown once on the next screen
+	signin   signinState
+	pin      pinState
+	pay      payState
+	form     formState
+	keys     keyState // the on-screen keyboard's Shift (keypad.go)
+	choosing bool     // the language chooser is open (chooser.go)
+	note     string   // a translation key shown once on the next screen
 
 	dock  fyne.CanvasObject // the screen's keyboard, docked below its body; set by keyboard
 	focus fyne.CanvasObject // the field the keyboard types into, kept in sight (reveal)
@@ -214,7 +215,7 @@ func (k *Kiosk) problem(err error) string {
 // is shown instead.
 func (k *Kiosk) show(screen string) {
 	k.touch()
-	k.form, k.pin, k.note, k.keys = formState{}, pinState{}, "", keyState{}
+	k.form, k.pin, k.note, k.keys, k.choosing = formState{}, pinState{}, "", keyState{}, false
 	k.screen = screen
 	k.place = place{} // a screen one goes to starts at its top
 	k.render()
@@ -362,6 +363,7 @@ func (k *Kiosk) signOut(screen, note string) {
 	k.pin = pinState{}
 	k.pay = payState{}
 	k.form = formState{}
+	k.keys, k.choosing = keyState{}, false
 	if k.prev.doc != nil && k.prev.stage == previewPrinting {
 		// Quick Exit, a time-out or a sign-out while the printer works: the job is withdrawn.
 		// (Leaving the preview for another screen while signed in lets it print.)
