@@ -57,6 +57,18 @@ func (k *Kiosk) chooserLayer() fyne.CanvasObject {
 
 // globeIcon marks the language chooser in every script: a globe of meridians and parallels.
 var globeIcon = theme.NewThemedResource(fyne.NewStaticResource("globe.svg", []byte(
-	`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" stroke="#000000" stroke-width="1.8">`+
-		`<circle cx="12" cy="12" r="9.5"/><ellipse cx="12" cy="12" rx="4.2" ry="9.5"/>`+
-		`<path d="M2.5 12h19M4.2 7h15.6M4.2 17h15.6"/></svg>`)))
+	`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill-rule="evenodd">`+
+		`<path d="M12 2a10 10 0 1 0 0 20a10 10 0 1 0 0-20zm0 1.8a8.2 8.2 0 1 1 0 16.4a8.2 8.2 0 1 1 0-16.4z"/>`+
+		`<path d="M12 2c-2.8 2.6-4.3 6.2-4.3 10s1.5 7.4 4.3 10c2.8-2.6 4.3-6.2 4.3-10S14.8 4.6 12 2zm0 2.6c1.8 2.1 2.6 4.6 2.6 7.4s-.8 5.3-2.6 7.4c-1.8-2.1-2.6-4.6-2.6-7.4s.8-5.3 2.6-7.4z"/>`+
+		`<path d="M2.5 11.1h19v1.8h-19zM4 6.6h16v1.6H4zM4 15.8h16v1.6H4z"/></svg>`)))
+
+// cardIcon marks "Make a payment" (a payment card); lockIcon "Change PIN" (a padlock).
+var (
+	cardIcon = theme.NewThemedResource(fyne.NewStaticResource("card.svg", []byte(
+		`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill-rule="evenodd">`+
+			`<path d="M4 5h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V7a2 2 0 0 1 2-2zm-.2 6v6.2h16.4V11z"/>`+
+			`<path d="M6 14h5v1.6H6z"/></svg>`)))
+	lockIcon = theme.NewThemedResource(fyne.NewStaticResource("lock.svg", []byte(
+		`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill-rule="evenodd">`+
+			`<path d="M12 2a5 5 0 0 0-5 5v3H5v12h14V10h-2V7a5 5 0 0 0-5-5zm-3 8V7a3 3 0 0 1 6 0v3z"/></svg>`)))
+)

@@ -113,16 +113,21 @@ func (k *Kiosk) nav() fyne.CanvasObject {
 }
 
 func (k *Kiosk) buildNav() fyne.CanvasObject {
-	items := []struct{ key, screen string }{
-		{"ui.nav.home", scrHome},
-		{"ui.nav.payments", scrPayments},
-		{"ui.nav.pay", scrPay},
-		{"ui.nav.documents", scrDocuments},
-		{"ui.nav.messages", scrMessages},
-		{"ui.nav.other_party", scrOtherParty},
-		{"ui.nav.details", scrDetails},
-		{"ui.nav.change_pin", scrChangePIN},
-		{"ui.nav.help", scrHelp},
+	// Each item has an icon: a reader slow in the kiosk's languages finds Help or Messages
+	// by its picture.
+	items := []struct {
+		key, screen string
+		icon        fyne.Resource
+	}{
+		{"ui.nav.home", scrHome, theme.HomeIcon()},
+		{"ui.nav.payments", scrPayments, theme.HistoryIcon()},
+		{"ui.nav.pay", scrPay, cardIcon},
+		{"ui.nav.documents", scrDocuments, theme.DocumentIcon()},
+		{"ui.nav.messages", scrMessages, theme.MailComposeIcon()},
+		{"ui.nav.other_party", scrOtherParty, theme.InfoIcon()},
+		{"ui.nav.details", scrDetails, theme.AccountIcon()},
+		{"ui.nav.change_pin", scrChangePIN, lockIcon},
+		{"ui.nav.help", scrHelp, theme.HelpIcon()},
 	}
 	box := container.NewVBox()
 	for _, it := range items {
@@ -131,6 +136,7 @@ func (k *Kiosk) buildNav() fyne.CanvasObject {
 		}
 		screen := it.screen
 		b := k.btn(it.key, func() { k.show(screen) })
+		b.Icon = it.icon
 		b.Alignment = widget.ButtonAlignLeading
 		if k.screen == screen || (k.screen == scrDetail && screen == scrPayments) {
 			b.Importance = widget.HighImportance
