@@ -166,7 +166,7 @@ func bestShift(a, b image.Image, r image.Rectangle, lo, hi int) (int, float64) {
 var sampleLine = regexp.MustCompile(`participant ID (\d+)\s+PIN (\d+)\s+\(([^)]*)\)`)
 
 // TestRealScreenIdleWarning: a parent signs in, drags the payments list with a finger (it must
-// scroll), then touches nothing. After the idle time the
+// scroll), types on the message keyboard (its keys must stay put), then touches nothing. After the idle time the
 // "Are you still there?" warning must be painted over the screen (the screen darkens but for
 // the box in its middle), a tap must take it away, and at the end of the countdown the kiosk
 // signs out.
@@ -295,6 +295,50 @@ func TestRealScreenIdleWarning(t *testing.T) {
 		t.Fatalf("the language switch took the page back to its top (%.2f)", b)
 	}
 	s.xdo("mousemove", "573", "36", "click", "1") // English
+	s.xdo("mousemove", "1279", "799")
+	time.Sleep(time.Second)
+
+	// The message keyboard stays under the finger: "when is" tapped on its keys types what
+	// the same letters typed on a keyboard type, and no key moves while it types. (The page
+	// used to jump to its top at every key, so each later tap hit another letter.)
+	s.xdo("mousemove", "64", "344", "click", "1") // Messages
+	time.Sleep(2 * time.Second)
+	s.xdo("mousemove", "298", "182", "click", "1") // Write to the office
+	away := func() { s.xdo("mousemove", "228", "650"); time.Sleep(time.Second) }
+	away()
+	keys, field := image.Rect(236, 480, 1270, 795), image.Rect(240, 225, 1262, 312)
+	open := s.shot("keyboard")
+	if b := brightness(open, keys); b < 0.6 || b > 0.97 {
+		t.Fatalf("no keyboard docked at the bottom of the Messages screen (brightness %.2f)", b)
+	}
+	// w h e n space i s, in rows of 11 keys 94 px apart from x = 282: q row 557, a row 609,
+	// z row 661, the space bar 765.
+	for _, k := range [][2]int{{376, 557}, {752, 609}, {470, 557}, {752, 661}, {752, 765}, {940, 557}, {376, 609}} {
+		s.xdo("mousemove", fmt.Sprint(k[0]), fmt.Sprint(k[1]), "click", "1")
+		time.Sleep(300 * time.Millisecond)
+	}
+	away()
+	tapped := s.shot("keyboard-tapped")
+	if d := difference(open, tapped, keys); d > 0.01 {
+		t.Fatalf("the keyboard moved or changed while it typed (%.3f of it differs)", d)
+	}
+	if d := difference(open, tapped, field); d < 0.005 {
+		t.Fatal("tapping the keys typed nothing into the message")
+	}
+	for range 7 {
+		s.xdo("mousemove", "1193", "765", "click", "1") // Erase
+		time.Sleep(200 * time.Millisecond)
+	}
+	away()
+	if d := difference(open, s.shot("keyboard-erased"), field); d > 0.002 {
+		t.Fatalf("seven Erase taps did not empty the message (%.3f differs)", d)
+	}
+	s.xdo("type", "--delay", "60", "when is")
+	away()
+	if d := difference(tapped, s.shot("keyboard-typed"), field); d > 0.002 {
+		t.Fatalf("the letters tapped are not the letters typed (%.3f of the message differs)", d)
+	}
+	s.xdo("mousemove", "363", "448", "click", "1") // Cancel
 	s.xdo("mousemove", "1279", "799")
 	signedIn = time.Now()
 	time.Sleep(time.Second)
