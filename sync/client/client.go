@@ -197,7 +197,8 @@ func (c *Client) sync(ctx context.Context, enr Enrolment, keys *keyring, res *Re
 	s := session{c: c, base: base, token: enr.Token, enr: enr, keys: keys}
 	pushErr := s.push(ctx, res)
 	var se *ServerError
-	if pushErr != nil && !errors.As(pushErr, &se) && !errors.Is(pushErr, errPushAnswer) {
+	var up *unprovedPush
+	if pushErr != nil && !errors.As(pushErr, &se) && !errors.Is(pushErr, errPushAnswer) && !errors.As(pushErr, &up) {
 		return pushErr // offline, revoked, unauthorised, cancelled: pulling cannot work either
 	}
 	// A push the server refuses must not keep the kiosk's data stale: pull anyway, and report

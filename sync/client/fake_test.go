@@ -249,6 +249,9 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			resp.Results = append(resp.Results, protocol.PushResult{ID: it.ID, Status: st})
 		}
+		ps := protocol.PushStatement(resp.Results, "k1", "of1", r.Header.Get(protocol.HeaderNonce), nil)
+		ps.Time = time.Now().UnixMilli()
+		resp.Proof = ps.Sign(f.key)
 		json.NewEncoder(w).Encode(resp)
 	default:
 		http.NotFound(w, r)

@@ -54,14 +54,18 @@ func (s session) push(ctx context.Context, res *Result) error {
 		}
 		var answer protocol.PushResponse
 		err = retry(ctx, s.c.opts, func() error {
+			nonce := newNonce()
 			return do(ctx, s.c.http, s.c.opts.RequestTimeout, request{
-				method: http.MethodPost, url: s.base + protocol.PathPush, token: s.token,
+				method: http.MethodPost, url: s.base + protocol.PathPush, token: s.token, nonce: nonce,
 				body: body, decode: func(r io.Reader) error {
 					answer = protocol.PushResponse{}
 					if err := json.NewDecoder(io.LimitReader(r, maxPushAnswer)).Decode(&answer); err != nil {
 						return fmt.Errorf("%w: %v", errPushAnswer, err)
 					}
-					return matchAnswer(items, answer.Results)
+					if err := matchAnswer(items, answer.Results); err != nil {
+						return err
+					}
+					return s.verifyPush(answer, nonce)
 				}})
 		})
 		if err != nil {
@@ -87,6 +91,27 @@ func (s session) push(ctx context.Context, res *Result) error {
 		}
 	}
 }
+
+// verifyPush checks the server's proof of a push answer. Nothing is acknowledged on an answer
+// it cannot prove (the items stay in the outbox, and the server applies each once when they
+// come again). A kiosk enrolled before signed answers pushes as it did: it has no key.
+func (s session) verifyPush(answer protocol.PushResponse, nonce string) error {
+	if s.enr.Key.IsZero() {
+		return nil
+	}
+	st := protocol.PushStatement(answer.Results, s.enr.Kiosk, s.enr.Office, nonce, nil)
+	if err := s.keys.verify(st, answer.Proof, s.c.opts.Now()); err != nil {
+		return &unprovedPush{err}
+	}
+	return nil
+}
+
+// unprovedPush is a push answer that does not verify: the push stops, and the pull is tried
+// anyway, as after any push answer that does not fit (errPushAnswer), but without a retry.
+type unprovedPush struct{ err error }
+
+func (e *unprovedPush) Error() string   { return "the push answer: " + e.err.Error() }
+func (e *unprovedPush) Unwrap() []error { return []error{e.err} }
 
 // pushBody encodes as many of items, from the first, as fit in protocol.MaxPushBytes.
 func pushBody(items []protocol.Push) ([]byte, []protocol.Push, error) {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"childsupportkiosk/app/domain"
 	"childsupportkiosk/sync/client"
 	"childsupportkiosk/sync/protocol"
 )
@@ -316,5 +317,51 @@ func TestSigningKeyRotationAcrossAnOverlap(t *testing.T) {
 	keys, err := w.db.SigningKeys()
 	if err != nil || len(keys) != 2 || keys[0].State != "retired" || keys[1].State != "current" {
 		t.Fatalf("server keys %+v %v", keys, err)
+	}
+}
+
+// A push answer is signed too: a forged "applied" would make the kiosk drop from its outbox
+// what the server never took (a PIN change, the audit). Unproved, nothing is acknowledged; the
+// next honest sync delivers the items once.
+func TestForgedPushAnswerKeepsTheOutbox(t *testing.T) {
+	w := newWorld(t, 30)
+	m := newMITM(t, w.url)
+	c, cl, _ := w.kiosk(t, m.URL, fast())
+	if _, err := cl.Sync(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Send(domain.SendAudit, domain.AuditEvent{Action: "signin", At: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	m.set(nil, func(r *http.Request) (int, []byte, bool) {
+		if r.URL.Path != protocol.PathPush {
+			return 0, nil, false
+		}
+		var req protocol.PushRequest
+		json.NewDecoder(r.Body).Decode(&req)
+		var resp protocol.PushResponse
+		for _, it := range req.Items {
+			resp.Results = append(resp.Results, protocol.PushResult{ID: it.ID, Status: protocol.Applied})
+		}
+		body, _ := json.Marshal(resp)
+		return http.StatusOK, body, true
+	})
+	_, err := cl.Sync(t.Context())
+	if !errors.Is(err, client.ErrUnverified) {
+		t.Fatalf("sync with a forged push answer: %v", err)
+	}
+	if n, _ := c.PendingOutbox(); n != 1 {
+		t.Fatalf("%d items in the outbox after a forged answer, want 1", n)
+	}
+	enr, _ := c.Enrolment()
+	if as, _ := w.db.AuditEvents(enr.Kiosk); len(as) != 0 {
+		t.Fatalf("the server has %d events it never got", len(as))
+	}
+	m.set(nil, nil)
+	if res, err := cl.Sync(t.Context()); err != nil || res.Pushed != 1 {
+		t.Fatalf("honest sync: %+v %v", res, err)
+	}
+	if as, _ := w.db.AuditEvents(enr.Kiosk); len(as) != 1 {
+		t.Fatalf("the server has %d events, want 1", len(as))
 	}
 }

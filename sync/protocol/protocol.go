@@ -281,9 +281,11 @@ type PushResult struct {
 	Reason string `json:"reason,omitempty"` // plain reason, no PII
 }
 
-// PushResponse answers a PushRequest item by item, in order.
+// PushResponse answers a PushRequest item by item, in order, with the server's signed Proof of
+// the results (PushStatement).
 type PushResponse struct {
 	Results []PushResult `json:"results"`
+	Proof   *Proof       `json:"proof,omitempty"`
 }
 
 // Error codes the server answers with, in an Error body.

@@ -12,7 +12,7 @@ import (
 )
 
 // Signed answers. The case server signs every answer a kiosk acts on (a batch, a "nothing new",
-// a revocation) with an Ed25519 key whose public half the kiosk pinned at enrolment. What is
+// a revocation, a push answer) with an Ed25519 key whose public half the kiosk pinned at enrolment. What is
 // signed is a Statement: every field the kiosk acts on, the kiosk's ID and office, the cursor
 // it asked from and the nonce it sent, the server's time and the office feed's head. The
 // statement is not sent whole: the kiosk rebuilds it from the answer and from what it knows
@@ -36,6 +36,7 @@ const MaxClockSkew = 5 * time.Minute
 const (
 	StatementBatch   = "batch"   // a batch of the feed, possibly empty ("nothing new")
 	StatementRevoked = "revoked" // this kiosk was revoked: wipe
+	StatementPush    = "push"    // the server's word on each pushed item
 )
 
 // ServerKey is a public signing key of the case server, as an enrolment answer or an
@@ -111,6 +112,29 @@ type Statement struct {
 func BatchStatement(b *Batch, kiosk, office string, asked int64, nonce string, p *Proof) Statement {
 	s := Statement{Kind: StatementBatch, Kiosk: kiosk, Office: office, Nonce: nonce, Asked: asked,
 		From: b.From, To: b.To, More: b.More, Checksum: b.Checksum}
+	s.fill(p)
+	return s
+}
+
+// PushStatement is the statement of a push answer's results, for the kiosk and office, to the
+// request with nonce: the kiosk drops from its outbox what the server says it took, so a forged
+// "applied" must not verify.
+func PushStatement(results []PushResult, kiosk, office, nonce string, p *Proof) Statement {
+	h := sha256.New()
+	var buf []byte
+	str := func(v string) {
+		buf = binary.BigEndian.AppendUint64(buf, uint64(len(v)))
+		buf = append(buf, v...)
+	}
+	buf = binary.BigEndian.AppendUint64(buf, uint64(len(results)))
+	for _, r := range results {
+		str(r.ID)
+		str(r.Status)
+		str(r.Reason)
+	}
+	h.Write(buf)
+	s := Statement{Kind: StatementPush, Kiosk: kiosk, Office: office, Nonce: nonce,
+		Checksum: hex.EncodeToString(h.Sum(nil))}
 	s.fill(p)
 	return s
 }

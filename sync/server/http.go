@@ -498,7 +498,13 @@ func (a *api) push(w http.ResponseWriter, r *http.Request, k Kiosk) {
 			"duplicate", counts[protocol.Duplicate], "superseded", counts[protocol.Superseded],
 			"rejected", counts[protocol.Rejected], "failed", counts[protocol.Failed])
 	}
-	writeJSON(w, protocol.PushResponse{Results: results})
+	proof, err := a.db.sign(r.Context(), protocol.PushStatement(results, k.ID, k.Office, nonce(r), nil))
+	if err != nil {
+		// The items are applied (once): the kiosk's retry is answered "duplicate".
+		a.internal(w, r, err)
+		return
+	}
+	writeJSON(w, protocol.PushResponse{Results: results, Proof: proof})
 }
 
 // enrolLimiter slows down the guessing of enrolment codes, per source: a network address, or
