@@ -1,5 +1,6 @@
-// Package client is the kiosk's side of sync: enrolment, pushing the outbox and pulling the
-// office's change feed into a Store, with timeouts, retries, progress and a status record.
+// Package client is the kiosk's side of sync: enrolment (pinning the server's signing key),
+// pushing the outbox and pulling the office's change feed into a Store, every answer verified
+// under the pinned key (verify.go), with timeouts, retries, progress and a status record.
 package client
 
 import (

@@ -1,6 +1,8 @@
 // Package protocol defines the sync API between the central case server and a kiosk: the
-// endpoints, the JSON messages, the change feed with its checksummed checkpoints, and the push
-// of outbox items. Both sides use it; it knows nothing of either side's storage.
+// endpoints, the JSON messages, the change feed with its checksummed checkpoints, the push of
+// outbox items, and the signed statements (sign.go) by which a kiosk proves that an answer is
+// its server's, for it and for this request. Both sides use it; it knows nothing of either
+// side's storage.
 package protocol
 
 import (
