@@ -222,6 +222,8 @@ func enrollCmd(e *env) func() error {
 		}
 		fmt.Fprintf(e.stdout, "enrolled: kiosk %s, office %s, profile %s, server %s\n",
 			enr.Kiosk, enr.Office, enr.Profile, enr.Server)
+		// IT compares it with caseserver signing-keys: the one thing pinned on TLS alone.
+		fmt.Fprintf(e.stdout, "signing key: %s (compare with caseserver signing-keys)\n", enr.Key.ID)
 		return nil
 	}
 }

@@ -13,7 +13,8 @@ import (
 func TestStatusSaysTheSigningKey(t *testing.T) {
 	s := newServer(t)
 	dir := filepath.Join(t.TempDir(), "kiosk")
-	if code, _, errOut := kioskctl(t, "enroll", "--data", dir, "--server", s.srv.URL, "--code", s.code(t)); code != exitOK {
+	code, out, errOut := kioskctl(t, "enroll", "--data", dir, "--server", s.srv.URL, "--code", s.code(t))
+	if code != exitOK {
 		t.Fatalf("enrol: %s", errOut)
 	}
 	if code, _, errOut := kioskctl(t, "sync", "--data", dir); code != exitOK {
@@ -22,6 +23,9 @@ func TestStatusSaysTheSigningKey(t *testing.T) {
 	keys, err := s.db.SigningKeys()
 	if err != nil || len(keys) != 1 {
 		t.Fatalf("keys %v %v", keys, err)
+	}
+	if !strings.Contains(out, "signing key: "+keys[0].ID+" (compare with caseserver signing-keys)\n") {
+		t.Fatalf("enrol does not name the pinned key:\n%s", out)
 	}
 	_, status, _ := kioskctl(t, "status", "--data", dir)
 	if !strings.Contains(status, "signing key:    "+keys[0].ID+", pinned\n") || strings.Contains(status, "next key") {
@@ -52,7 +56,7 @@ func TestStatusSaysTheSigningKey(t *testing.T) {
 	if _, err := s.db.RotateSigningKey(0); err != nil {
 		t.Fatal(err)
 	}
-	code, _, errOut := kioskctl(t, "sync", "--data", dir)
+	code, _, errOut = kioskctl(t, "sync", "--data", dir)
 	if code != exitFail || !strings.Contains(errOut, "signed with a key this kiosk does not know") {
 		t.Fatalf("sync after an unannounced key: %d %q", code, errOut)
 	}
