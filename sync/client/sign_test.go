@@ -365,3 +365,30 @@ func TestForgedPushAnswerKeepsTheOutbox(t *testing.T) {
 		t.Fatalf("the server has %d events, want 1", len(as))
 	}
 }
+
+// The sign-in counter hears a 410 too: a forged one is not a revocation (the kiosk goes by its
+// own count), the server's own is.
+func TestAttemptsTakeOnlyAProvedRevocation(t *testing.T) {
+	w := newWorld(t, 30)
+	m := newMITM(t, w.url)
+	c, cl, _ := w.kiosk(t, m.URL, fast())
+	gone := []byte(`{"error":"revoked","message":"this kiosk was revoked; wipe its data"}`)
+	m.set(nil, func(r *http.Request) (int, []byte, bool) {
+		if r.URL.Path == protocol.PathAttempts {
+			return http.StatusGone, gone, true
+		}
+		return 0, nil, false
+	})
+	_, err := cl.Attempts(0).Try(t.Context(), "1234567890")
+	if errors.Is(err, domain.ErrRevoked) || !errors.Is(err, client.ErrUnverifiedRevocation) {
+		t.Fatalf("a forged 410 to the counter: %v", err)
+	}
+	m.set(nil, nil)
+	enr, _ := c.Enrolment()
+	if err := w.db.Revoke(enr.Kiosk); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cl.Attempts(0).Try(t.Context(), "1234567890"); !errors.Is(err, domain.ErrRevoked) {
+		t.Fatalf("the server's 410 to the counter: %v", err)
+	}
+}
