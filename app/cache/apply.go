@@ -577,7 +577,7 @@ func (c *Cache) apply(conn rawConn, b *protocol.Batch, at time.Time, chunks []*c
 	if err := setMeta(conn, "cursor", b.To); err != nil {
 		return err
 	}
-	if !b.More {
+	if !b.More && !at.IsZero() { // a zero at: not proved up to date (client.Store)
 		if err := setAsOf(conn, at); err != nil {
 			return err
 		}

@@ -276,7 +276,9 @@ func TestEnrolmentAndStatus(t *testing.T) {
 		t.Fatalf("as of before any sync: %v, %v", asOf, err)
 	}
 	enr := client.Enrolment{Server: "https://cases.example:8443", Kiosk: "K7", Token: "tok", Office: "OFF1",
-		Profile: "CA", Enrolled: time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)}
+		Profile: "CA", Enrolled: time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC),
+		Key:     protocol.ServerKey{ID: "0011223344556677", Public: "cHVibGlj"},
+		NextKey: protocol.ServerKey{ID: "8899aabbccddeeff", Public: "bmV4dA==", From: 1767600000000}}
 	if err := c.SaveEnrolment(enr); err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +307,13 @@ func TestEnrolmentAndStatus(t *testing.T) {
 	}
 	c.Send(domain.SendAudit, domain.AuditEvent{Action: "signin"})
 	c.RecordSync(client.SyncRecord{At: at.Add(2 * time.Minute), OK: false, Error: "sync.offline"})
-	c.RecordSync(client.SyncRecord{At: at.Add(3 * time.Minute), OK: true})
+	// A sync that succeeded without a proof of being up to date leaves "data as of" alone;
+	// the one with it moves it to the proof's time.
+	c.RecordSync(client.SyncRecord{At: at.Add(150 * time.Second), OK: true})
+	if asOf, _ := c.DataAsOf(); !asOf.Equal(at.Add(time.Minute)) {
+		t.Fatalf("as of after a sync without a proof: %v", asOf)
+	}
+	c.RecordSync(client.SyncRecord{At: at.Add(3 * time.Minute), OK: true, AsOf: at.Add(3 * time.Minute)})
 	c.RecordSync(client.SyncRecord{At: at.Add(4 * time.Minute), OK: false, Error: "timeout"})
 	st, err = c.Status()
 	if err != nil {
@@ -313,7 +321,7 @@ func TestEnrolmentAndStatus(t *testing.T) {
 	}
 	want := client.Status{Server: enr.Server, Kiosk: "K7", Office: "OFF1", Profile: "CA", Cursor: 4,
 		LastSuccess: at.Add(3 * time.Minute), LastAttempt: at.Add(4 * time.Minute), LastError: "timeout",
-		PendingOutbox: 1}
+		PendingOutbox: 1, Key: enr.Key, NextKey: enr.NextKey}
 	if fmt.Sprint(st.Counts) != "map[office:1 participant:1 payment:2]" {
 		t.Fatalf("counts %v", st.Counts)
 	}

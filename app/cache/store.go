@@ -219,8 +219,9 @@ type syncState struct {
 	LastError   string    `json:"last_error,omitempty"`
 }
 
-// RecordSync notes the outcome of one sync attempt. A successful one also means the cache
-// matched the server at r.At, which becomes the "data as of" time.
+// RecordSync notes the outcome of one sync attempt. "Data as of" moves forward to r.AsOf, the
+// server's signed time of a verified answer that found the cache at the feed's head, and to
+// nothing else: a sync that succeeded without such an answer leaves it where it was.
 func (c *Cache) RecordSync(r client.SyncRecord) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
@@ -247,10 +248,12 @@ func (c *Cache) RecordSync(r client.SyncRecord) error {
 	if err := setMeta(sqlStore{tx}, "sync", b); err != nil {
 		return err
 	}
-	if r.OK {
-		if err := setAsOf(sqlStore{tx}, r.At); err != nil {
+	if !r.AsOf.IsZero() {
+		if err := setAsOf(sqlStore{tx}, r.AsOf); err != nil {
 			return err
 		}
+	}
+	if r.OK {
 		// The cache matches the server: a bulk load still open is complete.
 		if err := finishBulk(sqlStore{tx}); err != nil {
 			return err
@@ -274,6 +277,7 @@ func (c *Cache) Status() (client.Status, error) {
 		return st, err
 	}
 	st.Server, st.Kiosk, st.Office, st.Profile = e.Server, e.Kiosk, e.Office, e.Profile
+	st.Key, st.NextKey = e.Key, e.NextKey
 	if st.Cursor, err = c.Cursor(); err != nil {
 		return st, err
 	}
@@ -340,8 +344,9 @@ func (c *Cache) forgetCounts() {
 	c.countMu.Unlock()
 }
 
-// DataAsOf is when the cache last matched the server: the time of the last batch that brought
-// it up to date, or of the last successful sync. It is the zero time before the first.
+// DataAsOf is when the cache last matched the server: the server's signed time of the last
+// verified answer that found the cache at the feed's head (with the batch that brought it
+// there, or a "nothing new"). It is the zero time before the first.
 func (c *Cache) DataAsOf() (time.Time, error) {
 	if c.isClosed() {
 		return time.Time{}, ErrClosed

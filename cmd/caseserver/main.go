@@ -34,6 +34,8 @@ const usage = `usage:
   caseserver enroll --db FILE --office OFFICE [--ttl 24h]
   caseserver revoke --db FILE --kiosk ID
   caseserver issue-pin --db FILE --participant ID
+  caseserver signing-keys --db FILE
+  caseserver rotate-signing-key --db FILE [--overlap 720h]
   caseserver serve  --db FILE --addr HOST:PORT [--tls-cert FILE --tls-key FILE]
 `
 
@@ -54,7 +56,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	cmds := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
 		"demo": demoCmd, "import": importCmd, "enroll": enrollCmd, "revoke": revokeCmd, "serve": serveCmd,
-		"issue-pin": issuePINCmd,
+		"issue-pin": issuePINCmd, "signing-keys": signingKeysCmd, "rotate-signing-key": rotateKeyCmd,
 	}
 	cmd, ok := cmds[args[0]]
 	if !ok {
@@ -291,6 +293,53 @@ func revokeCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	fmt.Fprintf(stdout, "revoked=%s\n", *kiosk)
+	return nil
+}
+
+// signingKeysCmd lists the server's signing keys: the one in force, the next one announced
+// and the retired ones, whose private halves are erased.
+func signingKeysCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flags("signing-keys", stderr)
+	dbPath := fs.String("db", "", "database file")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	db, err := openDB(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	keys, err := db.SigningKeys()
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		fmt.Fprintf(stdout, "key=%s state=%s since=%s\n", k.ID, k.State, k.Since.Format(time.RFC3339))
+	}
+	return nil
+}
+
+// rotateKeyCmd makes the server's next signing key: announced to every kiosk that syncs
+// during the overlap, in force after it.
+func rotateKeyCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flags("rotate-signing-key", stderr)
+	dbPath := fs.String("db", "", "database file")
+	overlap := fs.Duration("overlap", server.DefaultKeyOverlap,
+		"how long the new key is announced before it signs (0: at once, and every kiosk must be enrolled again)")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	db, err := openDB(*dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	k, err := db.RotateSigningKey(*overlap)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "next_key=%s from=%s\n", k.ID, k.Since.Format(time.RFC3339))
+	fmt.Fprintf(stdout, "kiosks that sync before then take the new key; a kiosk that does not must be enrolled again\n")
 	return nil
 }
 

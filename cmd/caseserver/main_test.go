@@ -88,6 +88,25 @@ func TestDemoImportEnrollRevoke(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "no such kiosk") {
 		t.Fatalf("revoke unknown: %d %q", code, errOut)
 	}
+
+	// The signing key: one in force; a rotation announces the next, and a second one is
+	// refused until it is in force.
+	code, out, _ = runCmd(t, "signing-keys", "--db", db)
+	if code != 0 || !regexp.MustCompile(`^key=[0-9a-f]{16} state=current since=\S+\n$`).MatchString(out) {
+		t.Fatalf("signing-keys: %d %q", code, out)
+	}
+	code, out, _ = runCmd(t, "rotate-signing-key", "--db", db, "--overlap", "48h")
+	if code != 0 || !regexp.MustCompile(`^next_key=[0-9a-f]{16} from=\S+\n`).MatchString(out) {
+		t.Fatalf("rotate-signing-key: %d %q", code, out)
+	}
+	code, _, errOut = runCmd(t, "rotate-signing-key", "--db", db)
+	if code != 1 || !strings.Contains(errOut, "already announced") {
+		t.Fatalf("second rotation: %d %q", code, errOut)
+	}
+	code, out, _ = runCmd(t, "signing-keys", "--db", db)
+	if code != 0 || strings.Count(out, "state=current") != 1 || strings.Count(out, "state=next") != 1 {
+		t.Fatalf("signing-keys after a rotation: %d %q", code, out)
+	}
 }
 
 func TestUsage(t *testing.T) {

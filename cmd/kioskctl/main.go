@@ -222,6 +222,8 @@ func enrollCmd(e *env) func() error {
 		}
 		fmt.Fprintf(e.stdout, "enrolled: kiosk %s, office %s, profile %s, server %s\n",
 			enr.Kiosk, enr.Office, enr.Profile, enr.Server)
+		// IT compares it with caseserver signing-keys: the one thing pinned on TLS alone.
+		fmt.Fprintf(e.stdout, "signing key: %s (compare with caseserver signing-keys)\n", enr.Key.ID)
 		return nil
 	}
 }
@@ -312,6 +314,11 @@ func printStatus(w io.Writer, st client.Status, now time.Time) {
 		lastErr = "none"
 	}
 	line("last error", wordsIn(lastErr))
+	line("signing key", signingKey(st))
+	if !st.NextKey.IsZero() {
+		line("next key", fmt.Sprintf("%s, pinned; the case server signs with it from %s", st.NextKey.ID,
+			time.UnixMilli(st.NextKey.From).Local().Format("2006-01-02 15:04:05 MST")))
+	}
 	line("cursor", fmt.Sprint(st.Cursor))
 	line("pending outbox", fmt.Sprint(st.PendingOutbox))
 	var counts []string
@@ -328,6 +335,18 @@ func printStatus(w io.Writer, st client.Status, now time.Time) {
 	}
 	sort.Strings(other)
 	line("records", strings.Join(append(counts, other...), ", "))
+}
+
+// signingKey says which of the case server's keys the kiosk verifies answers with, and what IT
+// must do when it cannot.
+func signingKey(st client.Status) string {
+	switch {
+	case st.Key.IsZero():
+		return "none: " + wordsIn(string(client.ErrNotPinned))
+	case strings.Contains(st.LastError, string(client.ErrUnknownKey)):
+		return st.Key.ID + ", no longer the case server's: " + wordsIn(string(client.ErrUnknownKey))
+	}
+	return st.Key.ID + ", pinned"
 }
 
 func wipeCmd(e *env) func() error {

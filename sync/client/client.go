@@ -1,5 +1,6 @@
-// Package client is the kiosk's side of sync: enrolment, pushing the outbox and pulling the
-// office's change feed into a Store, with timeouts, retries, progress and a status record.
+// Package client is the kiosk's side of sync: enrolment (pinning the server's signing key),
+// pushing the outbox and pulling the office's change feed into a Store, every answer verified
+// under the pinned key (verify.go), with timeouts, retries, progress and a status record.
 package client
 
 import (
@@ -116,8 +117,11 @@ type Result struct {
 	Pulled     int   // changes applied
 	Batches    int   // batches applied
 	Cursor     int64 // the checkpoint reached
-	Started    time.Time
-	Took       time.Duration
+	// AsOf is the server's signed time of the verified answer that brought the cache to the
+	// feed's head; zero when no answer of this sync did. It is the new "data as of".
+	AsOf    time.Time
+	Started time.Time
+	Took    time.Duration
 }
 
 // Client syncs one enrolled kiosk's Store with its case server. It is safe for concurrent use;
@@ -143,8 +147,11 @@ func New(store Store, opts Options) (*Client, error) {
 // Sync pushes the outbox, then pulls the change feed to its end, applying each checked batch
 // whole. It records the outcome in the store's status, whatever it is. Errors: the store's
 // domain.ErrNotEnrolled; domain.ErrOffline when the server cannot be reached; ErrUnauthorized;
-// domain.ErrRevoked after the store was wiped at the server's word; a *ServerError; an error
-// wrapping protocol.ErrBadBatch when batches kept arriving damaged; the context's error.
+// domain.ErrRevoked after the store was wiped at the server's word, proved by its signature
+// (ErrUnverifiedRevocation, and nothing wiped, when it was not); ErrUnverified, ErrUnknownKey,
+// ErrClockSkew for an answer the kiosk cannot prove, ErrNotPinned for a kiosk enrolled before
+// signed answers; a *ServerError; an error wrapping protocol.ErrBadBatch when batches kept
+// arriving damaged; the context's error.
 // Whatever the error, the store holds the last whole checkpoint it reached, and the Result says
 // what was pushed and applied up to it.
 func (c *Client) Sync(ctx context.Context) (Result, error) {
@@ -155,31 +162,44 @@ func (c *Client) Sync(ctx context.Context) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	err = c.sync(ctx, enr, &res)
+	keys := &keyring{enr: enr}
+	err = c.sync(ctx, enr, keys, &res)
 	res.Took = c.opts.Now().Sub(res.Started)
-	if errors.Is(err, errRevoked) {
-		if werr := c.store.Wipe(); werr != nil {
-			return res, errors.Join(domain.ErrRevoked, fmt.Errorf("wiping the cache: %w", werr))
+	var rv *revocation
+	if errors.As(err, &rv) {
+		// Only a revocation the kiosk can prove came from its server wipes it: a 410 forged
+		// on the way is a failed sync, recorded and reported like any other.
+		if err = keys.verifyRevocation(rv, c.opts.Now()); err == nil {
+			if werr := c.store.Wipe(); werr != nil {
+				return res, errors.Join(domain.ErrRevoked, fmt.Errorf("wiping the cache: %w", werr))
+			}
+			return res, domain.ErrRevoked
 		}
-		return res, domain.ErrRevoked
+	}
+	if learnt, ok := keys.learnt(); ok {
+		// A key announced or switched to under the pinned one: pinned from now on.
+		if serr := c.store.SaveEnrolment(learnt); serr != nil {
+			err = errors.Join(err, &storeError{"saving the server's new signing key", serr})
+		}
 	}
 	rec := SyncRecord{At: res.Started, OK: err == nil, Error: errorText(err), Pulled: res.Pulled,
-		Pushed: res.Pushed}
+		Pushed: res.Pushed, AsOf: res.AsOf}
 	if rerr := c.store.RecordSync(rec); rerr != nil {
 		err = errors.Join(err, fmt.Errorf("recording the sync: %w", rerr))
 	}
 	return res, err
 }
 
-func (c *Client) sync(ctx context.Context, enr Enrolment, res *Result) error {
+func (c *Client) sync(ctx context.Context, enr Enrolment, keys *keyring, res *Result) error {
 	base, err := serverBase(enr.Server, c.opts.AllowHTTP)
 	if err != nil {
 		return err
 	}
-	s := session{c: c, base: base, token: enr.Token}
+	s := session{c: c, base: base, token: enr.Token, enr: enr, keys: keys}
 	pushErr := s.push(ctx, res)
 	var se *ServerError
-	if pushErr != nil && !errors.As(pushErr, &se) && !errors.Is(pushErr, errPushAnswer) {
+	var up *unprovedPush
+	if pushErr != nil && !errors.As(pushErr, &se) && !errors.Is(pushErr, errPushAnswer) && !errors.As(pushErr, &up) {
 		return pushErr // offline, revoked, unauthorised, cancelled: pulling cannot work either
 	}
 	// A push the server refuses must not keep the kiosk's data stale: pull anyway, and report

@@ -2,6 +2,7 @@ package client
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -235,6 +236,16 @@ func (p *parser) batch() (protocol.Batch, bool) {
 			var s []byte
 			if s, err = p.plain(); err == nil {
 				b.Checksum = string(s)
+			}
+		case "proof":
+			// A small object of plain fields: encoding/json is quick enough here, and the
+			// proof is verified whole afterwards.
+			var v []byte
+			if v, err = p.value(); err == nil {
+				b.Proof = new(protocol.Proof)
+				if json.Unmarshal(v, b.Proof) != nil {
+					err = errUnsure
+				}
 			}
 		case "changes":
 			err = p.changes(&b)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -22,6 +23,12 @@ func FuzzDecodeBatchFast(f *testing.F) {
 	b.Seal()
 	good, _ := json.Marshal(b)
 	f.Add(good, int64(10))
+	b.Proof = &protocol.Proof{Key: "0011223344556677", Time: 1767600000000, Head: 20, Sig: "c2ln",
+		Next: &protocol.ServerKey{ID: "8899aabbccddeeff", Public: "cHVi", From: 1767700000000}}
+	proved, _ := json.Marshal(b)
+	f.Add(proved, int64(10))
+	f.Add(bytes.Replace(proved, []byte(`"proof":{`), []byte(`"proof":{"key":"x",`), 1), int64(10))
+	f.Add(bytes.Replace(good, []byte(`"changes"`), []byte(`"proof":null,"changes"`), 1), int64(10))
 	var spaced bytes.Buffer
 	json.Indent(&spaced, good, "", " ")
 	f.Add(spaced.Bytes(), int64(10))
@@ -48,7 +55,8 @@ func FuzzDecodeBatchFast(f *testing.F) {
 			return
 		}
 		if got.From != want.From || got.To != want.To || got.More != want.More ||
-			got.Checksum != want.Checksum || len(got.Changes) != len(want.Changes) {
+			got.Checksum != want.Checksum || len(got.Changes) != len(want.Changes) ||
+			!reflect.DeepEqual(got.Proof, want.Proof) {
 			t.Fatalf("batches differ: %+v and %+v", got, want)
 		}
 		for i := range got.Changes {
@@ -63,12 +71,13 @@ func FuzzDecodeBatchFast(f *testing.F) {
 
 func TestDecodeBatchFastPathTaken(t *testing.T) {
 	b := protocol.Batch{From: 0, To: 3, Changes: []protocol.Change{
-		{Seq: 3, Kind: protocol.KindPayment, ID: "p", Owner: "o", Data: json.RawMessage(`{"a":1}`)}}}
+		{Seq: 3, Kind: protocol.KindPayment, ID: "p", Owner: "o", Data: json.RawMessage(`{"a":1}`)}},
+		Proof: &protocol.Proof{Key: "k", Time: 5, Head: 3, Sig: "c2ln"}}
 	b.Seal()
 	body, _ := json.Marshal(b)
 	p := parser{buf: body}
-	if _, ok := p.batch(); !ok {
-		t.Fatal("a plain batch left the fast path")
+	if got, ok := p.batch(); !ok || !reflect.DeepEqual(got.Proof, b.Proof) {
+		t.Fatalf("a plain batch with its proof left the fast path (%v), or lost its proof: %+v", ok, got.Proof)
 	}
 }
 

@@ -14,7 +14,8 @@ import (
 )
 
 // Enroll registers the kiosk with the case server using a one-time code from IT, and saves the
-// identity it gets in store. It tries once: a code is spent by the server's first answer, and a
+// identity it gets in store, with the server's signing key pinned: the answer comes over TLS in
+// exchange for the code, and every later answer must verify under that key. It tries once: a code is spent by the server's first answer, and a
 // person is there to try again. Errors: ErrAlreadyEnrolled; domain.ErrEnrolmentCode for a
 // wrong, used or expired code; domain.ErrOffline when the server cannot be reached. On any
 // error nothing is saved.
@@ -51,13 +52,25 @@ func Enroll(ctx context.Context, store Store, serverURL, code string, opts Optio
 			if answer.Kiosk == "" || answer.Token == "" || answer.Office == "" {
 				return errors.New("the enrolment answer lacks the kiosk, token or office")
 			}
+			if _, err := answer.Key.Key(); err != nil {
+				return fmt.Errorf("the enrolment answer lacks the server's signing key: %w", err)
+			}
+			if n := answer.NextKey; n != nil {
+				if _, err := n.Key(); err != nil || n.From <= 0 {
+					return errors.New("the enrolment answer's next signing key is not usable")
+				}
+			}
 			return nil
 		}})
 	if err != nil {
 		return Enrolment{}, err
 	}
 	enr := Enrolment{Server: base, Kiosk: answer.Kiosk, Token: answer.Token,
-		Office: answer.Office, Profile: answer.Profile, Enrolled: opts.Now().UTC()}
+		Office: answer.Office, Profile: answer.Profile, Enrolled: opts.Now().UTC(),
+		Key: protocol.ServerKey{ID: answer.Key.ID, Public: answer.Key.Public}}
+	if answer.NextKey != nil {
+		enr.NextKey = *answer.NextKey
+	}
 	if err := store.SaveEnrolment(enr); err != nil {
 		return Enrolment{}, &storeError{"saving the enrolment", err}
 	}

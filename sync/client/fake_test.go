@@ -2,6 +2,8 @@ package client_test
 
 import (
 	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -135,8 +137,10 @@ func (s *memStore) Wipe() error {
 	return nil
 }
 
-// fakeServer speaks the protocol from memory, with switches for the answers a test needs.
+// fakeServer speaks the protocol from memory, with switches for the answers a test needs. It
+// signs its answers as the case server does, with a key of its own.
 type fakeServer struct {
+	key      ed25519.PrivateKey
 	mu       sync.Mutex
 	feed     []protocol.Change
 	code     string
@@ -148,13 +152,19 @@ type fakeServer struct {
 }
 
 func newFakeServer(n int) *fakeServer {
-	f := &fakeServer{code: "GOOD-CODE", token: "tok", pushed: map[string]int{}}
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	f := &fakeServer{key: key, code: "GOOD-CODE", token: "tok", pushed: map[string]int{}}
 	for i := 1; i <= n; i++ {
 		f.feed = append(f.feed, protocol.Change{Seq: int64(i) * 2, Kind: protocol.KindPayment,
 			ID: "p" + strconv.Itoa(i), Owner: "o" + strconv.Itoa(i%7),
 			Data: json.RawMessage(`{"amount":` + strconv.Itoa(i) + `}`)})
 	}
 	return f
+}
+
+// publicKey is the key the fake server signs with, as an enrolment answer gives it.
+func (f *fakeServer) publicKey() protocol.ServerKey {
+	return protocol.NewServerKey(f.key.Public().(ed25519.PublicKey), 0)
 }
 
 func fail(w http.ResponseWriter, status int, code string) {
@@ -180,7 +190,7 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		f.code = ""
 		json.NewEncoder(w).Encode(protocol.EnrollResponse{Kiosk: "k1", Token: f.token,
-			Office: "of1", Profile: "CA"})
+			Office: "of1", Profile: "CA", Key: f.publicKey()})
 		return
 	}
 	if r.Header.Get("Authorization") != "Bearer "+f.token {
@@ -188,7 +198,12 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if f.revoked {
-		fail(w, http.StatusGone, protocol.CodeRevoked)
+		st := protocol.RevokedStatement("k1", "of1", r.Header.Get(protocol.HeaderNonce), nil)
+		st.Time = time.Now().UnixMilli()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusGone)
+		json.NewEncoder(w).Encode(protocol.Error{Code: protocol.CodeRevoked, Message: "revoked",
+			Proof: st.Sign(f.key)})
 		return
 	}
 	switch r.URL.Path {
@@ -208,6 +223,12 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			b.To = c.Seq
 		}
 		b.Seal()
+		st := protocol.BatchStatement(&b, "k1", "of1", after, r.Header.Get(protocol.HeaderNonce), nil)
+		st.Time = time.Now().UnixMilli()
+		if n := len(f.feed); n > 0 {
+			st.Head = f.feed[n-1].Seq
+		}
+		b.Proof = st.Sign(f.key)
 		json.NewEncoder(w).Encode(b)
 	case protocol.PathPush:
 		f.pushes++
@@ -228,6 +249,9 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			resp.Results = append(resp.Results, protocol.PushResult{ID: it.ID, Status: st})
 		}
+		ps := protocol.PushStatement(resp.Results, "k1", "of1", r.Header.Get(protocol.HeaderNonce), nil)
+		ps.Time = time.Now().UnixMilli()
+		resp.Proof = ps.Sign(f.key)
 		json.NewEncoder(w).Encode(resp)
 	default:
 		http.NotFound(w, r)

@@ -188,7 +188,7 @@ func TestSyncCancelled(t *testing.T) {
 	st := newMemStore()
 	srv := httptest.NewServer(f)
 	defer srv.Close()
-	st.enr = &client.Enrolment{Server: srv.URL, Token: "tok"}
+	st.enr = &client.Enrolment{Server: srv.URL, Token: "tok", Key: f.publicKey()}
 	c, _ := client.New(st, opts)
 	start := time.Now()
 	if _, err := c.Sync(ctx); !errors.Is(err, context.DeadlineExceeded) {

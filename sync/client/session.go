@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"time"
 
 	"childsupportkiosk/sync/protocol"
 )
@@ -17,6 +18,8 @@ type session struct {
 	c     *Client
 	base  string
 	token string
+	enr   Enrolment
+	keys  *keyring // the pinned keys every answer is verified with
 }
 
 // maxPushAnswer bounds the body of a push response.
@@ -51,14 +54,18 @@ func (s session) push(ctx context.Context, res *Result) error {
 		}
 		var answer protocol.PushResponse
 		err = retry(ctx, s.c.opts, func() error {
+			nonce := newNonce()
 			return do(ctx, s.c.http, s.c.opts.RequestTimeout, request{
-				method: http.MethodPost, url: s.base + protocol.PathPush, token: s.token,
+				method: http.MethodPost, url: s.base + protocol.PathPush, token: s.token, nonce: nonce,
 				body: body, decode: func(r io.Reader) error {
 					answer = protocol.PushResponse{}
 					if err := json.NewDecoder(io.LimitReader(r, maxPushAnswer)).Decode(&answer); err != nil {
 						return fmt.Errorf("%w: %v", errPushAnswer, err)
 					}
-					return matchAnswer(items, answer.Results)
+					if err := matchAnswer(items, answer.Results); err != nil {
+						return err
+					}
+					return s.verifyPush(answer, nonce)
 				}})
 		})
 		if err != nil {
@@ -84,6 +91,27 @@ func (s session) push(ctx context.Context, res *Result) error {
 		}
 	}
 }
+
+// verifyPush checks the server's proof of a push answer. Nothing is acknowledged on an answer
+// it cannot prove (the items stay in the outbox, and the server applies each once when they
+// come again). A kiosk enrolled before signed answers pushes as it did: it has no key.
+func (s session) verifyPush(answer protocol.PushResponse, nonce string) error {
+	if s.enr.Key.IsZero() {
+		return nil
+	}
+	st := protocol.PushStatement(answer.Results, s.enr.Kiosk, s.enr.Office, nonce, nil)
+	if err := s.keys.verify(st, answer.Proof, s.c.opts.Now()); err != nil {
+		return &unprovedPush{err}
+	}
+	return nil
+}
+
+// unprovedPush is a push answer that does not verify: the push stops, and the pull is tried
+// anyway, as after any push answer that does not fit (errPushAnswer), but without a retry.
+type unprovedPush struct{ err error }
+
+func (e *unprovedPush) Error() string   { return "the push answer: " + e.err.Error() }
+func (e *unprovedPush) Unwrap() []error { return []error{e.err} }
 
 // pushBody encodes as many of items, from the first, as fit in protocol.MaxPushBytes.
 func pushBody(items []protocol.Push) ([]byte, []protocol.Push, error) {
@@ -122,12 +150,19 @@ func matchAnswer(items []protocol.Push, results []protocol.PushResult) error {
 	return nil
 }
 
-// fetched is one batch from the feed, or the reason there is none.
+// fetched is one batch from the feed, checked and verified, or the reason there is none.
 type fetched struct {
-	b   protocol.Batch
-	buf []byte // the body b's data lies in; free again once b is applied
-	err error
+	b    protocol.Batch
+	buf  []byte    // the body b's data lies in; free again once b is applied
+	asOf time.Time // the server's signed time, when b brings the cache to the feed's head
+	last bool      // the fetcher stops after this one
+	err  error
 }
+
+// maxBehind is how many answers in a row may say "no more" while the feed's head is past
+// them (an import landed between the server's reading of the batch and of the head) before a
+// pull ends without being up to date; each one is asked again from its end.
+const maxBehind = 3
 
 // spareBodies is how many bodies a pull keeps for reuse: one being applied, one waiting to
 // be, one being checked and one being fetched ahead.
@@ -139,6 +174,9 @@ const spareBodies = 4
 // the server sends its Feed-Next hint the request for batch k+2 is already out, so that the
 // server reads batch k+2 while the kiosk checks k+1.
 func (s session) pull(ctx context.Context, res *Result) error {
+	if s.enr.Key.IsZero() {
+		return ErrNotPinned // nothing it could verify: ask for nothing
+	}
 	cursor, err := s.c.store.Cursor()
 	if err != nil {
 		return &storeError{"reading the cursor", err}
@@ -161,13 +199,16 @@ func (s session) pull(ctx context.Context, res *Result) error {
 			return f.err
 		}
 		b := &f.b
-		end = !b.More
+		end = f.last
 		if len(b.Changes) > 0 || b.To != b.From {
-			if err := s.c.store.ApplyBatch(b, s.c.opts.Now()); err != nil {
+			if err := s.c.store.ApplyBatch(b, f.asOf); err != nil {
 				return &storeError{fmt.Sprintf("applying the batch after cursor %d", b.From), err}
 			}
 			res.Batches++
 			res.Pulled += len(b.Changes)
+		}
+		if !f.asOf.IsZero() {
+			res.AsOf = f.asOf
 		}
 		select {
 		case spare <- f.buf:
@@ -197,6 +238,7 @@ func (s session) fetcher(ctx context.Context, cursor int64, ch chan<- fetched, s
 	var ahead *prefetch
 	defer func() { ahead.stop() }()
 	after := cursor
+	behind := 0
 	for {
 		var a answer
 		if ahead != nil && ahead.after == after {
@@ -214,28 +256,52 @@ func (s session) fetcher(ctx context.Context, cursor int64, ch chan<- fetched, s
 		var b protocol.Batch
 		buf, err := a.body, a.err
 		if err == nil {
-			if b, err = decodeBody(buf, after); errors.Is(err, protocol.ErrBadBatch) {
+			if b, err = s.check(buf, after, a.nonce); errors.Is(err, protocol.ErrBadBatch) {
 				// Damaged on the way: ask again, checking each answer before the next try.
 				b, buf, err = s.fetch(ctx, after, buf, err)
 			}
 		}
+		f := fetched{b: b, buf: buf, err: err, last: err != nil}
+		if err == nil && !b.More {
+			// The last batch: up to date if the feed's head, signed with it, is no further.
+			if b.To >= b.Proof.Head {
+				f.asOf, f.last = b.Proof.At(), true
+			} else if behind++; behind >= maxBehind {
+				f.last = true
+			}
+		}
 		select {
-		case ch <- fetched{b, buf, err}:
+		case ch <- f:
 		case <-ctx.Done():
 			return
 		}
-		if err != nil || !b.More {
+		if f.last {
 			return
 		}
 		after = b.To
 	}
 }
 
+// check decodes and checks a batch's body (decodeBody) and verifies the server's proof of it
+// for this kiosk's request after cursor with nonce.
+func (s session) check(body []byte, after int64, nonce string) (protocol.Batch, error) {
+	b, err := decodeBody(body, after)
+	if err != nil {
+		return b, err
+	}
+	st := protocol.BatchStatement(&b, s.enr.Kiosk, s.enr.Office, after, nonce, nil)
+	if err := s.keys.verify(st, b.Proof, s.c.opts.Now()); err != nil {
+		return protocol.Batch{}, err
+	}
+	return b, nil
+}
+
 // answer is the feed's answer to one request, read but not yet checked.
 type answer struct {
-	body []byte
-	next int64 // the Feed-Next hint, 0 without one
-	err  error
+	body  []byte
+	next  int64  // the Feed-Next hint, 0 without one
+	nonce string // the request's nonce, which the answer's proof must name
+	err   error
 }
 
 // get reads the answer for the batch after cursor into buf, retrying transient failures.
@@ -252,9 +318,9 @@ func (s session) get(ctx context.Context, after int64, buf []byte) answer {
 
 // getOnce sends one request for the batch after cursor and reads the answer into buf.
 func (s session) getOnce(ctx context.Context, after int64, buf []byte) answer {
-	a := answer{body: buf}
+	a := answer{body: buf, nonce: newNonce()}
 	a.err = do(ctx, s.c.http, s.c.opts.RequestTimeout, request{
-		method: http.MethodGet, url: s.changesURL(after), token: s.token,
+		method: http.MethodGet, url: s.changesURL(after), token: s.token, nonce: a.nonce,
 		header: func(h http.Header) {
 			if n, err := strconv.ParseInt(h.Get(protocol.HeaderNext), 10, 64); err == nil {
 				a.next = n
@@ -312,7 +378,7 @@ func (s session) fetch(ctx context.Context, after int64, buf []byte, first error
 			return a.err
 		}
 		var err error
-		b, err = decodeBody(buf, after)
+		b, err = s.check(buf, after, a.nonce)
 		return err
 	})
 	return b, buf, err

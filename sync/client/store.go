@@ -18,7 +18,9 @@ type Store interface {
 	// ApplyBatch writes a checked batch's changes and its new cursor (b.To) in one transaction,
 	// all or nothing, after making sure b.From is the stored cursor. A record with an unsent
 	// local change (in the outbox) is not overwritten by a download. The client reuses the
-	// memory of b's data once ApplyBatch returns: a store copies what it keeps.
+	// memory of b's data once ApplyBatch returns: a store copies what it keeps. at is zero, or
+	// the server's signed time at which the batch brought the cache up to the feed's head: the
+	// store's "data as of" moves forward to it, and only to such a time.
 	ApplyBatch(b *protocol.Batch, at time.Time) error
 	// Outbox returns up to n unsent items, oldest first.
 	Outbox(n int) ([]protocol.Push, error)
@@ -48,6 +50,13 @@ type Enrolment struct {
 	Office   string    `json:"office"`
 	Profile  string    `json:"profile"`
 	Enrolled time.Time `json:"enrolled"`
+	// Key is the case server's signing key the kiosk pinned at enrolment (or took over from
+	// an announcement signed by the key before it); every answer it acts on must verify
+	// under it. NextKey is the key the server announced it signs with from NextKey.From. A
+	// kiosk enrolled before the server signed its answers has neither, and must be enrolled
+	// again (ErrNotPinned).
+	Key     protocol.ServerKey `json:"key,omitzero"`
+	NextKey protocol.ServerKey `json:"next_key,omitzero"`
 }
 
 // SyncRecord is the outcome of one sync attempt.
@@ -57,6 +66,9 @@ type SyncRecord struct {
 	Error  string    `json:"error,omitempty"` // no PII: an error code or transport message
 	Pulled int       `json:"pulled"`          // changes applied
 	Pushed int       `json:"pushed"`          // outbox items acknowledged
+	// AsOf is the server's signed time of a verified answer that said the cache holds the
+	// whole feed, zero when no answer of this sync said so; "data as of" moves only to it.
+	AsOf time.Time `json:"as_of,omitzero"`
 }
 
 // Status is what staff and `kioskctl status` see about sync.
@@ -71,4 +83,7 @@ type Status struct {
 	LastError     string         `json:"last_error,omitempty"`
 	PendingOutbox int            `json:"pending_outbox"`
 	Counts        map[string]int `json:"counts"` // records per kind
+	// The server's signing keys the kiosk trusts (Enrolment.Key and NextKey).
+	Key     protocol.ServerKey `json:"key,omitzero"`
+	NextKey protocol.ServerKey `json:"next_key,omitzero"`
 }

@@ -31,7 +31,8 @@ var ErrUnauthorized = errors.New("the case server does not accept this kiosk's t
 // ErrAlreadyEnrolled is returned by Enroll for a store that has an enrolment.
 var ErrAlreadyEnrolled = errors.New("this cache is already enrolled")
 
-// errRevoked is the server's 410; Sync turns it into a wipe and domain.ErrRevoked.
+// errRevoked is the server's 410 (a *revocation); Sync verifies it and turns it into a wipe and
+// domain.ErrRevoked.
 var errRevoked = errors.New("kiosk revoked")
 
 // errPushAnswer marks a push response that does not answer the request item by item.
@@ -124,9 +125,11 @@ func loopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// request is one HTTP exchange; decode reads a 2xx body.
+// request is one HTTP exchange; decode reads a 2xx body. A request with a token carries a
+// nonce (protocol.HeaderNonce), which the server's signed answer names.
 type request struct {
 	method, url, token string
+	nonce              string
 	body               []byte
 	header             func(http.Header) // if set, sees the answer's header before decode
 	decode             func(io.Reader) error
@@ -150,7 +153,11 @@ func do(ctx context.Context, hc *http.Client, timeout time.Duration, r request) 
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Accept-Encoding", acceptEncoding)
 	if r.token != "" {
+		if r.nonce == "" {
+			r.nonce = newNonce()
+		}
 		req.Header.Set("Authorization", "Bearer "+r.token)
+		req.Header.Set(protocol.HeaderNonce, r.nonce)
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
@@ -163,7 +170,7 @@ func do(ctx context.Context, hc *http.Client, timeout time.Duration, r request) 
 	}
 	defer done()
 	if resp.StatusCode/100 != 2 {
-		return statusError(resp.StatusCode, body)
+		return statusError(resp.StatusCode, body, r.nonce)
 	}
 	if r.header != nil {
 		r.header(resp.Header)
@@ -240,13 +247,13 @@ func transportError(err error) error {
 	return &offlineError{err}
 }
 
-func statusError(status int, body io.Reader) error {
+func statusError(status int, body io.Reader, nonce string) error {
 	var e protocol.Error
 	b, _ := io.ReadAll(io.LimitReader(body, 64<<10))
 	_ = json.Unmarshal(b, &e)
 	switch {
 	case status == http.StatusGone && e.Code == protocol.CodeRevoked:
-		return errRevoked
+		return &revocation{proof: e.Proof, nonce: nonce}
 	case status == http.StatusUnauthorized:
 		return ErrUnauthorized
 	case status == http.StatusForbidden && e.Code == protocol.CodeBadCode:

@@ -1,6 +1,8 @@
 // Package protocol defines the sync API between the central case server and a kiosk: the
-// endpoints, the JSON messages, the change feed with its checksummed checkpoints, and the push
-// of outbox items. Both sides use it; it knows nothing of either side's storage.
+// endpoints, the JSON messages, the change feed with its checksummed checkpoints, the push of
+// outbox items, and the signed statements (sign.go) by which a kiosk proves that an answer is
+// its server's, for it and for this request. Both sides use it; it knows nothing of either
+// side's storage.
 package protocol
 
 import (
@@ -81,12 +83,15 @@ type Change struct {
 
 // Batch is a checkpoint: the changes after cursor From up to and including cursor To. The kiosk
 // applies a batch whole, with its new cursor, in one transaction, and only when Checksum
-// matches; More says another batch follows.
+// matches; More says another batch follows. Proof is the server's signature on the batch for
+// the kiosk and request it answers (sign.go); DecodeBatch does not look at it, the kiosk
+// verifies it with its pinned key.
 type Batch struct {
 	From     int64    `json:"from"`
 	To       int64    `json:"to"`
 	More     bool     `json:"more"`
 	Checksum string   `json:"checksum"`
+	Proof    *Proof   `json:"proof,omitempty"`
 	Changes  []Change `json:"changes"`
 }
 
@@ -213,12 +218,16 @@ type EnrollRequest struct {
 }
 
 // EnrollResponse is the kiosk's identity: its ID, the bearer token it uses from now on (shown
-// once; the server keeps only its hash), its office and the agency profile it runs.
+// once; the server keeps only its hash), its office and the agency profile it runs, and the
+// public key the server signs its answers with, which the kiosk pins (and the next one, when a
+// rotation is under way).
 type EnrollResponse struct {
-	Kiosk   string `json:"kiosk"`
-	Token   string `json:"token"`
-	Office  string `json:"office"`
-	Profile string `json:"profile"`
+	Kiosk   string     `json:"kiosk"`
+	Token   string     `json:"token"`
+	Office  string     `json:"office"`
+	Profile string     `json:"profile"`
+	Key     ServerKey  `json:"key"`
+	NextKey *ServerKey `json:"next_key,omitempty"`
 }
 
 // Push is one outbox item. ID is stable across retries and Seq rises per kiosk; the server
@@ -274,9 +283,11 @@ type PushResult struct {
 	Reason string `json:"reason,omitempty"` // plain reason, no PII
 }
 
-// PushResponse answers a PushRequest item by item, in order.
+// PushResponse answers a PushRequest item by item, in order, with the server's signed Proof of
+// the results (PushStatement).
 type PushResponse struct {
 	Results []PushResult `json:"results"`
+	Proof   *Proof       `json:"proof,omitempty"`
 }
 
 // Error codes the server answers with, in an Error body.
@@ -288,8 +299,10 @@ const (
 	CodeInternal     = "internal"     // HTTP 500
 )
 
-// Error is the body of every non-2xx answer.
+// Error is the body of every non-2xx answer. A revocation (CodeRevoked) carries the server's
+// signed Proof of it, which the kiosk verifies before it wipes anything.
 type Error struct {
 	Code    string `json:"error"`
 	Message string `json:"message"`
+	Proof   *Proof `json:"proof,omitempty"`
 }

@@ -27,13 +27,15 @@ type DB struct {
 	seenAt     map[string]time.Time // when each kiosk's last_seen was last written
 	seenWrites sync.WaitGroup       // those writes still running
 	closing    bool                 // Close has begun: no more of them
+
+	signer signer // the signing keys as last read (signing.go)
 }
 
 // schemaVersion is the version of the schema, kept in the file's user_version: a file made by
 // a newer version, or one too old to upgrade, is refused rather than misread. schema.sql is
 // version 3, run at every open (every statement in it is IF NOT EXISTS); migrations bring it,
 // or an existing file of version 3, to schemaVersion.
-const schemaVersion = 5
+const schemaVersion = 6
 
 // migrations are what each version after 3 adds, applied in order in one transaction with the
 // new user_version. An existing database gets them at its next open.
@@ -57,6 +59,15 @@ var migrations = []struct {
 		state   BLOB NOT NULL,
 		PRIMARY KEY (kind, id)
 	) WITHOUT ROWID;`},
+	// The server's Ed25519 signing keys (signing.go): the one in force is the one with the
+	// latest active_from not after now; a retired key's private half is erased (NULL).
+	{6, `CREATE TABLE IF NOT EXISTS signing_keys (
+		id          TEXT PRIMARY KEY,
+		public      BLOB NOT NULL,
+		private     BLOB,
+		created     INTEGER NOT NULL,
+		active_from INTEGER NOT NULL UNIQUE
+	);`},
 }
 
 // cacheKiB is the page cache of each connection.
@@ -87,7 +98,12 @@ func Open(path string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	return &DB{sql: db, Now: time.Now}, nil
+	d := &DB{sql: db, Now: time.Now}
+	if err := d.ensureSigningKey(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: the signing key: %w", path, err)
+	}
+	return d, nil
 }
 
 func prepare(pool *sql.DB) error {

@@ -150,7 +150,14 @@ func (a *api) authed(h func(http.ResponseWriter, *http.Request, Kiosk)) http.Han
 		switch {
 		case errors.Is(err, ErrRevoked):
 			notes(w).kiosk = k.ID
-			a.fail(w, r, http.StatusGone, protocol.CodeRevoked, "this kiosk was revoked; wipe its data")
+			// Signed, so that the kiosk can tell it from a 410 forged on the way.
+			proof, err := a.db.sign(r.Context(), protocol.RevokedStatement(k.ID, k.Office, nonce(r), nil))
+			if err != nil {
+				a.internal(w, r, err)
+				return
+			}
+			a.failWith(w, r, http.StatusGone, protocol.Error{Code: protocol.CodeRevoked,
+				Message: "this kiosk was revoked; wipe its data", Proof: proof})
 			return
 		case errors.Is(err, ErrUnauthorized):
 			w.Header().Set("WWW-Authenticate", `Bearer realm="caseserver", error="invalid_token"`)
@@ -167,14 +174,34 @@ func (a *api) authed(h func(http.ResponseWriter, *http.Request, Kiosk)) http.Han
 }
 
 func (a *api) fail(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
+	a.failWith(w, r, status, protocol.Error{Code: code, Message: msg})
+}
+
+func (a *api) failWith(w http.ResponseWriter, r *http.Request, status int, e protocol.Error) {
 	n := notes(w)
 	if n.errMsg == "" {
-		n.errMsg = code
+		n.errMsg = e.Code
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(protocol.Error{Code: code, Message: msg})
+	json.NewEncoder(w).Encode(e)
+}
+
+// nonce is the request's nonce (protocol.HeaderNonce), or "" when it sent none or one that is
+// too long or not plain printable ASCII: a statement never carries what the server would not
+// log.
+func nonce(r *http.Request) string {
+	n := r.Header.Get(protocol.HeaderNonce)
+	if len(n) > protocol.MaxNonce {
+		return ""
+	}
+	for i := 0; i < len(n); i++ {
+		if n[i] <= ' ' || n[i] >= 0x7f {
+			return ""
+		}
+	}
+	return n
 }
 
 func (a *api) internal(w http.ResponseWriter, r *http.Request, err error) {
@@ -277,6 +304,16 @@ func (a *api) changes(w http.ResponseWriter, r *http.Request, k Kiosk) {
 		return
 	}
 	defer buf.release()
+	// Signed when answered, not when read (a batch read ahead waits for its request): the
+	// statement names this request's cursor and nonce.
+	proof, err := a.db.sign(r.Context(), protocol.BatchStatement(&b, k.ID, k.Office, after, nonce(r), nil))
+	if err != nil {
+		if r.Context().Err() == nil {
+			a.internal(w, r, err)
+		}
+		return
+	}
+	b.Proof = proof
 	notes(w).count = len(b.Changes)
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
@@ -386,7 +423,13 @@ func writeBatch(w *bufio.Writer, b *protocol.Batch) {
 	buf = strconv.AppendBool(buf, b.More)
 	buf = append(buf, `,"checksum":"`...)
 	buf = append(buf, b.Checksum...)
-	buf = append(buf, `","changes":[`...)
+	buf = append(buf, '"')
+	if b.Proof != nil {
+		p, _ := json.Marshal(b.Proof) // plain fields: no error
+		buf = append(buf, `,"proof":`...)
+		buf = append(buf, p...)
+	}
+	buf = append(buf, `,"changes":[`...)
 	w.Write(buf)
 	for i := range b.Changes {
 		c := &b.Changes[i]
@@ -455,7 +498,13 @@ func (a *api) push(w http.ResponseWriter, r *http.Request, k Kiosk) {
 			"duplicate", counts[protocol.Duplicate], "superseded", counts[protocol.Superseded],
 			"rejected", counts[protocol.Rejected], "failed", counts[protocol.Failed])
 	}
-	writeJSON(w, protocol.PushResponse{Results: results})
+	proof, err := a.db.sign(r.Context(), protocol.PushStatement(results, k.ID, k.Office, nonce(r), nil))
+	if err != nil {
+		// The items are applied (once): the kiosk's retry is answered "duplicate".
+		a.internal(w, r, err)
+		return
+	}
+	writeJSON(w, protocol.PushResponse{Results: results, Proof: proof})
 }
 
 // enrolLimiter slows down the guessing of enrolment codes, per source: a network address, or

@@ -103,7 +103,9 @@ func randomString(n int) (string, error) {
 }
 
 // Enroll spends a one-time code and makes a kiosk of the code's office: a new kiosk ID and a
-// bearer token, returned once (only its SHA-256 is kept). name is the machine's label for IT.
+// bearer token, returned once (only its SHA-256 is kept), with the server's public signing
+// key (and the next one during a rotation) for the kiosk to pin. name is the machine's label
+// for IT.
 func (d *DB) Enroll(code, name string) (protocol.EnrollResponse, error) {
 	name = strings.TrimSpace(name)
 	if !utf8.ValidString(name) || utf8.RuneCountInString(name) > 100 || strings.ContainsFunc(name, unicode.IsControl) {
@@ -131,6 +133,10 @@ func (d *DB) Enroll(code, name string) (protocol.EnrollResponse, error) {
 		return protocol.EnrollResponse{}, err
 	}
 	resp := protocol.EnrollResponse{Kiosk: "kiosk-" + id, Token: token}
+	// The keys the kiosk pins: read before the code is spent, so that a failure spends nothing.
+	if resp.Key, resp.NextKey, err = d.ServerKeys(); err != nil {
+		return protocol.EnrollResponse{}, err
+	}
 	now := d.Now()
 	err = d.write(context.Background(), func(tx *sql.Tx) error {
 		var expires int64
