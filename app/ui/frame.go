@@ -76,7 +76,10 @@ func (k *Kiosk) buildHeader() fyne.CanvasObject {
 		// row, the languages and the looks on the next.
 		name := container.NewBorder(nil, nil, nil, k.quickExitButton(), k.agencyName(agency))
 		looks := container.NewHBox(large, contrast)
-		return container.NewVBox(name, container.NewBorder(nil, nil, tools, looks), widget.NewSeparator())
+		rows := container.NewVBox(name, container.NewBorder(nil, nil, tools, looks))
+		// Two rows of buttons cost the screen their padding twice: less of it, every button
+		// still 48 px or more.
+		return container.NewVBox(container.NewThemeOverride(rows, paddedTheme{k.theme, 10}), widget.NewSeparator())
 	}
 	tools.Add(large)
 	tools.Add(contrast)

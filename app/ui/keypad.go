@@ -242,17 +242,21 @@ func (k *Kiosk) fieldValue(label, shown string, active bool, tap func()) (fyne.C
 	frame.CornerRadius = 8
 	f := liveField{title: title, value: value, frame: frame}
 	f.setActive(active)
-	lines := container.NewThemeOverride(container.NewVBox(title, sized(0, 48, value)), fieldTheme{k.theme})
+	lines := container.NewThemeOverride(container.NewVBox(title, sized(0, 48, value)), paddedTheme{k.theme, 4})
 	return container.NewStack(b, frame, container.NewPadded(lines)), f
 }
 
-// fieldTheme is a field's look: the kiosk's, with the name and the value closer together, so
-// the sign-in's two fields and its button stay in sight in large text.
-type fieldTheme struct{ *kioskTheme }
+// paddedTheme is the kiosk's look with less room inside its widgets (inner padding pad):
+// a field's name and value closer together, so the sign-in's two fields and its button stay
+// in sight in large text; the large-text header's two rows of buttons.
+type paddedTheme struct {
+	*kioskTheme
+	pad float32
+}
 
-func (t fieldTheme) Size(n fyne.ThemeSizeName) float32 {
+func (t paddedTheme) Size(n fyne.ThemeSizeName) float32 {
 	if n == theme.SizeNameInnerPadding {
-		return 6
+		return t.pad
 	}
 	return t.kioskTheme.Size(n)
 }

@@ -294,7 +294,7 @@ func TestRealScreenIdleWarning(t *testing.T) {
 	if b := blue(s.shot("payments-es"), allYears); b > 0.1 {
 		t.Fatalf("the language switch took the page back to its top (%.2f)", b)
 	}
-	s.xdo("mousemove", "573", "36", "click", "1") // English
+	s.xdo("mousemove", "496", "51", "click", "1") // English, in the Spanish header (two lines high)
 	s.xdo("mousemove", "1279", "799")
 	time.Sleep(time.Second)
 
