@@ -664,9 +664,8 @@ func (k *Kiosk) staffStatusScreen() fyne.CanvasObject {
 	}
 
 	box.Add(subheading(k.t("ui.staff.printers")))
-	if _, ok := k.o.Printer.(PrinterChecker); !ok {
-		box.Add(text(k.t("ui.print.unavailable")))
-	} else if st.printers == nil {
+	box.Add(text(k.printSetupText())) // what prints where, from the queues set up
+	if _, ok := k.o.Printer.(PrinterChecker); ok && st.printers == nil {
 		box.Add(text(k.t("ui.staff.printers_checking")))
 	}
 	for _, p := range st.printers {
