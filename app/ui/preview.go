@@ -277,12 +277,15 @@ func (k *Kiosk) pagesScreen(title fyne.CanvasObject) fyne.CanvasObject {
 	} else {
 		actions = append(actions, sized(140, 56, k.btn("ui.detail.back", k.leavePreview)))
 	}
-	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(actions...), title), text(info))
+	// The title with the buttons beside it, then what prints where beside the pager: the
+	// page below gets the rest of the screen.
+	top := container.NewVBox(
+		container.NewBorder(nil, nil, nil, container.NewVBox(container.NewHBox(actions...)), title),
+		container.NewBorder(nil, nil, nil, k.pagePager(pages), text(info)))
 	if st.stage == previewPrinting {
 		top.Add(text(k.t("ui.print.working")))
 		top.Add(widget.NewProgressBarInfinite())
 	}
-	top.Add(k.pagePager(pages))
 	note := ""
 	switch {
 	case st.drawing:
@@ -311,7 +314,7 @@ func (k *Kiosk) pagePager(pages int) fyne.CanvasObject {
 	if st.page >= pages {
 		next.Disable()
 	}
-	return container.NewCenter(container.NewHBox(sized(200, 64, prev), sized(200, 64, of), sized(200, 64, next)))
+	return container.NewVBox(container.NewHBox(sized(150, 64, prev), sized(120, 64, container.NewCenter(of)), sized(150, 64, next)))
 }
 
 // printTitle names what is being printed.
