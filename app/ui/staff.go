@@ -779,21 +779,7 @@ func (k *Kiosk) staffAuditScreen() fyne.CanvasObject {
 		box.Add(text(k.t("ui.staff.none")))
 	}
 	for _, ev := range st.audit {
-		who := ev.Staff
-		if who == "" {
-			who = "—"
-		}
-		subject := "—"
-		if len(ev.Subject) >= 8 {
-			subject = ev.Subject[:8] // enough to tell events of one person apart; not reversible
-		}
-		line := k.lang.DateTime(k.local(ev.At)) + " · " + ev.Action + " · " + who + " · " + subject
-		if ev.Detail != "" {
-			line += " · " + ev.Detail
-		}
-		l := widget.NewLabel(line)
-		l.TextStyle.Monospace = true
-		box.Add(l)
+		box.Add(k.auditLine(ev)) // in words (audit.go)
 	}
 	return box
 }
