@@ -136,3 +136,25 @@ func (f *fitWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		o.Resize(fyne.NewSize(w, w*f.aspect))
 	}
 }
+
+// topAndPage lays a preview out: what is above the page across the width, the page in the
+// height left. The part above is laid out at its width before its height is taken, so that
+// its wrapped sentences count with all their lines (Fyne measures a wrapped label at the width
+// it had last).
+type topAndPage struct{}
+
+func (topAndPage) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	top, page := objs[0].MinSize(), objs[1].MinSize()
+	return fyne.NewSize(max(top.Width, page.Width), top.Height+theme.Padding()+page.Height)
+}
+
+func (topAndPage) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	top, page := objs[0], objs[1]
+	for range 2 {
+		top.Resize(fyne.NewSize(size.Width, top.MinSize().Height))
+	}
+	top.Move(fyne.NewPos(0, 0))
+	h := top.Size().Height + theme.Padding()
+	page.Move(fyne.NewPos(0, h))
+	page.Resize(fyne.NewSize(size.Width, max(size.Height-h, page.MinSize().Height)))
+}

@@ -277,15 +277,16 @@ func (k *Kiosk) pagesScreen(title fyne.CanvasObject) fyne.CanvasObject {
 	} else {
 		actions = append(actions, sized(140, 56, k.btn("ui.detail.back", k.leavePreview)))
 	}
-	// The title with the buttons beside it, then what prints where beside the pager: the
-	// page below gets the rest of the screen.
+	// The title with the buttons beside it, what prints where across the width, the pager;
+	// the page below gets the rest of the screen (topAndPage).
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, nil, container.NewVBox(container.NewHBox(actions...)), title),
-		container.NewBorder(nil, nil, nil, k.pagePager(pages), text(info)))
+		text(info))
 	if st.stage == previewPrinting {
 		top.Add(text(k.t("ui.print.working")))
 		top.Add(widget.NewProgressBarInfinite())
 	}
+	top.Add(k.pagePager(pages))
 	note := ""
 	switch {
 	case st.drawing:
@@ -293,7 +294,7 @@ func (k *Kiosk) pagesScreen(title fyne.CanvasObject) fyne.CanvasObject {
 	case st.pic == nil:
 		note = k.t("ui.print.no_preview")
 	}
-	return container.NewBorder(top, nil, nil, nil, newPageView(st.pic, note, k.turnPage))
+	return container.New(topAndPage{}, top, newPageView(st.pic, note, k.turnPage))
 }
 
 // pagePager is "Page 2 of 3" between big Previous and Next buttons.
@@ -314,7 +315,7 @@ func (k *Kiosk) pagePager(pages int) fyne.CanvasObject {
 	if st.page >= pages {
 		next.Disable()
 	}
-	return container.NewVBox(container.NewHBox(sized(150, 64, prev), sized(120, 64, container.NewCenter(of)), sized(150, 64, next)))
+	return container.NewCenter(container.NewHBox(sized(180, 64, prev), sized(140, 64, container.NewCenter(of)), sized(180, 64, next)))
 }
 
 // printTitle names what is being printed.
