@@ -10,8 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/draw"
-	"image/png"
 	"os/exec"
 	"strconv"
 	"sync"
@@ -165,9 +163,10 @@ func (p *Printer) local(job ui.PrintJob, t time.Time) time.Time {
 	return t
 }
 
-// rasterize draws page n with pdftoppm: the PDF goes in on its standard input and the PNG
-// comes back on its standard output, so the document never touches the disk. It returns nil
-// when there is no pdftoppm, it fails or it takes too long.
+// rasterize draws page n with pdftoppm: the PDF goes in on its standard input and the page
+// comes back on its standard output as a PPM (raw RGB: encoding a PNG took pdftoppm ten times
+// as long as drawing the page), so the document never touches the disk. It returns nil when
+// there is no pdftoppm, it fails or it takes too long.
 func (p *Printer) rasterize(doc []byte, n int) *image.RGBA {
 	prog := p.Rasterizer
 	if prog == "" {
@@ -188,27 +187,88 @@ func (p *Printer) rasterize(doc []byte, n int) *image.RGBA {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	// "-" reads the PDF from standard input; -singlefile with no output name writes the one
-	// page's PNG to standard output.
+	// page to standard output.
 	page := strconv.Itoa(n)
-	cmd := exec.CommandContext(ctx, path, "-png", "-singlefile", "-f", page, "-l", page,
+	cmd := exec.CommandContext(ctx, path, "-singlefile", "-f", page, "-l", page,
 		"-r", strconv.Itoa(dpi), "-")
 	cmd.Stdin = bytes.NewReader(doc)
-	var out bytes.Buffer
-	cmd.Stdout = &out
+	// Room for a Letter page, so that the buffer seldom grows; when it does, wipingBuffer
+	// zeroes what it leaves behind.
+	out := &wipingBuffer{b: make([]byte, 0, (dpi*17/2)*(dpi*11)*3+64)}
+	cmd.Stdout = out
 	err = cmd.Run()
-	defer zero(out.Bytes())
+	defer zero(out.b)
 	if err != nil {
 		return nil
 	}
-	img, err := png.Decode(bytes.NewReader(out.Bytes()))
+	img, err := decodePPM(out.b)
 	if err != nil {
 		return nil
 	}
-	// An RGBA copy: its pixels can be zeroed when the document is discarded.
-	rgba := image.NewRGBA(img.Bounds())
-	draw.Draw(rgba, rgba.Bounds(), img, img.Bounds().Min, draw.Src)
-	wipeImage(img)
-	return rgba
+	return img
+}
+
+// wipingBuffer collects a child's output and zeroes the old bytes whenever it grows.
+type wipingBuffer struct{ b []byte }
+
+func (w *wipingBuffer) Write(p []byte) (int, error) {
+	if len(w.b)+len(p) > cap(w.b) {
+		grown := make([]byte, len(w.b), 2*cap(w.b)+len(p))
+		copy(grown, w.b)
+		zero(w.b)
+		w.b = grown
+	}
+	w.b = append(w.b, p...)
+	return len(p), nil
+}
+
+// decodePPM reads a binary PPM (P6, 8 bits a channel) as pdftoppm writes it, into an RGBA
+// picture whose pixels can be zeroed when the document is discarded.
+func decodePPM(b []byte) (*image.RGBA, error) {
+	bad := errors.New("uiprint: not a PPM page")
+	var fields [4]int
+	pos := 0
+	for i := range fields {
+		// Skip white space and comments before each field.
+		for pos < len(b) {
+			if c := b[pos]; c == '#' {
+				for pos < len(b) && b[pos] != '\n' {
+					pos++
+				}
+			} else if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+				pos++
+			} else {
+				break
+			}
+		}
+		start := pos
+		for pos < len(b) && b[pos] > ' ' {
+			pos++
+		}
+		tok := string(b[start:pos])
+		if i == 0 {
+			if tok != "P6" {
+				return nil, bad
+			}
+			continue
+		}
+		v, err := strconv.Atoi(tok)
+		if err != nil || v <= 0 || v > 1<<15 {
+			return nil, bad
+		}
+		fields[i] = v
+	}
+	w, h, maxval := fields[1], fields[2], fields[3]
+	pos++ // the one white space character before the pixels
+	if maxval != 255 || pos > len(b) || len(b)-pos < w*h*3 {
+		return nil, bad
+	}
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	src, dst := b[pos:pos+w*h*3], img.Pix
+	for i, j := 0, 0; i < len(src); i, j = i+3, j+4 {
+		dst[j], dst[j+1], dst[j+2], dst[j+3] = src[i], src[i+1], src[i+2], 0xff
+	}
+	return img, nil
 }
 
 // keptPages is how many drawn pages a document keeps: the page on screen and its neighbours.
@@ -356,25 +416,5 @@ func (d *prepared) wipe() {
 func zero(b []byte) {
 	for i := range b {
 		b[i] = 0
-	}
-}
-
-// wipeImage zeroes the pixels of the decoded PNG.
-func wipeImage(img image.Image) {
-	switch m := img.(type) {
-	case *image.RGBA:
-		zero(m.Pix)
-	case *image.NRGBA:
-		zero(m.Pix)
-	case *image.Gray:
-		zero(m.Pix)
-	case *image.Paletted:
-		zero(m.Pix)
-	case *image.RGBA64:
-		zero(m.Pix)
-	case *image.NRGBA64:
-		zero(m.Pix)
-	case *image.Gray16:
-		zero(m.Pix)
 	}
 }

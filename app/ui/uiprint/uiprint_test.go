@@ -605,3 +605,21 @@ func TestPreviewDrawsEveryPage(t *testing.T) {
 		t.Error("a picture after Discard")
 	}
 }
+
+// The preview reads pdftoppm's raw PPM: a well-formed page becomes its pixels; anything else,
+// a truncated page included, is refused (the preview then has no picture).
+func TestDecodePPM(t *testing.T) {
+	img, err := decodePPM([]byte("P6\n# pdftoppm\n2 1\n255\n\x01\x02\x03\xfa\xfb\xfc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() != 2 || b.Dy() != 1 || !bytes.Equal(img.Pix, []byte{1, 2, 3, 255, 0xfa, 0xfb, 0xfc, 255}) {
+		t.Fatalf("decoded %v %v", img.Bounds(), img.Pix)
+	}
+	for _, bad := range []string{"", "P6", "P3\n1 1\n255\n1 2 3", "P6\n2 1\n255\n\x01\x02\x03", "P6\n1 1\n65535\n\x00\x00\x00\x00\x00\x00",
+		"P6\n-1 1\n255\n", "P6\n99999 99999\n255\n"} {
+		if _, err := decodePPM([]byte(bad)); err == nil {
+			t.Errorf("%q decoded", bad)
+		}
+	}
+}
