@@ -3,6 +3,8 @@ package domain
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
+	"strings"
 	"time"
 )
 
@@ -32,11 +34,13 @@ type Profile struct {
 	Remit    Remit    `json:"remit"`
 
 	PaymentOptions []string `json:"payment_options"` // translation keys, in order
-	Videos         []Link   `json:"videos"`          // tutorial videos, shown as QR codes
-	Forms          []Link   `json:"forms"`           // forms a parent may need
-	Notices        []string `json:"notices"`         // translation keys shown with payments
-	HistoryStart   Date     `json:"history_start"`   // payments before it may not appear
-	SupportDueDay  int      `json:"support_due_day"` // day of the month current support is due (1 to 28); 0 when it is not said
+	// Videos are the agency's tutorial videos, shown as QR codes: each a page of the agency
+	// that has the video, never its home page (Check). An agency without one has none.
+	Videos        []Link   `json:"videos"`
+	Forms         []Link   `json:"forms"`           // forms a parent may need
+	Notices       []string `json:"notices"`         // translation keys shown with payments
+	HistoryStart  Date     `json:"history_start"`   // payments before it may not appear
+	SupportDueDay int      `json:"support_due_day"` // day of the month current support is due (1 to 28); 0 when it is not said
 }
 
 // IDFormat describes an identifier: its name (a translation key) and its length in digits.
@@ -62,7 +66,7 @@ type Remit struct {
 	Lines   []string `json:"lines"`
 	MemoKey string   `json:"memo_key"`
 	Phone   string   `json:"phone"`
-	Website string   `json:"website"`
+	Website string   `json:"website"` // where to pay online ("pay online" QR code); not the home page
 }
 
 // Link is a titled URL: a tutorial video or a form.
@@ -134,5 +138,51 @@ func (p Profile) Check() error {
 	if !found {
 		return bad("default_language", "is not among languages")
 	}
+	return p.checkLinks(bad)
+}
+
+// checkLinks checks the links a person opens from a QR code: each tutorial video and the
+// "pay online" page must be an https page of its own, titled, and not the agency's home page,
+// so that a code never says it opens a video and opens the home page instead.
+func (p Profile) checkLinks(bad func(field, why string) error) error {
+	home := linkKey(p.Contacts.Website)
+	seen := map[string]string{}
+	own := func(field, raw string) error {
+		u, err := url.Parse(raw)
+		switch {
+		case strings.TrimSpace(raw) == "":
+			return bad(field, "is empty")
+		case err != nil || u.Scheme != "https" || u.Host == "":
+			return bad(field, "is not an https address")
+		case home != "" && linkKey(raw) == home:
+			return bad(field, "is the agency's home page")
+		case seen[linkKey(raw)] != "":
+			return bad(field, "is the same page as "+seen[linkKey(raw)])
+		}
+		seen[linkKey(raw)] = field
+		return nil
+	}
+	for i, v := range p.Videos {
+		field := fmt.Sprintf("videos[%d]", i)
+		if v.TitleKey == "" {
+			return bad(field+".title_key", "is empty")
+		}
+		if err := own(field+".url", v.URL); err != nil {
+			return err
+		}
+	}
+	if p.Remit.Website != "" {
+		return own("remit.website", p.Remit.Website)
+	}
 	return nil
+}
+
+// linkKey is what two addresses of the same page share: the host without "www." in lower
+// case, and the path without its closing slash; scheme, query and fragment aside.
+func linkKey(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" {
+		return strings.TrimSpace(raw)
+	}
+	return strings.TrimPrefix(strings.ToLower(u.Host), "www.") + strings.TrimRight(u.Path, "/")
 }

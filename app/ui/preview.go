@@ -1,10 +1,10 @@
 package ui
 
 import (
+	"image"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -15,10 +15,10 @@ type previewStage int
 
 const (
 	previewNone        previewStage = iota
-	previewUnavailable              // no printer at this kiosk
+	previewUnavailable              // no Printer at all: nothing can make the document
 	previewPreparing                // Prepare runs off the UI goroutine
 	previewFailed                   // Prepare failed: err says why
-	previewReady                    // the first page is shown with Print and Cancel
+	previewReady                    // a page is shown, with Print and Cancel where a printer is set up
 	previewPrinting                 // Print runs off the UI goroutine
 	previewDone                     // the printer said the job completed
 	previewPrintFailed              // the printer's reason is in err
@@ -36,6 +36,10 @@ type previewState struct {
 	seq   int    // raised at every new preview, so a late result of an old one is dropped
 	doc   Prepared
 	err   error
+
+	page    int         // the page on screen, from 1
+	pic     image.Image // its picture once drawn; nil while it is drawn or when none could be made
+	drawing bool        // the page on screen is being drawn off the UI goroutine
 }
 
 func (p previewState) active() bool { return p.stage != previewNone }
@@ -47,7 +51,8 @@ func (k *Kiosk) previewAllowed() bool {
 }
 
 // dropPreview forgets the preview. A document being printed belongs to the print until the
-// printer answers; the print's callback discards it then.
+// printer answers; the print's callback discards it then. The pictures of its pages go with
+// the document (Discard zeroes them).
 func (k *Kiosk) dropPreview() {
 	if k.prev.doc != nil && k.prev.stage != previewPrinting {
 		k.prev.doc.Discard()
@@ -55,8 +60,17 @@ func (k *Kiosk) dropPreview() {
 	k.prev = previewState{seq: k.prev.seq + 1}
 }
 
-// printDoc makes the document of job, shows its first page with Print and Cancel, and goes
-// back to the screen back when the person is done. Other screens print only through here.
+// queues is which of the kiosk's printers are set up; none without a Printer.
+func (k *Kiosk) queues() Queues {
+	if k.o.Printer == nil {
+		return Queues{}
+	}
+	return k.o.Printer.Queues()
+}
+
+// printDoc makes the document of job, shows its pages with Print and Cancel, and goes back to
+// the screen back when the person is done. Other screens print only through here. The pages
+// are shown whether or not this kiosk can print the document; the screen says which.
 func (k *Kiosk) printDoc(job PrintJob, back string) {
 	if job.Staff == "" && k.sess != nil && k.staffOn() {
 		job.Staff = k.sess.AssistedBy() // a print for a parent helped by staff is the staff's action
@@ -75,10 +89,14 @@ func (k *Kiosk) printDoc(job PrintJob, back string) {
 	k.render()
 	gen, seq, printer := k.gen, st.seq, k.o.Printer
 	var doc Prepared
+	var pic image.Image
 	var err error
 	k.bridge.background(func() {
 		doc, err = printer.Prepare(job)
 		job.PIN = "" // the goroutine's copy of the job holds the PIN no longer than needed
+		if err == nil {
+			pic = doc.Page(1)
+		}
 	}, func() {
 		if gen != k.gen || seq != k.prev.seq || k.screen != scrPreview {
 			if doc != nil {
@@ -89,17 +107,54 @@ func (k *Kiosk) printDoc(job PrintJob, back string) {
 		if err != nil {
 			k.prev.stage, k.prev.err = previewFailed, err
 		} else {
-			k.prev.stage, k.prev.doc = previewReady, doc
+			k.prev.stage, k.prev.doc, k.prev.page, k.prev.pic = previewReady, doc, 1, pic
 		}
 		k.render()
+		k.drawAhead(2)
 	})
+}
+
+// turnPage shows the page delta away from the one on screen, if there is one: at once when it
+// was drawn already, else a note while it is drawn off the UI goroutine.
+func (k *Kiosk) turnPage(delta int) {
+	st := &k.prev
+	if st.doc == nil || (st.stage != previewReady && st.stage != previewPrinting) {
+		return
+	}
+	n := st.page + delta
+	if delta == 0 || n < 1 || n > st.doc.Pages() {
+		return
+	}
+	k.touch()
+	st.page, st.pic, st.drawing = n, nil, true
+	k.render()
+	gen, seq, doc := k.gen, st.seq, st.doc
+	var pic image.Image
+	k.bridge.background(func() { pic = doc.Page(n) }, func() {
+		if gen != k.gen || seq != k.prev.seq || k.prev.doc != doc || k.prev.page != n {
+			return // late: the person turned on, left or signed out (the document keeps or has zeroed it)
+		}
+		k.prev.pic, k.prev.drawing = pic, false
+		k.render()
+		k.drawAhead(n + 1)
+	})
+}
+
+// drawAhead draws page n of the document on screen off the UI goroutine, so that Next shows
+// it at once. The document keeps the picture; nothing here holds it.
+func (k *Kiosk) drawAhead(n int) {
+	doc := k.prev.doc
+	if doc == nil || n > doc.Pages() {
+		return
+	}
+	k.bridge.background(func() { doc.Page(n) }, func() {})
 }
 
 // printPrepared prints the document on screen off the UI goroutine and shows the printer's
 // answer.
 func (k *Kiosk) printPrepared() {
 	st := &k.prev
-	if st.stage != previewReady || st.doc == nil {
+	if st.stage != previewReady || st.doc == nil || !k.queues().For(st.kind) {
 		return
 	}
 	st.stage = previewPrinting
@@ -113,7 +168,7 @@ func (k *Kiosk) printPrepared() {
 		}
 		// Printed or not, the person starts again from the screen they came from.
 		doc.Discard()
-		k.prev.doc = nil
+		k.prev.doc, k.prev.pic = nil, nil
 		if err != nil {
 			k.prev.stage, k.prev.err = previewPrintFailed, err
 		} else {
@@ -133,103 +188,134 @@ func (k *Kiosk) leavePreview() {
 	k.show(back)
 }
 
-// previewScreen shows the first page as a picture beside what can be done with it.
+// whereText says where the document will print, from the queues actually set up for its
+// kind, or that it cannot print at this kiosk. The staff desk prints through the same queues,
+// so nothing here promises that the front desk can print what the kiosk cannot.
+func (k *Kiosk) whereText(kind PrintKind) string {
+	q := k.queues()
+	switch {
+	case q.For(kind) && kind.OnRoll():
+		return k.t("ui.print.where_roll")
+	case q.For(kind):
+		return k.t("ui.print.where_office")
+	case !q.Office && !q.Receipt:
+		return k.t("ui.print.unavailable")
+	case kind.OnRoll():
+		return k.t("preview.no_receipt_printer")
+	}
+	return k.t("preview.no_office_printer")
+}
+
+// printSetupText tells staff what this kiosk can print, and where, from the queues set up.
+func (k *Kiosk) printSetupText() string {
+	q := k.queues()
+	switch {
+	case q.Office && q.Receipt:
+		return k.t("preview.status_both")
+	case q.Office:
+		return k.t("preview.status_office_only")
+	case q.Receipt:
+		return k.t("preview.status_receipt_only")
+	}
+	return k.t("preview.status_none")
+}
+
+// previewScreen shows the document's pages, one at a time across the screen's width, with
+// what can be done with it; or where the preview stands.
 func (k *Kiosk) previewScreen() fyne.CanvasObject {
 	st := &k.prev
-	side := container.NewVBox(heading(k.t("ui.print.preview_title")), subheading(k.printTitle()))
-	var page fyne.CanvasObject
+	title := container.NewVBox(heading(k.t("ui.print.preview_title")), subheading(k.printTitle()))
 	back := k.btn("ui.detail.back", k.leavePreview)
+	box := container.NewVBox(title)
 	switch st.stage {
 	case previewUnavailable:
-		side.Add(text(k.t("ui.print.unavailable")))
-		side.Add(sized(0, 56, back))
+		box.Add(text(k.whereText(st.kind)))
+		box.Add(sized(0, 56, back))
 	case previewPreparing:
-		side.Add(text(k.t("ui.print.preparing")))
-		side.Add(widget.NewProgressBarInfinite())
-		side.Add(sized(0, 56, k.btn("ui.print.cancel", k.leavePreview)))
-	case previewFailed:
-		side.Add(problemText(k.problem(st.err)))
-		side.Add(sized(0, 56, back))
+		box.Add(text(k.t("ui.print.preparing")))
+		box.Add(widget.NewProgressBarInfinite())
+		box.Add(sized(0, 56, k.btn("ui.print.cancel", k.leavePreview)))
+	case previewFailed, previewPrintFailed:
+		box.Add(problemText(k.problem(st.err)))
+		box.Add(sized(0, 56, back))
 	case previewReady, previewPrinting:
-		pages := st.doc.Pages()
-		side.Add(text(k.t("ui.pager.of", "page", k.lang.Int(1), "pages", k.lang.Int(int64(pages)))))
-		p, ok := st.doc.(Printable)
-		printable := !ok || p.Printable()
-		if pages > 1 && printable {
-			side.Add(text(k.t("ui.print.all_pages", "pages", k.lang.Int(int64(pages)))))
-		}
-		if !printable {
-			side.Add(text(k.t("ui.print.unavailable")))
-			side.Add(sized(0, 56, back))
-			page = k.pagePicture()
-			break
-		}
-		if k.prev.kind.OnRoll() {
-			side.Add(text(k.t("ui.print.where_roll")))
+		return k.pagesScreen(title)
+	case previewDone:
+		if st.kind.OnRoll() {
+			box.Add(noteText(k.t("ui.print.done_roll")))
 		} else {
-			side.Add(text(k.t("ui.print.where_office")))
+			box.Add(noteText(k.t("print.completed")))
 		}
+		box.Add(sized(0, 56, back))
+	}
+	return box
+}
+
+// pagesScreen is the preview of a prepared document: the title and what can be done with it
+// above, the pager, and the page on screen below, filling the rest of the screen.
+func (k *Kiosk) pagesScreen(title fyne.CanvasObject) fyne.CanvasObject {
+	st := &k.prev
+	pages := st.doc.Pages()
+	printable := k.queues().For(st.kind)
+	info := k.whereText(st.kind)
+	if printable && pages > 1 {
+		info += " " + k.t("ui.print.all_pages", "pages", k.lang.Int(int64(pages)))
+	}
+	if pages > 1 {
+		info += " " + k.t("preview.swipe")
+	}
+	var actions []fyne.CanvasObject
+	if printable {
 		print := k.btn("ui.print.print", k.printPrepared)
 		print.Importance = widget.HighImportance
 		cancel := k.btn("ui.print.cancel", k.leavePreview)
 		if st.stage == previewPrinting {
 			print.Disable()
 			cancel.Disable()
-			side.Add(sized(0, 56, print))
-			side.Add(text(k.t("ui.print.working")))
-			side.Add(widget.NewProgressBarInfinite())
-		} else {
-			side.Add(sized(0, 56, print))
-			side.Add(sized(0, 56, cancel))
 		}
-		page = k.pagePicture()
-	case previewDone:
-		if st.kind.OnRoll() {
-			side.Add(noteText(k.t("ui.print.done_roll")))
-		} else {
-			side.Add(noteText(k.t("print.completed")))
-		}
-		side.Add(sized(0, 56, back))
-	case previewPrintFailed:
-		side.Add(problemText(k.problem(st.err)))
-		side.Add(sized(0, 56, back))
+		actions = append(actions, sized(160, 56, print), sized(140, 56, cancel))
+	} else {
+		actions = append(actions, sized(140, 56, k.btn("ui.detail.back", k.leavePreview)))
 	}
-	if page == nil {
-		return side
+	// The title with the buttons beside it, what prints where across the width, the pager;
+	// the page below gets the rest of the screen (topAndPage).
+	top := container.NewVBox(
+		container.NewBorder(nil, nil, nil, container.NewVBox(container.NewHBox(actions...)), title),
+		text(info))
+	if st.stage == previewPrinting {
+		top.Add(text(k.t("ui.print.working")))
+		top.Add(widget.NewProgressBarInfinite())
 	}
-	// Lay the column out at its width once, so its wrapped lines count in its height.
-	w := k.sideWidth()
-	for range 2 {
-		side.Resize(fyne.NewSize(w, side.MinSize().Height))
+	top.Add(k.pagePager(pages))
+	note := ""
+	switch {
+	case st.drawing:
+		note = k.t("preview.drawing", "page", k.lang.Int(int64(st.page)))
+	case st.pic == nil:
+		note = k.t("ui.print.no_preview")
 	}
-	return container.NewBorder(nil, nil, nil, sized(w, 0, side), page)
+	return container.New(topAndPage{}, top, newPageView(st.pic, note, k.turnPage))
 }
 
-// sideWidth is the width of the column beside the picture.
-func (k *Kiosk) sideWidth() float32 {
-	if k.theme.large {
-		return 400
+// pagePager is "Page 2 of 3" between big Previous and Next buttons.
+func (k *Kiosk) pagePager(pages int) fyne.CanvasObject {
+	st := &k.prev
+	of := boldLabel(k.t("ui.pager.of", "page", k.lang.Int(int64(st.page)), "pages", k.lang.Int(int64(pages))))
+	of.Alignment = fyne.TextAlignCenter
+	if pages <= 1 {
+		return of
 	}
-	return 340
-}
-
-// pagePicture is the first page, fitted into the room left under the header and beside the
-// navigation on a 1280×800 screen, or a sentence when no picture could be made.
-func (k *Kiosk) pagePicture() fyne.CanvasObject {
-	img := k.prev.doc.Preview()
-	if img == nil {
-		return container.NewVBox(text(k.t("ui.print.no_preview")))
+	prev := k.btn("ui.pager.previous", func() { k.turnPage(-1) })
+	prev.Icon = theme.NavigateBackIcon()
+	next := k.btn("ui.pager.next", func() { k.turnPage(1) })
+	next.Icon, next.IconPlacement = theme.NavigateNextIcon(), widget.ButtonIconTrailingText
+	if st.page <= 1 {
+		prev.Disable()
 	}
-	pic := canvas.NewImageFromImage(img)
-	pic.FillMode = canvas.ImageFillContain
-	pic.ScaleMode = canvas.ImageScaleSmooth
-	h := float32(480)
-	if k.theme.large {
-		h = 420
+	if st.page >= pages {
+		next.Disable()
 	}
-	pic.SetMinSize(fyne.NewSize(h*0.78, h))
-	frame := canvas.NewRectangle(theme.Color(theme.ColorNameSeparator))
-	return container.NewPadded(container.NewStack(frame, container.NewPadded(pic)))
+	return container.NewCenter(container.NewHBox(sized(180, 64, prev), sized(140, 64, container.NewCenter(of)), sized(180, 64, next)))
 }
 
 // printTitle names what is being printed.

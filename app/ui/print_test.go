@@ -24,8 +24,22 @@ type fakePrinter struct {
 	gate        chan struct{} // when set, Prepare waits for it to close
 	printGate   chan struct{} // when set, Print waits for it to close, or for Discard
 	withdrawn   int           // documents discarded while they printed
-	page        bool          // Preview draws a Letter-shaped page (screenshots)
-	noPrinter   bool          // the kiosk has no printer for any kind (Printable is false)
+	page        bool          // Page draws a Letter-shaped page (screenshots)
+	noPrinter   bool          // the kiosk has no printer for any kind (Queues is empty)
+	queues      *Queues       // when set, the queues the kiosk has (else both, or none with noPrinter)
+	pages       int           // pages of each document; default 2
+	pageGate    chan struct{} // when set, Page of a page above 1 waits for it to close
+	drawn       []int         // the pages asked for, in order
+}
+
+func (f *fakePrinter) Queues() Queues {
+	switch {
+	case f.queues != nil:
+		return *f.queues
+	case f.noPrinter:
+		return Queues{}
+	}
+	return Queues{Office: true, Receipt: true}
 }
 
 func (f *fakePrinter) Prepare(j PrintJob) (Prepared, error) {
@@ -97,15 +111,26 @@ type fakeDoc struct {
 	gone      chan struct{} // closed by Discard
 }
 
-func (d *fakeDoc) Preview() image.Image {
-	if d.f.noPreview {
+// Page draws page n: a white page with grey bars where lines would be, and n dark squares at
+// its top, so that a test can tell the pages apart by their pixels.
+func (d *fakeDoc) Page(n int) image.Image {
+	d.f.mu.Lock()
+	gate := d.f.pageGate
+	d.f.drawn = append(d.f.drawn, n)
+	d.f.mu.Unlock()
+	if gate != nil && n > 1 {
+		<-gate
+	}
+	d.f.mu.Lock()
+	defer d.f.mu.Unlock()
+	if d.f.noPreview || d.discarded || n < 1 || n > d.pages() {
 		return nil
 	}
 	w, h := 85, 110
-	if d.f.page {
-		w, h = 612, 792
+	if d.f.page { // as uiprint draws them, at 120 dpi
+		w, h = 1020, 1320
 		if d.job.Kind.OnRoll() {
-			w, h = 227, 420
+			w, h = 378, 700
 		}
 	}
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
@@ -120,12 +145,36 @@ func (d *fakeDoc) Preview() image.Image {
 			}
 		}
 	}
+	for i := range n {
+		for y := 2; y < 8; y++ {
+			for x := 2 + 10*i; x < 8+10*i; x++ {
+				img.Set(x, y, color.Black)
+			}
+		}
+	}
 	return img
 }
 
-func (d *fakeDoc) Pages() int { return 2 }
+// pageOf tells which page a picture drawn by Page is: the number of dark squares at its top.
+func pageOf(img image.Image) int {
+	n := 0
+	for x := 5; x < img.Bounds().Dx(); x += 10 {
+		if r, _, _, _ := img.At(x, 5).RGBA(); r != 0 {
+			break
+		}
+		n++
+	}
+	return n
+}
 
-func (d *fakeDoc) Printable() bool { return !d.f.noPrinter }
+func (d *fakeDoc) pages() int {
+	if d.f.pages > 0 {
+		return d.f.pages
+	}
+	return 2
+}
+
+func (d *fakeDoc) Pages() int { return d.pages() }
 
 func (d *fakeDoc) Print() error {
 	d.f.mu.Lock()

@@ -46,6 +46,8 @@ func scrub(o fyne.CanvasObject, keep map[fyne.CanvasObject]bool) {
 		scrub(v.Content, keep)
 	case *touchScroll:
 		scrub(v.scroll, keep)
+	case *pageView:
+		scrub(v.scroll, keep)
 	case *holdArea:
 		scrub(v.content, keep)
 	case *widget.Label:

@@ -664,9 +664,8 @@ func (k *Kiosk) staffStatusScreen() fyne.CanvasObject {
 	}
 
 	box.Add(subheading(k.t("ui.staff.printers")))
-	if _, ok := k.o.Printer.(PrinterChecker); !ok {
-		box.Add(text(k.t("ui.print.unavailable")))
-	} else if st.printers == nil {
+	box.Add(text(k.printSetupText())) // what prints where, from the queues set up
+	if _, ok := k.o.Printer.(PrinterChecker); ok && st.printers == nil {
 		box.Add(text(k.t("ui.staff.printers_checking")))
 	}
 	for _, p := range st.printers {
@@ -780,21 +779,7 @@ func (k *Kiosk) staffAuditScreen() fyne.CanvasObject {
 		box.Add(text(k.t("ui.staff.none")))
 	}
 	for _, ev := range st.audit {
-		who := ev.Staff
-		if who == "" {
-			who = "—"
-		}
-		subject := "—"
-		if len(ev.Subject) >= 8 {
-			subject = ev.Subject[:8] // enough to tell events of one person apart; not reversible
-		}
-		line := k.lang.DateTime(k.local(ev.At)) + " · " + ev.Action + " · " + who + " · " + subject
-		if ev.Detail != "" {
-			line += " · " + ev.Detail
-		}
-		l := widget.NewLabel(line)
-		l.TextStyle.Monospace = true
-		box.Add(l)
+		box.Add(k.auditLine(ev)) // in words (audit.go)
 	}
 	return box
 }

@@ -281,7 +281,7 @@ func TestStaffUnlocksAfterALockout(t *testing.T) {
 
 	// A supervisor reads the kiosk's audit: the unlock is there with the staff ID.
 	tap(t, r.c, r.tr("ui.staff.audit"))
-	mustHave(t, r.c, "staff_unlock · "+sv.Staff)
+	mustHave(t, r.c, r.tr("audit.staff_unlock")+" · "+r.tr("audit.staff", "id", sv.Staff))
 	tap(t, r.c, r.tr("ui.staff.leave"))
 	r.signIn(t, s.Participant, s.PIN)
 	mustHave(t, r.c, r.tr("ui.home.hello", "name", s.Name))
@@ -546,7 +546,7 @@ func TestSupervisorUnlocksAColleague(t *testing.T) {
 	test.TypeOnCanvas(r.c, strings.ToLower(fd.Staff))
 	tap(t, r.c, r.tr("ui.staff.unlock"))
 	mustHave(t, r.c, r.tr("ui.staff.colleague_unlocked"))
-	mustHave(t, r.c, "staff_unlock_staff · "+sv.Staff)
+	mustHave(t, r.c, r.tr("audit.staff_unlock_staff", "id", fd.Staff)+" · "+r.tr("audit.staff", "id", sv.Staff))
 	// The new state, the unlock's audit entry and the audit read that shows it.
 	if pending() != before+3 {
 		t.Fatalf("outbox %d after the unlock, want %d", pending(), before+3)

@@ -222,17 +222,14 @@ func run() error {
 			return err
 		}
 
-		var printer ui.Printer
-		// Either printer: the preview says which prints. The demo always shows the preview, so a
-		// newcomer sees the page with or without a printer.
-		if *queue != "" || *receiptQueue != "" || *demoMode {
-			if err := pdf.CheckFonts(); err != nil {
-				return err
-			}
-			printer = &uiprint.Printer{CaseFile: store, Subject: store.AuditSubject,
-				Printer: &printing.Printer{Config: printerConfig(cfg, *queue, *receiptQueue, *cups), Kiosk: enr.Kiosk,
-					Auditor: printing.AuditFunc(func(e domain.AuditEvent) error { return store.Send(domain.SendAudit, e) })}}
+		// With either printer, both or none: the preview shows every page and says what prints
+		// where from the queues set up (none: printing is not available here).
+		if err := pdf.CheckFonts(); err != nil {
+			return err
 		}
+		var printer ui.Printer = &uiprint.Printer{CaseFile: store, Subject: store.AuditSubject,
+			Printer: &printing.Printer{Config: printerConfig(cfg, *queue, *receiptQueue, *cups), Kiosk: enr.Kiosk,
+				Auditor: printing.AuditFunc(func(e domain.AuditEvent) error { return store.Send(domain.SendAudit, e) })}}
 
 		if !*demoMode {
 			if err := forgetWithdrawn(*dataDir); err != nil { // enrolled again since

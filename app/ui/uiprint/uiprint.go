@@ -1,7 +1,7 @@
 // Package uiprint joins the kiosk's Print buttons to the printers: it makes the PDF of a print
-// job (app/pdf), a picture of its first page for the preview (poppler's pdftoppm, through pipes
-// only), and prints it through CUPS (app/printing), reporting success only when the printer
-// says the job is done.
+// job (app/pdf), pictures of its pages for the preview (poppler's pdftoppm, through pipes only,
+// a page when it is asked for, kept in memory only), and prints it through CUPS
+// (app/printing), reporting success only when the printer says the job is done.
 package uiprint
 
 import (
@@ -10,8 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/draw"
-	"image/png"
 	"os/exec"
 	"strconv"
 	"sync"
@@ -33,13 +31,24 @@ type Printer struct {
 	// Rasterizer is the pdftoppm program that draws the preview; default "pdftoppm" on PATH.
 	// When it is missing or fails, a document has no preview and still prints.
 	Rasterizer string
-	// PreviewDPI is the preview's resolution; default 72 (a Letter page is 612×792 pixels).
+	// PreviewDPI is the preview's resolution; default 120 (a Letter page is 1020×1320 pixels,
+	// about the width of the preview on a 1280×800 screen, where the statements' 8.5-point
+	// table text is 14 pixels high).
 	PreviewDPI int
-	// PreviewTimeout bounds the drawing of a preview; default 10 seconds.
+	// PreviewTimeout bounds the drawing of a page; default 10 seconds.
 	PreviewTimeout time.Duration
 }
 
 var _ ui.Printer = (*Printer)(nil)
+
+// Queues says which of the kiosk's two queues are set: the office printer (Letter) and the
+// receipt roll.
+func (p *Printer) Queues() ui.Queues {
+	if p.Printer == nil {
+		return ui.Queues{}
+	}
+	return ui.Queues{Office: p.Printer.Configured(pdf.YearlyStatement), Receipt: p.Printer.Configured(pdf.PaymentReceipt)}
+}
 
 func (p *Printer) now() time.Time {
 	if p.Now == nil {
@@ -56,18 +65,19 @@ func (p *Printer) maker(job ui.PrintJob) (pdf.Maker, error) {
 	return pdf.Maker{Profile: job.Profile, Office: office, Lang: job.Lang, Now: p.Now}, nil
 }
 
-// Prepare makes the document of job and a picture of its first page.
+// Prepare makes the document of job and a picture of its first page; the other pages are
+// drawn when the preview asks for them (Page).
 func (p *Printer) Prepare(job ui.PrintJob) (ui.Prepared, error) {
 	doc, err := p.document(job)
 	if err != nil {
 		zero(doc.Bytes)
 		return nil, err
 	}
-	d := &prepared{p: p, doc: doc, pages: doc.PageCount(), staff: job.Staff}
+	d := &prepared{p: p, doc: doc, pages: doc.PageCount(), staff: job.Staff, pics: map[int]*image.RGBA{}}
 	if p.Subject != nil {
 		d.subject = p.Subject(job.Participant.ID)
 	}
-	d.preview = p.rasterize(doc.Bytes)
+	d.Page(1)
 	return d, nil
 }
 
@@ -153,10 +163,11 @@ func (p *Printer) local(job ui.PrintJob, t time.Time) time.Time {
 	return t
 }
 
-// rasterize draws the first page with pdftoppm: the PDF goes in on its standard input and the
-// PNG comes back on its standard output, so the document never touches the disk. It returns
-// nil when there is no pdftoppm, it fails or it takes too long.
-func (p *Printer) rasterize(doc []byte) *image.RGBA {
+// rasterize draws page n with pdftoppm: the PDF goes in on its standard input and the page
+// comes back on its standard output as a PPM (raw RGB: encoding a PNG took pdftoppm ten times
+// as long as drawing the page), so the document never touches the disk. It returns nil when
+// there is no pdftoppm, it fails or it takes too long.
+func (p *Printer) rasterize(doc []byte, n int) *image.RGBA {
 	prog := p.Rasterizer
 	if prog == "" {
 		prog = "pdftoppm"
@@ -167,7 +178,7 @@ func (p *Printer) rasterize(doc []byte) *image.RGBA {
 	}
 	dpi := p.PreviewDPI
 	if dpi <= 0 {
-		dpi = 72
+		dpi = 120
 	}
 	timeout := p.PreviewTimeout
 	if timeout <= 0 {
@@ -176,36 +187,101 @@ func (p *Printer) rasterize(doc []byte) *image.RGBA {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	// "-" reads the PDF from standard input; -singlefile with no output name writes the one
-	// page's PNG to standard output.
-	cmd := exec.CommandContext(ctx, path, "-png", "-singlefile", "-f", "1", "-l", "1",
+	// page to standard output.
+	page := strconv.Itoa(n)
+	cmd := exec.CommandContext(ctx, path, "-singlefile", "-f", page, "-l", page,
 		"-r", strconv.Itoa(dpi), "-")
 	cmd.Stdin = bytes.NewReader(doc)
-	var out bytes.Buffer
-	cmd.Stdout = &out
+	// Room for a Letter page, so that the buffer seldom grows; when it does, wipingBuffer
+	// zeroes what it leaves behind.
+	out := &wipingBuffer{b: make([]byte, 0, (dpi*17/2)*(dpi*11)*3+64)}
+	cmd.Stdout = out
 	err = cmd.Run()
-	defer zero(out.Bytes())
+	defer zero(out.b)
 	if err != nil {
 		return nil
 	}
-	img, err := png.Decode(bytes.NewReader(out.Bytes()))
+	img, err := decodePPM(out.b)
 	if err != nil {
 		return nil
 	}
-	// An RGBA copy: its pixels can be zeroed when the document is discarded.
-	rgba := image.NewRGBA(img.Bounds())
-	draw.Draw(rgba, rgba.Bounds(), img, img.Bounds().Min, draw.Src)
-	wipeImage(img)
-	return rgba
+	return img
 }
+
+// wipingBuffer collects a child's output and zeroes the old bytes whenever it grows.
+type wipingBuffer struct{ b []byte }
+
+func (w *wipingBuffer) Write(p []byte) (int, error) {
+	if len(w.b)+len(p) > cap(w.b) {
+		grown := make([]byte, len(w.b), 2*cap(w.b)+len(p))
+		copy(grown, w.b)
+		zero(w.b)
+		w.b = grown
+	}
+	w.b = append(w.b, p...)
+	return len(p), nil
+}
+
+// decodePPM reads a binary PPM (P6, 8 bits a channel) as pdftoppm writes it, into an RGBA
+// picture whose pixels can be zeroed when the document is discarded.
+func decodePPM(b []byte) (*image.RGBA, error) {
+	bad := errors.New("uiprint: not a PPM page")
+	var fields [4]int
+	pos := 0
+	for i := range fields {
+		// Skip white space and comments before each field.
+		for pos < len(b) {
+			if c := b[pos]; c == '#' {
+				for pos < len(b) && b[pos] != '\n' {
+					pos++
+				}
+			} else if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+				pos++
+			} else {
+				break
+			}
+		}
+		start := pos
+		for pos < len(b) && b[pos] > ' ' {
+			pos++
+		}
+		tok := string(b[start:pos])
+		if i == 0 {
+			if tok != "P6" {
+				return nil, bad
+			}
+			continue
+		}
+		v, err := strconv.Atoi(tok)
+		if err != nil || v <= 0 || v > 1<<15 {
+			return nil, bad
+		}
+		fields[i] = v
+	}
+	w, h, maxval := fields[1], fields[2], fields[3]
+	pos++ // the one white space character before the pixels
+	if maxval != 255 || pos > len(b) || len(b)-pos < w*h*3 {
+		return nil, bad
+	}
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	src, dst := b[pos:pos+w*h*3], img.Pix
+	for i, j := 0, 0; i < len(src); i, j = i+3, j+4 {
+		dst[j], dst[j+1], dst[j+2], dst[j+3] = src[i], src[i+1], src[i+2], 0xff
+	}
+	return img, nil
+}
+
+// keptPages is how many drawn pages a document keeps: the page on screen and its neighbours.
+const keptPages = 3
 
 // prepared is a document ready to print. Discard during a print waits for the printer's answer.
 type prepared struct {
 	p       *Printer
 	doc     pdf.Document
 	pages   int
-	preview *image.RGBA
 	subject string
 	staff   string
+	pics    map[int]*image.RGBA // pages drawn, by number (nil: pdftoppm could not draw it)
 
 	mu        sync.Mutex
 	printing  bool
@@ -213,19 +289,69 @@ type prepared struct {
 	withdraw  context.CancelFunc // during Print: cancels the job at CUPS
 }
 
-func (d *prepared) Preview() image.Image {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.preview == nil || d.discarded {
+// Page is a picture of page n, drawn the first time it is asked for (tens of milliseconds: it
+// runs off the UI goroutine) and kept, with the pages next to it, until Discard. It is nil when
+// pdftoppm could not draw it, when n is not a page of the document, or after Discard.
+func (d *prepared) Page(n int) image.Image {
+	if n < 1 || n > d.pages {
 		return nil
 	}
-	return d.preview
+	d.mu.Lock()
+	if d.discarded {
+		d.mu.Unlock()
+		return nil
+	}
+	if img, ok := d.pics[n]; ok {
+		d.mu.Unlock()
+		if img == nil {
+			return nil
+		}
+		return img
+	}
+	// pdftoppm reads a copy, so that Discard need not wait for it.
+	doc := bytes.Clone(d.doc.Bytes)
+	d.mu.Unlock()
+	img := d.p.rasterize(doc, n)
+	zero(doc)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.discarded {
+		if img != nil {
+			zero(img.Pix)
+		}
+		return nil
+	}
+	if old, ok := d.pics[n]; ok && old != nil { // drawn twice at once
+		if img != nil {
+			zero(img.Pix)
+		}
+		return old
+	}
+	d.pics[n] = img
+	d.forgetFar(n)
+	if img == nil {
+		return nil
+	}
+	return img
+}
+
+// forgetFar zeroes and forgets the drawn pages farthest from page n beyond keptPages.
+func (d *prepared) forgetFar(n int) {
+	for len(d.pics) > keptPages {
+		far, dist := 0, -1
+		for k := range d.pics {
+			if dd := max(k-n, n-k); dd > dist {
+				far, dist = k, dd
+			}
+		}
+		if img := d.pics[far]; img != nil {
+			zero(img.Pix)
+		}
+		delete(d.pics, far)
+	}
 }
 
 func (d *prepared) Pages() int { return d.pages }
-
-// Printable reports whether this kiosk has a printer for the document's kind (ui.Printable).
-func (d *prepared) Printable() bool { return d.p.Printer != nil && d.p.Printer.Configured(d.doc.Kind) }
 
 // Print sends the document to the queue of its kind and waits for the printer's answer.
 func (d *prepared) Print() error {
@@ -262,7 +388,7 @@ func (d *prepared) Print() error {
 	return nil
 }
 
-// Discard zeroes the document and its picture. During a print it withdraws the job, which
+// Discard zeroes the document and its pictures. During a print it withdraws the job, which
 // CUPS cancels and purges (a statement must not come out of the printer after its owner left
 // with Quick Exit), and zeroes the document as soon as Print returns.
 func (d *prepared) Discard() {
@@ -279,34 +405,16 @@ func (d *prepared) Discard() {
 func (d *prepared) wipe() {
 	zero(d.doc.Bytes)
 	d.doc.Bytes = nil
-	if d.preview != nil {
-		zero(d.preview.Pix)
-		d.preview = nil
+	for n, img := range d.pics {
+		if img != nil {
+			zero(img.Pix)
+		}
+		delete(d.pics, n)
 	}
 }
 
 func zero(b []byte) {
 	for i := range b {
 		b[i] = 0
-	}
-}
-
-// wipeImage zeroes the pixels of the decoded PNG.
-func wipeImage(img image.Image) {
-	switch m := img.(type) {
-	case *image.RGBA:
-		zero(m.Pix)
-	case *image.NRGBA:
-		zero(m.Pix)
-	case *image.Gray:
-		zero(m.Pix)
-	case *image.Paletted:
-		zero(m.Pix)
-	case *image.RGBA64:
-		zero(m.Pix)
-	case *image.NRGBA64:
-		zero(m.Pix)
-	case *image.Gray16:
-		zero(m.Pix)
 	}
 }

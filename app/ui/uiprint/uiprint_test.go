@@ -163,17 +163,17 @@ func TestPrepareEveryKind(t *testing.T) {
 				if prep.Pages() < 1 {
 					t.Errorf("pages %d", prep.Pages())
 				}
-				img := prep.Preview()
+				img := prep.Page(1)
 				if img == nil {
 					t.Fatal("no preview with pdftoppm installed")
 				}
 				b := img.Bounds()
 				if k.kind.OnRoll() {
-					if b.Dx() < 200 || b.Dx() > 260 || b.Dy() < 150 || b.Dy() > 2000 {
+					if b.Dx() < 340 || b.Dx() > 430 || b.Dy() < 250 || b.Dy() > 3400 {
 						t.Errorf("roll preview %v", b)
 					}
-				} else if b.Dx() != 612 || b.Dy() != 792 {
-					t.Errorf("Letter preview %v, want 612×792 at 72 dpi", b)
+				} else if b.Dx() != 1020 || b.Dy() != 1320 {
+					t.Errorf("Letter preview %v, want 1020×1320 at 120 dpi", b)
 				}
 				got := strings.Join(strings.Fields(text(t, d.doc.Bytes)), " ") // lines wrap anywhere
 				name := j.Participant.Name
@@ -189,9 +189,9 @@ func TestPrepareEveryKind(t *testing.T) {
 					}
 				}
 				// Discard zeroes the document and the picture.
-				bs, pix := d.doc.Bytes, d.preview.Pix
+				bs, pix := d.doc.Bytes, d.pics[1].Pix
 				prep.Discard()
-				if !allZero(bs) || !allZero(pix) || prep.Preview() != nil {
+				if !allZero(bs) || !allZero(pix) || prep.Page(1) != nil {
 					t.Error("Discard left the document or its picture")
 				}
 				if err := prep.Print(); err == nil {
@@ -350,7 +350,7 @@ func TestNoRasterizerNoPreview(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer prep.Discard()
-	if prep.Preview() != nil {
+	if prep.Page(1) != nil {
 		t.Fatal("a preview without pdftoppm")
 	}
 	err = prep.Print()
@@ -487,11 +487,9 @@ func TestDiscardWithdrawsAPrint(t *testing.T) {
 	}
 }
 
-// A document tells the preview whether this kiosk has a printer for its kind: the office
-// printer for statements, the roll for sign-in cards; none without a printing.Printer at all.
-func TestPrintableByKind(t *testing.T) {
-	e := demoEnv(t)
-	s := sampleOf(t, e, "both")
+// The printer tells the preview which of the kiosk's queues are set: the office printer for
+// statements, the roll for sign-in cards; none without a printing.Printer at all.
+func TestQueuesByKind(t *testing.T) {
 	for _, c := range []struct {
 		printer *printing.Printer
 		kind    ui.PrintKind
@@ -501,17 +499,14 @@ func TestPrintableByKind(t *testing.T) {
 		{&printing.Printer{Config: printing.Config{Office: "Office"}}, ui.PrintCard, false},
 		{&printing.Printer{Config: printing.Config{Receipt: "Roll"}}, ui.PrintCard, true},
 		{&printing.Printer{Config: printing.Config{Receipt: "Roll"}}, ui.PrintYear, false},
+		{&printing.Printer{Config: printing.Config{Office: "Office", Receipt: "Roll"}}, ui.PrintReceipt, true},
+		{&printing.Printer{Config: printing.Config{Office: " ", Receipt: ""}}, ui.PrintPage, false},
 		{nil, ui.PrintYear, false},
 	} {
-		p := &Printer{CaseFile: e.Cache, Rasterizer: "no-such-pdftoppm-here", Now: func() time.Time { return at }, Printer: c.printer}
-		prep, err := p.Prepare(job(t, e, s, c.kind, "en"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := prep.(ui.Printable).Printable(); got != c.want {
+		p := &Printer{Printer: c.printer}
+		if got := p.Queues().For(c.kind); got != c.want {
 			t.Errorf("%v with %+v: printable %v, want %v", c.kind, c.printer, got, c.want)
 		}
-		prep.Discard()
 	}
 }
 
@@ -527,6 +522,104 @@ func TestCheckWithCUPSDown(t *testing.T) {
 		var ev printing.Event
 		if c.Ready || !errors.As(c.Problem, &ev) || ev.Reason != printing.CUPSDown {
 			t.Errorf("%s (%s): ready %v, problem %v; want cups_down", c.NameKey, c.Queue, c.Ready, c.Problem)
+		}
+	}
+}
+
+// threePages prepares a real document of at least three pages: the yearly statement of a
+// demo participant with many payments in a year.
+func threePages(t *testing.T, p *Printer) ui.Prepared {
+	t.Helper()
+	e := demoEnv(t)
+	for _, s := range e.Samples {
+		for _, year := range []int{2025, 2024, 2026, 2023} {
+			j := job(t, e, s, ui.PrintYear, "en")
+			j.Year = year
+			prep, err := p.Prepare(j)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if prep.Pages() >= 3 {
+				return prep
+			}
+			prep.Discard()
+		}
+	}
+	t.Fatal("no demo statement has three pages")
+	return nil
+}
+
+// The preview draws any page of a document, through pipes, when asked: three pages of a real
+// yearly statement, each its own picture, none past the last; the pictures are kept (at most
+// three) and zeroed with the document.
+func TestPreviewDrawsEveryPage(t *testing.T) {
+	needPoppler(t)
+	p := &Printer{CaseFile: demoEnv(t).Cache, Now: func() time.Time { return at }}
+	prep := threePages(t, p)
+	d := prep.(*prepared)
+	var pics []*image.RGBA
+	for n := 1; n <= prep.Pages(); n++ {
+		start := time.Now()
+		img := prep.Page(n)
+		took := time.Since(start)
+		if img == nil {
+			t.Fatalf("page %d of %d: no picture", n, prep.Pages())
+		}
+		if n > 1 { // page 1 was drawn by Prepare
+			t.Logf("page %d of %d drawn in %d ms", n, prep.Pages(), took.Milliseconds())
+		}
+		rgba := img.(*image.RGBA)
+		if b := rgba.Bounds(); b.Dx() != 1020 || b.Dy() != 1320 {
+			t.Errorf("page %d is %v, want Letter at 120 dpi", n, b)
+		}
+		for i, other := range pics {
+			if bytes.Equal(other.Pix, rgba.Pix) {
+				t.Errorf("page %d is the same picture as page %d", n, i+1)
+			}
+		}
+		if n <= 3 {
+			pics = append(pics, rgba)
+		}
+	}
+	if again := prep.Page(2); again != image.Image(pics[1]) {
+		t.Error("page 2 was drawn anew rather than kept")
+	}
+	for _, n := range []int{0, -1, prep.Pages() + 1} {
+		if prep.Page(n) != nil {
+			t.Errorf("a picture of page %d of %d", n, prep.Pages())
+		}
+	}
+	d.mu.Lock()
+	kept := len(d.pics)
+	d.mu.Unlock()
+	if kept > keptPages {
+		t.Errorf("%d pictures kept, want at most %d", kept, keptPages)
+	}
+	prep.Discard()
+	for i, pic := range pics { // kept or forgotten, every picture drawn is zeroed
+		if !allZero(pic.Pix) || len(d.pics) != 0 {
+			t.Errorf("page %d outlived Discard", i+1)
+		}
+	}
+	if prep.Page(1) != nil || prep.Page(3) != nil {
+		t.Error("a picture after Discard")
+	}
+}
+
+// The preview reads pdftoppm's raw PPM: a well-formed page becomes its pixels; anything else,
+// a truncated page included, is refused (the preview then has no picture).
+func TestDecodePPM(t *testing.T) {
+	img, err := decodePPM([]byte("P6\n# pdftoppm\n2 1\n255\n\x01\x02\x03\xfa\xfb\xfc"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() != 2 || b.Dy() != 1 || !bytes.Equal(img.Pix, []byte{1, 2, 3, 255, 0xfa, 0xfb, 0xfc, 255}) {
+		t.Fatalf("decoded %v %v", img.Bounds(), img.Pix)
+	}
+	for _, bad := range []string{"", "P6", "P3\n1 1\n255\n1 2 3", "P6\n2 1\n255\n\x01\x02\x03", "P6\n1 1\n65535\n\x00\x00\x00\x00\x00\x00",
+		"P6\n-1 1\n255\n", "P6\n99999 99999\n255\n"} {
+		if _, err := decodePPM([]byte(bad)); err == nil {
+			t.Errorf("%q decoded", bad)
 		}
 	}
 }
