@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"childsupportkiosk/app/domain"
+	"childsupportkiosk/app/seal"
 	"childsupportkiosk/sync/client"
 	"childsupportkiosk/sync/protocol"
 )
@@ -274,6 +275,7 @@ func (c *Cache) Status() (client.Status, error) {
 		return st, err
 	}
 	st.Server, st.Kiosk, st.Office, st.Profile = e.Server, e.Kiosk, e.Office, e.Profile
+	st.Key = seal.KindOf(c.kek)
 	if st.Cursor, err = c.Cursor(); err != nil {
 		return st, err
 	}

@@ -464,6 +464,9 @@ func syncDir(dir string) error {
 	return d.Sync()
 }
 
+// KindOf is the kind of KEK src gives: KindTPM, KindPassphrase or KindKeyFile.
+func KindOf(src KeySource) string { return src.kind() }
+
 // Kind reads which kind of KEK wraps the keyring at path (KindTPM, KindPassphrase or
 // KindKeyFile), from its header only.
 func Kind(path string) (string, error) {

@@ -71,4 +71,7 @@ type Status struct {
 	LastError     string         `json:"last_error,omitempty"`
 	PendingOutbox int            `json:"pending_outbox"`
 	Counts        map[string]int `json:"counts"` // records per kind
+	// Key is what locks the kiosk's cache (app/seal's kinds): "tpm2", "argon2id" (an office
+	// passphrase) or "keyfile", a plain key file that opens the cache for whoever has the disk.
+	Key string `json:"key,omitempty"`
 }
