@@ -1,7 +1,9 @@
 package cache
 
 import (
+	"bytes"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -159,4 +161,36 @@ func BenchmarkRotate(b *testing.B) {
 		took += res.Took
 	}
 	b.ReportMetric(float64(records)/took.Seconds(), "records/s")
+}
+
+// The bearer token is sealed with the enrolment: no file of the data directory (database,
+// WAL, keyring, key file) holds its bytes, before a rotation or after it.
+func TestTokenNeverOnDiskInClear(t *testing.T) {
+	c, dir := newCache(t)
+	enr := client.Enrolment{Server: "https://cases.example", Kiosk: "K1", Token: "tok-3q2x9ZkV7pLm4RtY8wNcB1", Office: office.ID}
+	if err := c.SaveEnrolment(enr); err != nil {
+		t.Fatal(err)
+	}
+	check := func(when string) {
+		t.Helper()
+		files, _ := filepath.Glob(filepath.Join(dir, "*"))
+		if len(files) < 3 {
+			t.Fatalf("%s: only %v", when, files)
+		}
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Contains(b, []byte(enr.Token)) || bytes.Contains(b, []byte(enr.Token[4:16])) {
+				t.Fatalf("%s: %s holds the token in clear", when, filepath.Base(f))
+			}
+		}
+	}
+	check("enrolled") // the WAL is still there: the cache is open
+	c.Close()
+	if _, err := Rotate(dir, DefaultKeyFile(dir), RotateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	check("rotated")
 }
