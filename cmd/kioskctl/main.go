@@ -103,6 +103,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kioskctl %s: give --key or --passphrase-file, not both\n", args[0])
 		return exitUsage
 	}
+	if args[0] != "rotate" {
+		release, err := lockDir(e.dir, syscall.LOCK_SH)
+		if err != nil {
+			fmt.Fprintf(stderr, "kioskctl %s: %s\n", args[0], err)
+			return exitFail
+		}
+		defer release()
+	}
 	if err := run(); err != nil {
 		var ue usageError
 		if errors.As(err, &ue) {

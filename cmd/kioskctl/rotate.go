@@ -32,6 +32,11 @@ func rotateCmd(e *env) func() error {
 			return err
 		}
 		defer release()
+		unshare, err := lockDir(e.dir, syscall.LOCK_EX)
+		if err != nil {
+			return err
+		}
+		defer unshare()
 		res, err := cache.Rotate(e.dir, kek, cache.RotateOptions{Step: rotateStep})
 		if err != nil {
 			return err
@@ -69,6 +74,34 @@ func lockData(dir string) (func(), error) {
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
 			return nil, errors.New("a kiosk is running on this data directory: stop it first")
+		}
+		return nil, err
+	}
+	return func() { f.Close() }, nil
+}
+
+// errRotating is the answer of a command that would open the cache while a rotation runs.
+var errRotating = errors.New("a rotation is under way on this data directory (kioskctl rotate): wait for it to finish, or run it again if it was stopped")
+
+// lockDir takes an flock on the data directory itself, without waiting: shared for every
+// command that opens the cache, exclusive for a rotation, so that no command holds the old
+// keys while a rotation seals the cache under new ones. It creates no file. A directory that
+// does not exist yet (before enrol) needs no lock.
+func lockDir(dir string, how int) (func(), error) {
+	f, err := os.Open(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return func() {}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			if how == syscall.LOCK_EX {
+				return nil, errors.New("another kioskctl command is using this data directory: wait for it to finish")
+			}
+			return nil, errRotating
 		}
 		return nil, err
 	}

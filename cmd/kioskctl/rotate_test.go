@@ -232,3 +232,41 @@ func TestCopiedDataOnAnotherTPM(t *testing.T) {
 		t.Fatalf("enrol without a TPM: %d %q", code, errOut)
 	}
 }
+
+// A rotation does not run beside a kiosk (its lock), and no command opens the cache while a
+// rotation runs.
+func TestRotateLocks(t *testing.T) {
+	s := newServer(t)
+	dir := filepath.Join(t.TempDir(), "kiosk")
+	if code, _, errOut := kioskctl(t, "enroll", "--data", dir, "--key", filepath.Join(dir, "kiosk.key"), "--server", s.srv.URL, "--code", s.code(t)); code != exitOK {
+		t.Fatal(errOut)
+	}
+	hold := func(path string) func() {
+		f, err := os.Open(path)
+		if errors.Is(err, os.ErrNotExist) {
+			f, err = os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+			t.Fatal(err)
+		}
+		return func() { f.Close() }
+	}
+	release := hold(filepath.Join(dir, kioskLock)) // as a running kiosk does
+	code, _, errOut := kioskctl(t, "rotate", "--data", dir)
+	if code != exitFail || !strings.Contains(errOut, "a kiosk is running") {
+		t.Fatalf("rotate beside a kiosk: %d %q", code, errOut)
+	}
+	release()
+	release = hold(dir) // as a rotation does
+	code, _, errOut = kioskctl(t, "status", "--data", dir)
+	if code != exitFail || !strings.Contains(errOut, "rotation is under way") {
+		t.Fatalf("status during a rotation: %d %q", code, errOut)
+	}
+	release()
+	if code, out, errOut := kioskctl(t, "rotate", "--data", dir); code != exitOK {
+		t.Fatalf("rotate: %d %q %q", code, out, errOut)
+	}
+}
