@@ -194,3 +194,32 @@ func TestTokenNeverOnDiskInClear(t *testing.T) {
 	}
 	check("rotated")
 }
+
+// A cache locked by an office passphrase rotates with it, and opens with it afterwards only.
+func TestRotateWithPassphrase(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "cache")
+	c, err := Create(dir, Passphrase("office passphrase"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	applyAll(t, c, asBatches(bulkFeed(t), false))
+	before := everything(t, c)
+	c.Close()
+	if _, err := Rotate(dir, Passphrase("wrong"), RotateOptions{}); !errors.Is(err, domain.ErrWrongKey) {
+		t.Fatalf("a wrong passphrase rotated the cache: %v", err)
+	}
+	if _, err := Rotate(dir, Passphrase("office passphrase"), RotateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := NeedsPassphrase(dir); err != nil || !ok {
+		t.Fatalf("after rotation the cache needs no passphrase: %v %v", ok, err)
+	}
+	c, err = Open(dir, Passphrase("office passphrase"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if after := everything(t, c); after != before {
+		t.Fatal("after rotation with a passphrase the cache reads otherwise")
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"os"
 
 	"childsupportkiosk/app/cache"
 	"childsupportkiosk/app/config"
@@ -31,7 +32,9 @@ func keySource(dir, kind, keyFile string, cfg *config.Config, logger *slog.Logge
 	case kind == seal.KindTPM:
 		device := seal.DefaultTPM
 		if cfg != nil {
-			device = cfg.Key.TPM
+			device = cfg.Key.TPM // KIOSK_TPM already applied
+		} else if d := os.Getenv(config.EnvTPM); d != "" {
+			device = d
 		}
 		return cache.TPM(device), nil
 	case cfg != nil && cfg.Key.File != "":
