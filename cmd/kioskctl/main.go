@@ -244,8 +244,8 @@ func enrollCmd(e *env) func() error {
 		c, err := cache.Create(e.dir, kek)
 		if err != nil {
 			if e.keyFile == "" && e.passFile == "" && errors.Is(err, domain.ErrCacheLocked) {
-				return sentence{"no TPM 2.0 at " + e.tpm + " (" + wordsIn(err.Error()) +
-					"); on a kiosk without a TPM, enrol with --passphrase-file FILE (an office passphrase)", err}
+				why := strings.TrimPrefix(err.Error(), string(domain.ErrCacheLocked)+": ")
+				return fmt.Errorf("%s; on a kiosk without a TPM, enrol with --passphrase-file FILE (an office passphrase)", why)
 			}
 			return err
 		}
