@@ -33,8 +33,13 @@ var ErrExists = errors.New("cache: the directory already holds a cache")
 // ErrClosed is returned after Close or Wipe.
 var ErrClosed = errors.New("cache: closed")
 
-// KeySource is where the key-encryption key comes from: KeyFile, DefaultKeyFile or Passphrase.
+// KeySource is where the key-encryption key comes from: TPM, Passphrase, or KeyFile and
+// DefaultKeyFile for the demo and tests.
 type KeySource = seal.KeySource
+
+// TPM seals the key-encryption key to the kiosk's TPM 2.0 at device (seal.DefaultTPM in an
+// office): a copy of the data directory opens nothing on another machine.
+func TPM(device string) KeySource { return seal.TPM(device) }
 
 // KeyFile takes the key-encryption key from a file of 32 random bytes with mode 0600, created
 // with the cache when it is missing. Keep it apart from the cache where the kiosk allows.
@@ -185,15 +190,35 @@ func Open(dir string, kek KeySource) (*Cache, error) {
 		return nil, err
 	}
 	defer k.Close()
+	c, _, err := openEither(dir, kek, k)
+	return c, err
+}
+
+// openEither opens the database with the keyring's current keys or, during a rotation (see
+// Rotate), with the new ones if the database was already re-sealed under them: the canary
+// says which. It reports whether the new keys fit.
+func openEither(dir string, kek KeySource, k *seal.Keyring) (*Cache, bool, error) {
 	c, err := open(dir, kek, k)
 	if err != nil {
-		return nil, err
+		return nil, false, err
+	}
+	err = c.checkCanary()
+	if err == nil || k.Next() == nil {
+		if err != nil {
+			c.Close()
+			return nil, false, err
+		}
+		return c, false, nil
+	}
+	c.Close()
+	if c, err = open(dir, kek, k.Next()); err != nil {
+		return nil, false, err
 	}
 	if err := c.checkCanary(); err != nil {
 		c.Close()
-		return nil, err
+		return nil, false, err
 	}
-	return c, nil
+	return c, true, nil
 }
 
 func open(dir string, kek KeySource, k *seal.Keyring) (*Cache, error) {
@@ -408,6 +433,17 @@ func (c *Cache) withSyncFull(f func() error) error {
 	err := f()
 	_, rerr := c.w.Exec("PRAGMA synchronous = NORMAL")
 	return errors.Join(err, rerr)
+}
+
+// KeyKind reads which kind of key-encryption key locks the cache in dir: seal.KindTPM,
+// seal.KindPassphrase or seal.KindKeyFile (a plain key file: the demo and tests only). It
+// returns domain.ErrNotEnrolled when dir holds no cache.
+func KeyKind(dir string) (string, error) {
+	k, err := seal.Kind(filepath.Join(dir, KeyringFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", domain.ErrNotEnrolled
+	}
+	return k, err
 }
 
 // NeedsPassphrase reports whether the cache in dir is locked by an office passphrase (enrolled

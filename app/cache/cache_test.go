@@ -321,7 +321,7 @@ func TestEnrolmentAndStatus(t *testing.T) {
 	}
 	want := client.Status{Server: enr.Server, Kiosk: "K7", Office: "OFF1", Profile: "CA", Cursor: 4,
 		LastSuccess: at.Add(3 * time.Minute), LastAttempt: at.Add(4 * time.Minute), LastError: "timeout",
-		PendingOutbox: 1, Key: enr.Key, NextKey: enr.NextKey}
+		PendingOutbox: 1, Key: enr.Key, NextKey: enr.NextKey, Lock: "keyfile"}
 	if fmt.Sprint(st.Counts) != "map[office:1 participant:1 payment:2]" {
 		t.Fatalf("counts %v", st.Counts)
 	}

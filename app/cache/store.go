@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"childsupportkiosk/app/domain"
+	"childsupportkiosk/app/seal"
 	"childsupportkiosk/sync/client"
 	"childsupportkiosk/sync/protocol"
 )
@@ -278,6 +279,7 @@ func (c *Cache) Status() (client.Status, error) {
 	}
 	st.Server, st.Kiosk, st.Office, st.Profile = e.Server, e.Kiosk, e.Office, e.Profile
 	st.Key, st.NextKey = e.Key, e.NextKey
+	st.Lock = seal.KindOf(c.kek)
 	if st.Cursor, err = c.Cursor(); err != nil {
 		return st, err
 	}

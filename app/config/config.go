@@ -36,6 +36,7 @@ type Config struct {
 	Display   Display   `toml:"display"`
 	Printers  Printers  `toml:"printers"`
 	Sync      Sync      `toml:"sync"`
+	Key       Key       `toml:"key"`
 
 	badOverride *Error // an environment variable Override could not read, reported by Recheck
 }
@@ -72,6 +73,26 @@ type Printers struct {
 	Receipt      string `toml:"receipt"`
 	ReceiptMedia string `toml:"receipt_media"`
 }
+
+// Key is where the key that unlocks the encrypted cache comes from (kioskctl enroll made it).
+type Key struct {
+	// Source is "tpm" (the default: sealed to this machine's TPM 2.0), "passphrase" (an
+	// office passphrase typed at every start, for a kiosk without a TPM) or "file" (a plain key
+	// file beside the cache, for the demo and tests only: the status warns).
+	Source string `toml:"source"`
+	TPM    string `toml:"tpm_device"` // default /dev/tpmrm0, the kernel's resource manager
+	File   string `toml:"file"`       // the key file of source "file" (default: in data_dir)
+}
+
+// Key sources.
+const (
+	KeyTPM        = "tpm"
+	KeyPassphrase = "passphrase"
+	KeyFile       = "file"
+)
+
+// DefaultTPM is the TPM device when key.tpm_device is not set.
+const DefaultTPM = "/dev/tpmrm0"
 
 // Sync is the background sync schedule.
 type Sync struct {
@@ -215,6 +236,19 @@ func (cfg *Config) check(c Checks) error {
 			return bad("server_url", "%q is not an http(s) URL", cfg.Server)
 		}
 	}
+	switch cfg.Key.Source {
+	case "":
+		cfg.Key.Source = KeyTPM
+	case KeyTPM, KeyPassphrase, KeyFile:
+	default:
+		return bad("key.source", "%q is not one of tpm, passphrase, file", cfg.Key.Source)
+	}
+	if cfg.Key.TPM == "" {
+		cfg.Key.TPM = DefaultTPM
+	}
+	if cfg.Key.File != "" && cfg.Key.Source != KeyFile {
+		return bad("key.file", "is set but key.source is %q, not \"file\"", cfg.Key.Source)
+	}
 	switch cfg.LogLevel {
 	case "", "debug", "info", "warn", "error":
 	default:
@@ -308,6 +342,7 @@ const (
 	EnvServer     = "KIOSK_SERVER_URL"
 	EnvLogLevel   = "KIOSK_LOG_LEVEL"
 	EnvHideCursor = "KIOSK_HIDE_CURSOR" // true or false
+	EnvTPM        = "KIOSK_TPM"         // the TPM device, as kioskctl reads it too
 )
 
 // Override applies environment variables (looked up with getenv) over the file's values; flags
@@ -315,7 +350,7 @@ const (
 func (cfg *Config) Override(getenv func(string) string) {
 	cfg.badOverride = nil
 	for env, field := range map[string]*string{EnvProfile: &cfg.Profile, EnvDataDir: &cfg.DataDir,
-		EnvServer: &cfg.Server, EnvLogLevel: &cfg.LogLevel} {
+		EnvServer: &cfg.Server, EnvLogLevel: &cfg.LogLevel, EnvTPM: &cfg.Key.TPM} {
 		if v := getenv(env); v != "" {
 			*field = v
 		}

@@ -37,21 +37,32 @@ var ErrKeyringExists = errors.New("a keyring already exists")
 
 // Kinds of key-encryption key, as written in the keyring file.
 const (
-	kekKeyFile    = "keyfile"
-	kekPassphrase = "argon2id"
+	KindKeyFile    = "keyfile"  // a plain key file: for the demo and tests only
+	KindPassphrase = "argon2id" // an office passphrase
+	KindTPM        = "tpm2"     // sealed to the kiosk's TPM 2.0
+
+	kekKeyFile    = KindKeyFile
+	kekPassphrase = KindPassphrase
 )
 
-// KeySource is where the key-encryption key (KEK) that wraps the cache's keys comes from: a key
-// file (KeyFile) or an office passphrase (Passphrase).
+// KeySource is where the key-encryption key (KEK) that wraps the cache's keys comes from: the
+// kiosk's TPM (TPM), an office passphrase (Passphrase) or a key file (KeyFile).
 type KeySource interface {
 	// kind is the name written in the keyring file.
 	kind() string
 	// newKEK makes the KEK for a new keyring and the parameters to store beside it.
-	newKEK() ([]byte, *argonHeader, error)
+	newKEK() ([]byte, kekHeader, error)
 	// kek recovers the KEK of an existing keyring.
-	kek(h *argonHeader) ([]byte, error)
+	kek(h kekHeader) ([]byte, error)
 	// shred destroys whatever the source keeps on disk.
 	shred() error
+}
+
+// kekHeader is what a keyring stores beside its wrapped keys to recover the KEK: the salt and
+// costs of a passphrase, or the TPM's sealed object.
+type kekHeader struct {
+	Argon2 *argonHeader
+	TPM    *tpmHeader
 }
 
 // KeyFile is a KEK kept in a file of 32 random bytes, mode 0600. Creating a keyring creates the
@@ -65,23 +76,23 @@ type keyFile struct{ path string }
 
 func (k keyFile) kind() string { return kekKeyFile }
 
-func (k keyFile) newKEK() ([]byte, *argonHeader, error) {
+func (k keyFile) newKEK() ([]byte, kekHeader, error) {
 	key, err := k.read()
 	if err == nil {
-		return key, nil, nil
+		return key, kekHeader{}, nil
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
-		return nil, nil, err
+		return nil, kekHeader{}, err
 	}
 	key = make([]byte, KeySize)
 	rand.Read(key)
 	if err := writeFileSync(k.path, key, false); err != nil {
-		return nil, nil, err
+		return nil, kekHeader{}, err
 	}
-	return key, nil, nil
+	return key, kekHeader{}, nil
 }
 
-func (k keyFile) kek(*argonHeader) ([]byte, error) { return k.read() }
+func (k keyFile) kek(kekHeader) ([]byte, error) { return k.read() }
 
 func (k keyFile) shred() error { return Shred(k.path) }
 
@@ -113,17 +124,18 @@ type passphraseSource struct{ pass string }
 
 func (p passphraseSource) kind() string { return kekPassphrase }
 
-func (p passphraseSource) newKEK() ([]byte, *argonHeader, error) {
+func (p passphraseSource) newKEK() ([]byte, kekHeader, error) {
 	if p.pass == "" {
-		return nil, nil, errors.New("seal: empty passphrase")
+		return nil, kekHeader{}, errors.New("seal: empty passphrase")
 	}
 	h := &argonHeader{Salt: make([]byte, 16), Argon2Params: KEKParams}
 	rand.Read(h.Salt)
-	key, err := p.kek(h)
-	return key, h, err
+	key, err := p.kek(kekHeader{Argon2: h})
+	return key, kekHeader{Argon2: h}, err
 }
 
-func (p passphraseSource) kek(h *argonHeader) ([]byte, error) {
+func (p passphraseSource) kek(kh kekHeader) ([]byte, error) {
+	h := kh.Argon2
 	if h == nil || len(h.Salt) < 16 || h.MemoryKiB < 8 || h.MemoryKiB > 4<<20 || h.Time < 1 ||
 		h.Time > 20 || h.Threads < 1 || h.Threads > 64 {
 		return nil, fmt.Errorf("%w: bad passphrase parameters in the keyring", domain.ErrWrongKey)
@@ -144,8 +156,18 @@ type keyringFile struct {
 	Format  string       `json:"format"`
 	KEK     string       `json:"kek"`
 	Argon2  *argonHeader `json:"argon2id,omitempty"`
+	TPM     *tpmHeader   `json:"tpm2,omitempty"`
 	Version byte         `json:"key_version"`
 	Wrapped []byte       `json:"wrapped"` // nonce | AES-256-GCM(data key | index key)
+	// Next is a rotation under way (Rotate): the new keys, wrapped by the same KEK, while the
+	// database may still be sealed under the current ones.
+	Next *wrappedNext `json:"next,omitempty"`
+}
+
+// wrappedNext is the keys a rotation moves the cache to.
+type wrappedNext struct {
+	Version byte   `json:"key_version"`
+	Wrapped []byte `json:"wrapped"`
 }
 
 func (f *keyringFile) associated() []byte {
@@ -158,6 +180,7 @@ type Keyring struct {
 	version  byte
 	dataKey  []byte
 	indexKey []byte
+	next     *Keyring // the keys of a rotation under way, or nil
 }
 
 // CreateKeyring makes a new keyring with fresh random keys, wraps it with src's KEK and writes
@@ -194,7 +217,7 @@ func OpenKeyring(path string, src KeySource) (*Keyring, error) {
 	if f.KEK != src.kind() {
 		return nil, fmt.Errorf("%w: the keyring is wrapped by a %s, not a %s", domain.ErrWrongKey, f.KEK, src.kind())
 	}
-	kek, err := src.kek(f.Argon2)
+	kek, err := src.kek(kekHeader{Argon2: f.Argon2, TPM: f.TPM})
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +230,69 @@ func OpenKeyring(path string, src KeySource) (*Keyring, error) {
 	if err != nil || len(keys) != 2*KeySize {
 		return nil, domain.ErrWrongKey
 	}
-	return &Keyring{version: f.Version, dataKey: keys[:KeySize:KeySize], indexKey: keys[KeySize:]}, nil
+	k := &Keyring{version: f.Version, dataKey: keys[:KeySize:KeySize], indexKey: keys[KeySize:]}
+	if f.Next != nil {
+		keys, err := aead.Open(nil, nil, f.Next.Wrapped, f.nextAssociated())
+		if err != nil || len(keys) != 2*KeySize || f.Next.Version != f.Version+1 {
+			k.Close()
+			return nil, domain.ErrWrongKey
+		}
+		k.next = &Keyring{version: f.Next.Version, dataKey: keys[:KeySize:KeySize], indexKey: keys[KeySize:]}
+	}
+	return k, nil
+}
+
+func (f *keyringFile) nextAssociated() []byte {
+	return []byte(f.Format + "\x00" + f.KEK + "\x00next\x00" + strconv.Itoa(int(f.Next.Version)))
+}
+
+// ErrKeyVersions is returned when a keyring has been rotated so often that its key version,
+// one byte, cannot grow: enrol the kiosk again.
+var ErrKeyVersions = errors.New("seal: the keyring has no key version left; enrol the kiosk again")
+
+// Next is the keys of a rotation under way (BeginRotation), or nil.
+func (k *Keyring) Next() *Keyring { return k.next }
+
+// BeginRotation starts a rotation of the keyring at path: it adds fresh random data and index
+// keys, one version up, wrapped by src's KEK beside the current keys, and replaces the file
+// atomically. The cache stays sealed under the current keys until it is re-sealed under the
+// new ones (a single database transaction); FinishRotation then drops the old keys. A rotation
+// already begun is kept: its keys are returned again. The returned keyring holds both.
+func BeginRotation(path string, src KeySource) (*Keyring, error) {
+	k, err := OpenKeyring(path, src)
+	if err != nil {
+		return nil, err
+	}
+	if k.next != nil {
+		return k, nil
+	}
+	if k.version == 255 {
+		k.Close()
+		return nil, ErrKeyVersions
+	}
+	k.next = &Keyring{version: k.version + 1, dataKey: make([]byte, KeySize), indexKey: make([]byte, KeySize)}
+	rand.Read(k.next.dataKey)
+	rand.Read(k.next.indexKey)
+	if err := k.write(path, src, true); err != nil {
+		k.Close()
+		return nil, err
+	}
+	return k, nil
+}
+
+// FinishRotation ends a rotation of the keyring at path once the cache is sealed under the
+// new keys: they become the current ones and the old ones are gone from the file, which is
+// replaced atomically. Without a rotation under way it does nothing.
+func FinishRotation(path string, src KeySource) error {
+	k, err := OpenKeyring(path, src)
+	if err != nil {
+		return err
+	}
+	defer k.Close()
+	if k.next == nil {
+		return nil
+	}
+	return k.next.write(path, src, true)
 }
 
 // Rewrap wraps the keyring at path with a new KEK (a new passphrase, or a move between key
@@ -232,9 +317,14 @@ func (k *Keyring) write(path string, src KeySource, replace bool) error {
 	if err != nil {
 		return err
 	}
-	f := keyringFile{Format: KeyringFormat, KEK: src.kind(), Argon2: h, Version: k.version}
+	f := keyringFile{Format: KeyringFormat, KEK: src.kind(), Argon2: h.Argon2, TPM: h.TPM, Version: k.version}
 	plain := append(append(make([]byte, 0, 2*KeySize), k.dataKey...), k.indexKey...)
 	f.Wrapped = aead.Seal(nil, nil, plain, f.associated())
+	if n := k.next; n != nil {
+		f.Next = &wrappedNext{Version: n.version}
+		plain = append(append(plain[:0], n.dataKey...), n.indexKey...)
+		f.Next.Wrapped = aead.Seal(nil, nil, plain, f.nextAssociated())
+	}
 	clear(plain)
 	b, err := json.MarshalIndent(&f, "", "  ")
 	if err != nil {
@@ -271,6 +361,9 @@ func (k *Keyring) Equal(o *Keyring) bool {
 func (k *Keyring) Close() {
 	clear(k.dataKey)
 	clear(k.indexKey)
+	if k.next != nil {
+		k.next.Close()
+	}
 }
 
 // ShredKeyring crypto-shreds a keyring: the keyring file and, for a key file source, the key
@@ -369,6 +462,23 @@ func syncDir(dir string) error {
 	}
 	defer d.Close()
 	return d.Sync()
+}
+
+// KindOf is the kind of KEK src gives: KindTPM, KindPassphrase or KindKeyFile.
+func KindOf(src KeySource) string { return src.kind() }
+
+// Kind reads which kind of KEK wraps the keyring at path (KindTPM, KindPassphrase or
+// KindKeyFile), from its header only.
+func Kind(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	var f keyringFile
+	if err := json.Unmarshal(b, &f); err != nil || f.Format != KeyringFormat {
+		return "", fmt.Errorf("seal: %s is not a keyring of format %s", filepath.Base(path), KeyringFormat)
+	}
+	return f.KEK, nil
 }
 
 // NeedsPassphrase reports whether the keyring at path is wrapped by an office passphrase

@@ -630,6 +630,9 @@ func (k *Kiosk) staffStatusScreen() fyne.CanvasObject {
 		}
 		return k.t("ui.staff.when_ago", "when", k.lang.DateTime(k.local(t)), "ago", k.ago(now.Sub(t)))
 	}
+	if s.Lock == "keyfile" { // a plain key file beside the cache: the demo and tests only
+		box.Add(problemText(k.t("kiosk.key.plain_warning")))
+	}
 	box.Add(pair(k.t("ui.staff.server"), s.Server))
 	box.Add(pair(k.t("ui.staff.kiosk"), s.Kiosk+" · "+s.Office))
 	box.Add(pair(k.t("ui.staff.last_success"), when(s.LastSuccess)))

@@ -46,7 +46,7 @@ func main() {
 func run() error {
 	demoMode := flag.Bool("demo", false, "start with generated demo data served in-process on loopback")
 	dataDir := flag.String("data", "", "directory of the enrolled, encrypted cache")
-	keyFile := flag.String("key", "", "key file of the cache (default: the one in the data directory)")
+	keyFile := flag.String("key", "", "a plain key file of the cache, for the demo and tests (default: what the cache is locked by: the TPM, a passphrase, or the key file in the data directory)")
 	fullscreen := flag.Bool("fullscreen", false, "fill the screen (the kiosk itself)")
 	lang := flag.String("lang", "", "language to start in (en, es, fr)")
 	large := flag.Bool("large-text", false, "start in large-text mode")
@@ -148,22 +148,28 @@ func run() error {
 			demoStaff = append(demoStaff, ui.DemoLogin{Login: s.Staff, PIN: s.Password, Role: string(s.Role)})
 		}
 		progress = env.Progress
-	} else if locked, err := cache.NeedsPassphrase(*dataDir); err != nil {
+	} else if kind, err := cache.KeyKind(*dataDir); err != nil {
 		if withdrawn, err = startsWithdrawn(*dataDir, err); err != nil {
 			return err
 		}
-	} else if locked && *keyFile == "" {
+	} else if kind == seal.KindPassphrase && *keyFile == "" {
 		// Enrolled with an office passphrase: the kiosk starts locked and opens the cache when
 		// a supervisor types it (begin runs then).
+		if cfg != nil && cfg.Key.Source != config.KeyPassphrase {
+			_, err := keySource(*dataDir, kind, "", cfg, logger)
+			return err
+		}
 		lockedStart = true
 	} else {
-		key := cache.DefaultKeyFile(*dataDir)
-		if *keyFile != "" {
-			key = cache.KeyFile(*keyFile)
+		key, err := keySource(*dataDir, kind, *keyFile, cfg, logger)
+		if err != nil {
+			return err
 		}
+		opened := time.Now()
 		if store, syncer, err = openData(*dataDir, key, cfg); err != nil {
 			return err
 		}
+		logger.Info("cache opened", "key", kind, "ms", time.Since(opened).Milliseconds())
 		cleanup = func() { store.Close() }
 	}
 	defer func() { cleanup() }()

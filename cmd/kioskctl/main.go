@@ -33,7 +33,10 @@ const usage = `usage: kioskctl COMMAND --data DIR [flags]
 commands:
   enroll --server URL --code CODE   create the encrypted cache and enrol the kiosk
   sync                              push the outbox and pull the office's changes
-  status                            show the enrolment, last sync, cursor and record counts
+  status                            show the enrolment, last sync, cursor, record counts and key
+  rotate                            new data and index keys (every record sealed again, the
+                                    blind index made again) and a new bearer token; safe to
+                                    interrupt: run it again and it finishes
   wipe --yes                        crypto-shred the cache (keys first, then the files)
   statement --participant ID --year YYYY [--month M] [--lang es] --out FILE.pdf
                                     write a participant's yearly statement (Print By Year),
@@ -43,8 +46,11 @@ commands:
 
 common flags:
   --data DIR              the kiosk's data directory (required)
-  --key FILE              key-encryption key file (default DIR/kiosk.key)
-  --passphrase-file FILE  take the key from an office passphrase in FILE instead
+  --tpm DEVICE            the TPM 2.0 the key is sealed to (default /dev/tpmrm0, or $KIOSK_TPM):
+                          what enroll uses unless told otherwise
+  --passphrase-file FILE  take the key from an office passphrase in FILE (a kiosk without a TPM)
+  --key FILE              a plain key file (the demo and tests only: it opens the cache for
+                          whoever has the disk)
 Run "kioskctl COMMAND -h" for a command's flags.
 `
 
@@ -78,7 +84,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	e := &env{ctx: ctx, stdout: stdout, stderr: stderr, fs: fs}
 	fs.StringVar(&e.dir, "data", "", "the kiosk's data directory")
-	fs.StringVar(&e.keyFile, "key", "", "key-encryption key file (default DIR/kiosk.key)")
+	fs.StringVar(&e.keyFile, "key", "", "a plain key file: the demo and tests only")
+	fs.StringVar(&e.tpm, "tpm", defaultTPM(), "the TPM 2.0 device (or emulator socket) the key is sealed to")
 	fs.StringVar(&e.passFile, "passphrase-file", "", "file holding the office passphrase")
 	run := cmd(e)
 	if err := fs.Parse(args[1:]); err != nil {
@@ -95,6 +102,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if e.keyFile != "" && e.passFile != "" {
 		fmt.Fprintf(stderr, "kioskctl %s: give --key or --passphrase-file, not both\n", args[0])
 		return exitUsage
+	}
+	if args[0] != "rotate" {
+		release, err := lockDir(e.dir, syscall.LOCK_SH)
+		if err != nil {
+			fmt.Fprintf(stderr, "kioskctl %s: %s\n", args[0], err)
+			return exitFail
+		}
+		defer release()
 	}
 	if err := run(); err != nil {
 		var ue usageError
@@ -116,6 +131,7 @@ type env struct {
 	dir            string
 	keyFile        string
 	passFile       string
+	tpm            string
 	// lang is the language of the person at the kiosk, when a command serves one (statement
 	// --lang): the problems meant for them are said in it. Messages for IT are English.
 	lang string
@@ -130,10 +146,37 @@ var commands = map[string]func(e *env) func() error{
 	"enroll": enrollCmd,
 	"sync":   syncCmd,
 	"status": statusCmd,
+	"rotate": rotateCmd,
 	"wipe":   wipeCmd,
 }
 
+// defaultTPM is the TPM device: $KIOSK_TPM when set (as tpm2-tools read their own variable),
+// else the kernel's resource manager.
+func defaultTPM() string {
+	if d := os.Getenv("KIOSK_TPM"); d != "" {
+		return d
+	}
+	return seal.DefaultTPM
+}
+
+// keySource is the key-encryption key of an existing cache: the one the flags name, or else the
+// kind its keyring says (the TPM, or the key file in the data directory).
 func (e *env) keySource() (cache.KeySource, error) {
+	if e.passFile == "" && e.keyFile == "" {
+		switch kind, err := cache.KeyKind(e.dir); {
+		case err != nil:
+		case kind == seal.KindTPM:
+			return cache.TPM(e.tpm), nil
+		case kind == seal.KindPassphrase:
+			return nil, usageError("this cache is locked by an office passphrase: give --passphrase-file FILE")
+		}
+	}
+	return e.newKeySource()
+}
+
+// newKeySource is the key-encryption key for a new cache: a passphrase or key file when the
+// flags name one, else the TPM.
+func (e *env) newKeySource() (cache.KeySource, error) {
 	switch {
 	case e.passFile != "":
 		b, err := os.ReadFile(e.passFile)
@@ -147,9 +190,14 @@ func (e *env) keySource() (cache.KeySource, error) {
 		return cache.Passphrase(pass), nil
 	case e.keyFile != "":
 		return cache.KeyFile(e.keyFile), nil
+	case enrolling(e):
+		return cache.TPM(e.tpm), nil
 	}
 	return cache.DefaultKeyFile(e.dir), nil
 }
+
+// enrolling reports whether e runs enroll, which makes a new cache.
+func enrolling(e *env) bool { return strings.HasPrefix(e.fs.Name(), "kioskctl enroll") }
 
 func (e *env) open() (*cache.Cache, error) {
 	kek, err := e.keySource()
@@ -182,7 +230,7 @@ func enrollCmd(e *env) func() error {
 		if *server == "" || *code == "" {
 			return usageError("--server URL and --code CODE are required")
 		}
-		kek, err := e.keySource()
+		kek, err := e.newKeySource()
 		if err != nil {
 			return err
 		}
@@ -192,12 +240,13 @@ func enrollCmd(e *env) func() error {
 		}
 		opts := client.Options{Name: label, CAFile: *ca}
 		keyPath := e.keyFile
-		if keyPath == "" && e.passFile == "" {
-			keyPath = filepath.Join(e.dir, cache.KeyFileName)
-		}
 		keyExisted := keyPath != "" && fileExists(keyPath)
 		c, err := cache.Create(e.dir, kek)
 		if err != nil {
+			if e.keyFile == "" && e.passFile == "" && errors.Is(err, domain.ErrCacheLocked) {
+				why := strings.TrimPrefix(err.Error(), string(domain.ErrCacheLocked)+": ")
+				return fmt.Errorf("%s; on a kiosk without a TPM, enrol with --passphrase-file FILE (an office passphrase)", why)
+			}
 			return err
 		}
 		enr, err := client.Enroll(e.ctx, c, *server, *code, opts)
@@ -290,6 +339,7 @@ func statusCmd(e *env) func() error {
 			return domain.ErrNotEnrolled
 		}
 		printStatus(e.stdout, st, time.Now())
+		printKey(e.stdout, st.Lock, e.tpm)
 		return nil
 	}
 }
@@ -347,6 +397,28 @@ func signingKey(st client.Status) string {
 		return st.Key.ID + ", no longer the case server's: " + wordsIn(string(client.ErrUnknownKey))
 	}
 	return st.Key.ID + ", pinned"
+}
+
+// printKey says what locks the cache: the TPM, a passphrase, or loudly a plain key file.
+func printKey(w io.Writer, kind, tpm string) {
+	en := english()
+	switch kind {
+	case seal.KindTPM:
+		fmt.Fprintf(w, "%-15s %s\n", "key:", en.T("kiosk.key.tpm")+" ("+tpm+")")
+	case seal.KindPassphrase:
+		fmt.Fprintf(w, "%-15s %s\n", "key:", en.T("kiosk.key.passphrase"))
+	default:
+		fmt.Fprintf(w, "%-15s %s\n", "key:", en.T("kiosk.key.plain"))
+		fmt.Fprintf(w, "%s\n", en.T("kiosk.key.plain_warning"))
+	}
+}
+
+// english is the English of the translations, for kioskctl's words to IT.
+func english() i18n.Lang {
+	if cat, err := i18n.Shipped(); err == nil {
+		return cat.Lang("en")
+	}
+	return i18n.Lang{}
 }
 
 func wipeCmd(e *env) func() error {

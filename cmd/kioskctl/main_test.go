@@ -81,21 +81,21 @@ func TestEnrolSyncStatusWipe(t *testing.T) {
 	if code != exitFail || !strings.Contains(errOut, "no enrolled kiosk") {
 		t.Fatalf("status before enrolment: %d %q", code, errOut)
 	}
-	code, _, errOut = kioskctl(t, "enroll", "--data", dir, "--server", s.srv.URL, "--code", "WRONG-CODE")
+	code, _, errOut = kioskctl(t, "enroll", "--data", dir, "--key", filepath.Join(dir, "kiosk.key"), "--server", s.srv.URL, "--code", "WRONG-CODE")
 	if code != exitFail || !strings.Contains(errOut, "code is wrong") {
 		t.Fatalf("enrol with a wrong code: %d %q", code, errOut)
 	}
 	if left, _ := os.ReadDir(dir); len(left) != 0 {
 		t.Fatalf("a failed enrolment left %d files", len(left))
 	}
-	code, out, errOut = kioskctl(t, "enroll", "--data", dir, "--server", s.srv.URL, "--code", s.code(t))
+	code, out, errOut = kioskctl(t, "enroll", "--data", dir, "--key", filepath.Join(dir, "kiosk.key"), "--server", s.srv.URL, "--code", s.code(t))
 	if code != exitOK || !strings.Contains(out, "enrolled: kiosk") {
 		t.Fatalf("enrol: %d %q %q", code, out, errOut)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "kiosk.key")); err != nil {
 		t.Fatalf("no key file in the data directory: %v", err)
 	}
-	code, _, errOut = kioskctl(t, "enroll", "--data", dir, "--server", s.srv.URL, "--code", s.code(t))
+	code, _, errOut = kioskctl(t, "enroll", "--data", dir, "--key", filepath.Join(dir, "kiosk.key"), "--server", s.srv.URL, "--code", s.code(t))
 	if code != exitFail || !strings.Contains(errOut, "already holds a cache") {
 		t.Fatalf("second enrolment: %d %q", code, errOut)
 	}
@@ -152,7 +152,7 @@ func TestEnrolSyncStatusWipe(t *testing.T) {
 func TestRevokedKioskIsWipedBySync(t *testing.T) {
 	s := newServer(t)
 	dir := filepath.Join(t.TempDir(), "kiosk")
-	if code, _, errOut := kioskctl(t, "enroll", "--data", dir, "--server", s.srv.URL, "--code", s.code(t)); code != exitOK {
+	if code, _, errOut := kioskctl(t, "enroll", "--data", dir, "--key", filepath.Join(dir, "kiosk.key"), "--server", s.srv.URL, "--code", s.code(t)); code != exitOK {
 		t.Fatal(errOut)
 	}
 	kiosks, err := s.db.Kiosks()
@@ -174,7 +174,7 @@ func TestRevokedKioskIsWipedBySync(t *testing.T) {
 func TestWipeWithoutTheKey(t *testing.T) {
 	s := newServer(t)
 	dir := filepath.Join(t.TempDir(), "kiosk")
-	if code, _, errOut := kioskctl(t, "enroll", "--data", dir, "--server", s.srv.URL, "--code", s.code(t)); code != exitOK {
+	if code, _, errOut := kioskctl(t, "enroll", "--data", dir, "--key", filepath.Join(dir, "kiosk.key"), "--server", s.srv.URL, "--code", s.code(t)); code != exitOK {
 		t.Fatal(errOut)
 	}
 	os.Remove(filepath.Join(dir, "kiosk.key"))

@@ -14,7 +14,7 @@ import (
 func TestStatementAndPrint(t *testing.T) {
 	s := newServer(t)
 	dir := filepath.Join(t.TempDir(), "kiosk")
-	if code, _, errOut := kioskctl(t, "enroll", "--data", dir, "--server", s.srv.URL, "--code", s.code(t)); code != exitOK {
+	if code, _, errOut := kioskctl(t, "enroll", "--data", dir, "--key", filepath.Join(dir, "kiosk.key"), "--server", s.srv.URL, "--code", s.code(t)); code != exitOK {
 		t.Fatalf("enrol: %s", errOut)
 	}
 	if code, _, errOut := kioskctl(t, "sync", "--data", dir, "--quiet"); code != exitOK {

@@ -80,7 +80,7 @@ func TestSyncStoppedMidwaySaysWhatItApplied(t *testing.T) {
 	s := newServer(t)
 	stop := newStopper(t, s.db, 6)
 	dir := filepath.Join(t.TempDir(), "kiosk")
-	if code, _, errOut := kioskctl(t, "enroll", "--data", dir, "--server", stop.srv.URL, "--code", s.code(t)); code != exitOK {
+	if code, _, errOut := kioskctl(t, "enroll", "--data", dir, "--key", filepath.Join(dir, "kiosk.key"), "--server", stop.srv.URL, "--code", s.code(t)); code != exitOK {
 		t.Fatal(errOut)
 	}
 	code, out, errOut := kioskctl(t, "sync", "--data", dir)
@@ -137,7 +137,7 @@ func TestFailuresAreSaidInWords(t *testing.T) {
 	// The first sync stopped part-way: the cache is still loading.
 	stop := newStopper(t, s.db, 3)
 	dir := filepath.Join(t.TempDir(), "kiosk")
-	say(exitOK, "", "enroll", "--data", dir, "--server", stop.srv.URL, "--code", s.code(t))
+	say(exitOK, "", "enroll", "--data", dir, "--key", filepath.Join(dir, "kiosk.key"), "--server", stop.srv.URL, "--code", s.code(t))
 	say(exitFail, "stopped answering", "sync", "--data", dir)
 	say(exitFail, "still loading", "statement", "--data", dir, "--participant", pay.Payer, "--year", "2025", "--out", out)
 	say(exitFail, cat.Lang("es").T("problem.cache.initial_sync"),
@@ -149,7 +149,7 @@ func TestFailuresAreSaidInWords(t *testing.T) {
 
 	// A whole sync, then a participant the cache does not hold.
 	good := filepath.Join(t.TempDir(), "good")
-	say(exitOK, "", "enroll", "--data", good, "--server", s.srv.URL, "--code", s.code(t))
+	say(exitOK, "", "enroll", "--data", good, "--key", filepath.Join(good, "kiosk.key"), "--server", s.srv.URL, "--code", s.code(t))
 	say(exitOK, "synced", "sync", "--data", good)
 	say(exitFail, "no participant with that ID or SSN", "statement", "--data", good, "--participant", "9999999999", "--year", "2025", "--out", out)
 	say(exitFail, cat.Lang("fr").T("problem.record.not_found"),

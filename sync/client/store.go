@@ -86,4 +86,7 @@ type Status struct {
 	// The server's signing keys the kiosk trusts (Enrolment.Key and NextKey).
 	Key     protocol.ServerKey `json:"key,omitzero"`
 	NextKey protocol.ServerKey `json:"next_key,omitzero"`
+	// Lock is what locks the kiosk's cache (app/seal's kinds): "tpm2", "argon2id" (an office
+	// passphrase) or "keyfile", a plain key file that opens the cache for whoever has the disk.
+	Lock string `json:"lock,omitempty"`
 }

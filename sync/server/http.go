@@ -42,6 +42,7 @@ func (a *api) routes() http.Handler {
 	mux.HandleFunc(protocol.PathChanges, a.only(http.MethodGet, a.authed(a.changes)))
 	mux.HandleFunc(protocol.PathPush, a.only(http.MethodPost, a.authed(a.push)))
 	mux.HandleFunc(protocol.PathAttempts, a.attempts())
+	mux.HandleFunc(protocol.PathToken, a.token)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, http.StatusNotFound, protocol.CodeBadRequest, "no such endpoint")
 	})

@@ -192,6 +192,12 @@ func (d *DB) Authenticate(token string) (Kiosk, error) {
 	}
 	k, err := d.kiosk(`token_hash = ?`, tokenHash(token))
 	if errors.Is(err, ErrUnknownKiosk) {
+		// A rotated token's first use (rotate.go) makes it the kiosk's token.
+		if err = d.promoteToken(token); err == nil {
+			k, err = d.kiosk(`token_hash = ?`, tokenHash(token))
+		}
+	}
+	if errors.Is(err, ErrUnknownKiosk) {
 		return Kiosk{}, ErrUnauthorized
 	}
 	if err != nil {
