@@ -75,3 +75,30 @@ func TestSignInButtonInView(t *testing.T) {
 		r.k.setLarge(false)
 	}
 }
+
+// Sign out stays in sight below the menu on every screen, in large text too.
+func TestSignOutInView(t *testing.T) {
+	r := newRig(t, shared(t))
+	r.w.Resize(fyne.NewSize(1280, 800))
+	s := r.s["noncustodial"]
+	r.signIn(t, s.Participant, s.PIN)
+	for _, large := range []bool{false, true} {
+		r.k.setLarge(large)
+		for _, l := range []string{"en", "es", "fr"} {
+			r.k.setLanguage(l)
+			for _, scr := range []string{scrHome, scrPayments, scrMessages, scrHelp} {
+				r.k.show(scr)
+				out := button(r.c, r.tr("ui.sign_out"))
+				if out == nil {
+					t.Fatalf("large %v, %s, %s: no Sign out", large, l, scr)
+				}
+				if scrollAround(r.c, out, container.ScrollVerticalOnly) != nil {
+					t.Errorf("large %v, %s, %s: Sign out scrolls with the menu", large, l, scr)
+				}
+				if gap := room(out, r.c.Content()); gap < 0 {
+					t.Errorf("large %v, %s, %s: Sign out ends %.0f px below the screen", large, l, scr, -gap)
+				}
+			}
+		}
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -146,13 +145,13 @@ func (k *Kiosk) buildNav() fyne.CanvasObject {
 		}
 		box.Add(b)
 	}
-	box.Add(layout.NewSpacer())
 	out := k.btn("ui.sign_out", func() { k.signOut(scrWelcome, "ui.signin.signed_out") })
 	if k.assisted() {
 		out = k.btn("ui.staff.end_assist", k.endAssist)
 	}
-	box.Add(out)
-	return container.NewHBox(newVScroll(box), widget.NewSeparator())
+	// Sign out stays in sight below the menu, which scrolls above it in large text.
+	menu := container.NewBorder(nil, container.NewPadded(out), nil, nil, newVScroll(box))
+	return container.NewHBox(menu, widget.NewSeparator())
 }
 
 func (k *Kiosk) footer() fyne.CanvasObject {
