@@ -13,7 +13,7 @@ import (
 func TestStatusSaysTheSigningKey(t *testing.T) {
 	s := newServer(t)
 	dir := filepath.Join(t.TempDir(), "kiosk")
-	code, out, errOut := kioskctl(t, "enroll", "--data", dir, "--server", s.srv.URL, "--code", s.code(t))
+	code, out, errOut := kioskctl(t, "enroll", "--data", dir, "--key", filepath.Join(dir, "kiosk.key"), "--server", s.srv.URL, "--code", s.code(t))
 	if code != exitOK {
 		t.Fatalf("enrol: %s", errOut)
 	}
@@ -49,7 +49,7 @@ func TestStatusSaysTheSigningKey(t *testing.T) {
 	// refuses the answers and status says what to do.
 	s = newServer(t)
 	dir = filepath.Join(t.TempDir(), "kiosk2")
-	if code, _, errOut := kioskctl(t, "enroll", "--data", dir, "--server", s.srv.URL, "--code", s.code(t)); code != exitOK {
+	if code, _, errOut := kioskctl(t, "enroll", "--data", dir, "--key", filepath.Join(dir, "kiosk.key"), "--server", s.srv.URL, "--code", s.code(t)); code != exitOK {
 		t.Fatalf("enrol: %s", errOut)
 	}
 	keys, _ = s.db.SigningKeys()
