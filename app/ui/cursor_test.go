@@ -6,7 +6,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 )
 
 // cursorAt is the cursor Fyne's desktop driver shows at p: it visits the objects under the
@@ -44,12 +43,7 @@ func cursorAt(c fyne.Canvas, p fyne.Position) desktop.Cursor {
 // buttonCentre is where the visible button with the text label sits on the canvas.
 func buttonCentre(t *testing.T, c fyne.Canvas, label string) fyne.Position {
 	t.Helper()
-	var found *widget.Button
-	walk(c, func(o fyne.CanvasObject, visible bool) {
-		if b, ok := o.(*widget.Button); ok && visible && b.Text == label && found == nil {
-			found = b
-		}
-	})
+	found := button(c, label)
 	if found == nil {
 		t.Fatalf("no button %q", label)
 	}

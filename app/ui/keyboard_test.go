@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
 )
 
 // Shift makes the next letter a capital, twice it stays on; the signs key puts signs where the
@@ -102,15 +101,4 @@ func TestKeyboardDockedWhole(t *testing.T) {
 			}
 		}
 	}
-}
-
-// button is the visible button with the text label, or nil.
-func button(c fyne.Canvas, label string) *widget.Button {
-	var found *widget.Button
-	walk(c, func(o fyne.CanvasObject, visible bool) {
-		if b, ok := o.(*widget.Button); ok && visible && b.Text == label && found == nil {
-			found = b
-		}
-	})
-	return found
 }

@@ -79,12 +79,7 @@ func appendText(out []string, o fyne.CanvasObject) []string {
 // tap taps the visible button whose text is exactly label.
 func tap(t testing.TB, c fyne.Canvas, label string) {
 	t.Helper()
-	var found *widget.Button
-	walk(c, func(o fyne.CanvasObject, visible bool) {
-		if b, ok := o.(*widget.Button); ok && visible && b.Text == label && found == nil {
-			found = b
-		}
-	})
+	found := button(c, label)
 	if found == nil {
 		t.Fatalf("no button %q on screen; texts: %q", label, texts(c))
 	}
@@ -92,6 +87,17 @@ func tap(t testing.TB, c fyne.Canvas, label string) {
 		t.Fatalf("button %q is disabled", label)
 	}
 	test.Tap(found)
+}
+
+// button is the visible button with the text label, or nil.
+func button(c fyne.Canvas, label string) *widget.Button {
+	var found *widget.Button
+	walk(c, func(o fyne.CanvasObject, visible bool) {
+		if b, ok := o.(*widget.Button); ok && visible && b.Text == label && found == nil {
+			found = b
+		}
+	})
+	return found
 }
 
 // has reports whether some text on the canvas contains s.
