@@ -263,12 +263,7 @@ func TestReplayedNothingNewIsRefused(t *testing.T) {
 	// "nothing new" at its cursor.
 	w.addPayments(t, 96)
 	before := w.snapshot(t, c)
-	m.set(nil, func(r *http.Request) (int, []byte, bool) {
-		if feedAfter(r) == cursor {
-			return http.StatusOK, kept, true
-		}
-		return 0, nil, false
-	})
+	replayAt(m, cursor, kept)
 	_, err := cl.Sync(t.Context())
 	refused(t, err, "sync.unverified")
 	before.same(t, w.snapshot(t, c), "a replayed nothing-new")
@@ -314,15 +309,20 @@ func TestReplayedOldBatchIsRefused(t *testing.T) {
 	// Amounts changed since; the proxy replays the old batch to the kiosk's next request.
 	w.changeAmounts(t, 20)
 	before := w.snapshot(t, c)
+	replayAt(m, cursor, kept)
+	_, err := cl.Sync(t.Context())
+	refused(t, err, "sync.unverified")
+	before.same(t, w.snapshot(t, c), "an old batch replayed")
+}
+
+// replayAt makes the proxy answer every feed request from cursor with the answer it kept.
+func replayAt(m *mitm, cursor int64, kept []byte) {
 	m.set(nil, func(r *http.Request) (int, []byte, bool) {
 		if feedAfter(r) == cursor {
 			return http.StatusOK, kept, true
 		}
 		return 0, nil, false
 	})
-	_, err := cl.Sync(t.Context())
-	refused(t, err, "sync.unverified")
-	before.same(t, w.snapshot(t, c), "an old batch replayed")
 }
 
 // changeAmounts imports the agency's next export with the first n payments' amounts raised by
