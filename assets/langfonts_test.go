@@ -2,6 +2,7 @@ package assets
 
 import (
 	"fmt"
+	"os"
 	"regexp"
 	"sort"
 	"strings"
@@ -106,5 +107,31 @@ func TestMissingLanguageFontNamesItsPackage(t *testing.T) {
 	_, err := FontFor("ko", false)
 	if err == nil || !strings.Contains(err.Error(), "install the Debian package fonts-nanum") {
 		t.Fatalf("error %v", err)
+	}
+}
+
+// The scripts that build, run and test the kiosk install every font package it reads.
+func TestScriptsInstallTheFontPackages(t *testing.T) {
+	b, err := os.ReadFile("../scripts/packages")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^font_pkgs=\(([^)]*)\)`).FindSubmatch(b)
+	if m == nil {
+		t.Fatal("scripts/packages has no font_pkgs")
+	}
+	listed := strings.Fields(string(m[1]))
+	sort.Strings(listed)
+	if got, want := strings.Join(listed, " "), strings.Join(FontPackages(), " "); got != want {
+		t.Errorf("scripts/packages installs %s, the kiosk reads %s", got, want)
+	}
+	for _, s := range []string{"demo", "test", "package"} {
+		b, err := os.ReadFile("../scripts/" + s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), `"${font_pkgs[@]}"`) {
+			t.Errorf("scripts/%s does not install the font packages", s)
+		}
 	}
 }
