@@ -10,7 +10,8 @@ import (
 	"childsupportkiosk/assets"
 )
 
-var checks = Checks{Profile: assets.Profile, Languages: []string{"en", "es", "fr"}}
+var checks = Checks{Profile: assets.Profile,
+	Languages: []string{"en", "es", "fr", "ko", "tl", "vi", "zh-Hans", "zh-Hant"}} // as shipped
 
 // The commented example in docs/ must itself be a valid configuration.
 func TestExampleIsValid(t *testing.T) {
@@ -31,7 +32,7 @@ func TestDefaultsFromProfile(t *testing.T) {
 	}
 	p, _ := assets.Profile("NY")
 	if cfg.Session.IdleSeconds != p.IdleSeconds || cfg.Languages.Default != "en" ||
-		strings.Join(cfg.Languages.Offered, ",") != "en,es,fr" || cfg.Sync.Every != "5m" {
+		strings.Join(cfg.Languages.Offered, ",") != "en,es,fr,zh-Hans,zh-Hant,vi,ko,tl" || cfg.Sync.Every != "5m" {
 		t.Fatalf("defaults %+v", cfg)
 	}
 }

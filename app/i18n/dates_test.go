@@ -19,9 +19,14 @@ var numericDate = regexp.MustCompile(`\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b`)
 func TestDatesNameTheMonth(t *testing.T) {
 	c := shipped(t)
 	want := map[string][3]string{ // long, short, month-year of 13 November 2026
-		"en": {"November 13, 2026", "Nov 13, 2026", "November 2026"},
-		"es": {"13 de noviembre de 2026", "13 nov 2026", "noviembre de 2026"},
-		"fr": {"13 novembre 2026", "13 nov. 2026", "novembre 2026"},
+		"en":      {"November 13, 2026", "Nov 13, 2026", "November 2026"},
+		"es":      {"13 de noviembre de 2026", "13 nov 2026", "noviembre de 2026"},
+		"fr":      {"13 novembre 2026", "13 nov. 2026", "novembre 2026"},
+		"zh-Hans": {"2026年11月13日", "2026年11月13日", "2026年11月"},
+		"zh-Hant": {"2026年11月13日", "2026年11月13日", "2026年11月"},
+		"ko":      {"2026년 11월 13일", "2026년11월13일", "2026년 11월"},
+		"vi":      {"ngày 13 tháng 11 năm 2026", "13 thg 11, 2026", "tháng 11 năm 2026"},
+		"tl":      {"Nobyembre 13, 2026", "Nob 13, 2026", "Nobyembre 2026"},
 	}
 	d := domain.Date{Year: 2026, Month: time.November, Day: 13}
 	for code, w := range want {

@@ -23,8 +23,9 @@ func shipped(t *testing.T) *Catalog {
 // Every key must exist, non-empty, in every language the project ships.
 func TestEveryKeyInEveryLanguage(t *testing.T) {
 	c := shipped(t)
-	if got := strings.Join(c.Languages(), ","); got != "en,es,fr" {
-		t.Fatalf("languages %s, want en,es,fr", got)
+	const want = "en,es,fr,ko,tl,vi,zh-Hans,zh-Hant"
+	if got := strings.Join(c.Languages(), ","); got != want {
+		t.Fatalf("languages %s, want %s", got, want)
 	}
 	for lang, keys := range c.Missing() {
 		t.Errorf("%s lacks %d key(s): %v", lang, len(keys), keys)
@@ -124,5 +125,49 @@ func TestProblemTranslated(t *testing.T) {
 	}
 	if got := es.Problem(errors.New("disk I/O error at /x")); strings.Contains(got, "/x") {
 		t.Fatalf("raw error leaked to the screen: %q", got)
+	}
+}
+
+// The five languages California translates its vital documents into write amounts with the
+// dollar sign and US grouping, and times the way their readers expect.
+func TestFormatsOfTheThresholdLanguages(t *testing.T) {
+	c := shipped(t)
+	at := time.Date(2026, 11, 13, 14, 5, 0, 0, time.UTC)
+	cases := []struct{ code, money, time, dateTime string }{
+		{"zh-Hans", "$1,234.56", "下午2:05", "2026年11月13日 下午2:05"},
+		{"zh-Hant", "$1,234.56", "下午2:05", "2026年11月13日 下午2:05"},
+		{"ko", "$1,234.56", "오후 2:05", "2026년 11월 13일 오후 2:05"},
+		{"vi", "$1,234.56", "14:05", "ngày 13 tháng 11 năm 2026 lúc 14:05"},
+		{"tl", "$1,234.56", "2:05 PM", "Nobyembre 13, 2026, 2:05 PM"},
+	}
+	for _, tc := range cases {
+		l := c.Lang(tc.code)
+		if l.Code() != tc.code {
+			t.Fatalf("%s is not shipped", tc.code)
+		}
+		if got := l.Money(123456); got != tc.money {
+			t.Errorf("%s: money %q, want %q", tc.code, got, tc.money)
+		}
+		if got := l.Money(-500); got != "-$5.00" {
+			t.Errorf("%s: negative money %q", tc.code, got)
+		}
+		if got := l.Time(at); got != tc.time {
+			t.Errorf("%s: time %q, want %q", tc.code, got, tc.time)
+		}
+		if got := l.DateTime(at); got != tc.dateTime {
+			t.Errorf("%s: date and time %q, want %q", tc.code, got, tc.dateTime)
+		}
+	}
+}
+
+// Each language names itself in its own script, for the language chooser.
+func TestLanguagesNameThemselves(t *testing.T) {
+	c := shipped(t)
+	want := map[string]string{"en": "English", "es": "Español", "fr": "Français", "zh-Hans": "中文（简体）",
+		"zh-Hant": "中文（繁體）", "vi": "Tiếng Việt", "ko": "한국어", "tl": "Tagalog"}
+	for _, code := range c.Languages() {
+		if got := c.Lang(code).T("language.name"); got != want[code] {
+			t.Errorf("%s names itself %q, want %q", code, got, want[code])
+		}
 	}
 }

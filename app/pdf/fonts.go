@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/phpdave11/gofpdf"
+	"golang.org/x/image/font/sfnt"
 
 	"childsupportkiosk/assets"
 )
@@ -120,4 +121,40 @@ func cutFont(name string) ([]byte, error) {
 		return nil, fmt.Errorf("pdf: font %s: the cut is not TrueType", name)
 	}
 	return ttf, nil
+}
+
+// coverage answers which characters a language's own font has glyphs for, from its cmap; the
+// others are set in Noto Sans. One per document (its buffer is not shared).
+type coverage struct {
+	f   *sfnt.Font
+	buf sfnt.Buffer
+	mem map[rune]bool
+}
+
+var parsed sync.Map // language → *sfnt.Font
+
+func coverageOf(lang string) (*coverage, error) {
+	v, ok := parsed.Load(lang)
+	if !ok {
+		lf, err := assets.FontFor(lang, false)
+		if err != nil {
+			return nil, fmt.Errorf("pdf: %w", err)
+		}
+		f, err := sfnt.Parse(lf.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("pdf: font %s cannot be read: %w", lf.Name, err)
+		}
+		v, _ = parsed.LoadOrStore(lang, f)
+	}
+	return &coverage{f: v.(*sfnt.Font), mem: map[rune]bool{}}, nil
+}
+
+func (c *coverage) has(r rune) bool {
+	if h, ok := c.mem[r]; ok {
+		return h
+	}
+	gi, err := c.f.GlyphIndex(&c.buf, r)
+	h := err == nil && gi != 0
+	c.mem[r] = h
+	return h
 }

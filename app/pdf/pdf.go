@@ -46,17 +46,38 @@ const (
 	ptMM             = 25.4 / 72 // one typographic point in millimetres
 )
 
-// Font files and the family name they are registered under.
+// Font files and the family names they are registered under: Noto Sans for every document, and
+// in a document whose language has a font of its own (Chinese, Korean: assets.FontFor) that
+// font too, which sets its text; letters it lacks (an accented name in a Chinese statement) are
+// set in Noto Sans.
 const (
 	family      = "Noto"
+	langFamily  = "Lang"
 	regularFont = "NotoSans-Regular.ttf"
 	boldFont    = "NotoSans-Bold.ttf"
 )
 
 // CheckFonts makes sure the shipped fonts can be read and embedded: it builds a small PDF with
-// accented text in both weights. Call it at start-up, so a broken font stops the kiosk with a
-// clear reason rather than failing at the first print.
-func CheckFonts() error {
+// accented text in both weights, and one in each of langs (the languages the kiosk offers)
+// whose font is its own, which must be installed. Call it at start-up, so a broken or missing
+// font stops the kiosk with a clear reason rather than failing at the first print.
+func CheckFonts(langs ...string) error {
+	for _, lang := range langs {
+		if !assets.OwnFont(lang) {
+			continue
+		}
+		f := gofpdf.NewCustom(&gofpdf.InitType{UnitStr: "mm", Size: gofpdf.SizeType{Wd: rollW, Ht: 50}})
+		if _, err := addLangFonts(f, lang, false); err != nil {
+			return err
+		}
+		f.AddPage()
+		f.SetFont(langFamily, "", 10)
+		f.CellFormat(0, 5, "$1,234.56", "", 1, "L", false, 0, "")
+		var out bytes.Buffer
+		if err := f.Output(&out); err != nil {
+			return fmt.Errorf("pdf: the %s font cannot be embedded: %w", lang, err)
+		}
+	}
 	for _, name := range []string{regularFont, boldFont} {
 		b, err := assets.Font(name)
 		if err != nil {
@@ -101,6 +122,29 @@ func addFonts(f *gofpdf.Fpdf, full bool, regularOnly ...bool) error {
 		}
 	}
 	return nil
+}
+
+// addLangFonts embeds the font of a language that has its own, regular and (unless
+// regularOnly, or the font has none) bold, and reports whether it embedded a bold weight.
+func addLangFonts(f *gofpdf.Fpdf, lang string, regularOnly bool) (bold bool, err error) {
+	styles := []string{""}
+	if !regularOnly {
+		styles = append(styles, "B")
+	}
+	for _, style := range styles {
+		lf, err := assets.FontFor(lang, style == "B")
+		if err != nil {
+			return false, fmt.Errorf("pdf: %w", err)
+		}
+		if lf.NoBold {
+			return false, nil
+		}
+		f.AddUTF8FontFromBytes(langFamily, style, lf.Bytes)
+		if err := f.Error(); err != nil {
+			return false, fmt.Errorf("pdf: font %s cannot be read: %w", lf.Name, err)
+		}
+	}
+	return !regularOnly, nil
 }
 
 // Maker makes documents for one agency and office in one language. Now is the clock: it dates
@@ -157,9 +201,11 @@ type doc struct {
 	size     float64
 	style    string
 	inFooter bool
-	roll     bool // 80 mm roll: one page as long as its content
-	full     bool // the full fonts, not the Latin cut
-	outside  bool // the measuring pass met a letter outside the Latin cut
+	roll     bool      // 80 mm roll: one page as long as its content
+	full     bool      // the full fonts, not the Latin cut
+	own      *coverage // the language's own font, which sets the text, or nil (Noto Sans)
+	stroke   bool      // one weight embedded: bold is drawn by stroking the regular outline
+	outside  bool      // the measuring pass met a letter outside the Latin cut
 	widthMem map[string]float64
 }
 
@@ -195,7 +241,19 @@ func (d *doc) open(full bool) error {
 	f.SetProducer("childsupportkiosk", true)
 	// A roll slip embeds one weight and draws its bold by stroking the outline: embedding a
 	// font is most of a receipt's cost, and thermal printers show the difference poorly anyway.
-	if err := addFonts(f, full, d.roll); err != nil {
+	// So does a document whose language's font has no bold (Chinese).
+	d.stroke, d.own = d.roll, nil
+	if lang := d.l.Code(); assets.OwnFont(lang) {
+		bold, err := addLangFonts(f, lang, d.roll)
+		if err != nil {
+			return err
+		}
+		if d.own, err = coverageOf(lang); err != nil {
+			return err
+		}
+		d.stroke = !bold
+	}
+	if err := addFonts(f, full, d.stroke); err != nil {
 		return err
 	}
 	d.f = f
@@ -286,10 +344,48 @@ func (d *doc) width() float64 { return d.w - 2*d.margin }
 
 func (d *doc) setFont(style string, size float64) {
 	d.style, d.size = style, size
-	if d.roll {
-		style = ""
+	d.f.SetFont(d.family(), d.fontStyle(), size)
+}
+
+// family is the font family that sets the document's text.
+func (d *doc) family() string {
+	if d.own != nil {
+		return langFamily
 	}
-	d.f.SetFont(family, style, size)
+	return family
+}
+
+func (d *doc) fontStyle() string {
+	if d.stroke {
+		return ""
+	}
+	return d.style
+}
+
+// A run is a stretch of text set in one family.
+type run struct{ family, text string }
+
+// runs splits s into the stretches set in the language's own font and those set in Noto Sans:
+// Latin letters, digits and their punctuation (amounts, names, addresses, web addresses) are
+// set in Noto Sans, whose letters are proportional, as are those the own font lacks; a
+// document in Noto Sans has one run.
+func (d *doc) runs(s string) []run {
+	if d.own == nil {
+		return []run{{family, s}}
+	}
+	var out []run
+	for _, r := range s {
+		fam := langFamily
+		if inLatin[r] || !d.own.has(r) {
+			fam = family
+		}
+		if n := len(out); n > 0 && out[n-1].family == fam {
+			out[n-1].text += string(r)
+		} else {
+			out = append(out, run{fam, string(r)})
+		}
+	}
+	return out
 }
 
 func (d *doc) color(r, g, b int) { d.f.SetTextColor(r, g, b) }
@@ -302,7 +398,16 @@ func (d *doc) strWidth(s string) float64 {
 	if w, ok := d.widthMem[key]; ok {
 		return w
 	}
-	w := d.f.GetStringWidth(s)
+	w := 0.0
+	if rs := d.runs(s); len(rs) == 1 {
+		w = d.f.GetStringWidth(s)
+	} else {
+		for _, r := range rs {
+			d.f.SetFont(r.family, d.fontStyle(), d.size)
+			w += d.f.GetStringWidth(r.text)
+		}
+		d.f.SetFont(d.family(), d.fontStyle(), d.size)
+	}
 	d.widthMem[key] = w
 	return w
 }
@@ -346,13 +451,13 @@ func (d *doc) wrap(s string, w float64) []string {
 func (d *doc) line(x, w, h float64, align, s string) {
 	if d.dry {
 		for _, r := range s {
-			if !inLatin[r] {
+			if !inLatin[r] && (d.own == nil || !d.own.has(r)) {
 				d.outside = true
 			}
 		}
 		return
 	}
-	if d.roll {
+	if d.stroke {
 		if d.style == "B" {
 			d.f.SetTextRenderingMode(2) // fill, then stroke: a bold stroke on the regular outline
 			d.f.SetLineWidth(d.size * 0.018)
@@ -361,8 +466,27 @@ func (d *doc) line(x, w, h float64, align, s string) {
 			d.f.SetTextRenderingMode(0)
 		}
 	}
-	d.f.SetXY(x, d.y)
-	d.f.CellFormat(w, h, s, "", 0, align+"M", false, 0, "")
+	rs := d.runs(s)
+	if len(rs) == 1 {
+		d.f.SetXY(x, d.y)
+		d.f.CellFormat(w, h, s, "", 0, align+"M", false, 0, "")
+		return
+	}
+	tw := d.strWidth(s)
+	switch align {
+	case "R":
+		x += w - tw
+	case "C":
+		x += (w - tw) / 2
+	}
+	for _, r := range rs {
+		d.f.SetFont(r.family, d.fontStyle(), d.size)
+		rw := d.f.GetStringWidth(r.text)
+		d.f.SetXY(x, d.y)
+		d.f.CellFormat(rw, h, r.text, "", 0, "LM", false, 0, "")
+		x += rw
+	}
+	d.f.SetFont(d.family(), d.fontStyle(), d.size)
 }
 
 // need starts a new page when h more millimetres do not fit.

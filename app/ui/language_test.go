@@ -78,14 +78,36 @@ func TestSignInSpeaksThePersonsLanguage(t *testing.T) {
 }
 
 func TestUnshippedPreferenceKeepsTheKiosksLanguage(t *testing.T) {
-	env := fresh(t, preferring("noncustodial", "vi"))
+	env := fresh(t, preferring("noncustodial", "ru")) // Vietnamese was the example until it shipped
 	r := newRig(t, env)
 	s := r.s["noncustodial"]
 	r.signIn(t, s.Participant, s.PIN)
 	if r.k.lang.Code() != "en" {
-		t.Fatalf("a preference for vi gave %s", r.k.lang.Code())
+		t.Fatalf("a preference for ru gave %s", r.k.lang.Code())
 	}
 	mustHave(t, r.c, r.tr("ui.home.hello", "name", s.Name))
+}
+
+// A parent whose file says Vietnamese, Korean or Chinese gets it at sign-in, in its own font.
+func TestSignInSpeaksAThresholdLanguage(t *testing.T) {
+	for _, tc := range []struct{ lang, home, font string }{
+		{"vi", "Trang chính", ""}, {"ko", "홈", "NanumGothic.ttf"}, {"zh-Hant", "首頁", "bsmi00lp.ttf"},
+	} {
+		t.Run(tc.lang, func(t *testing.T) {
+			r := newRig(t, fresh(t, preferring("noncustodial", tc.lang)))
+			t.Cleanup(func() { useFontOf("en") })
+			s := r.s["noncustodial"]
+			r.signIn(t, s.Participant, s.PIN)
+			if r.k.lang.Code() != tc.lang {
+				t.Fatalf("a preference for %s gave %s", tc.lang, r.k.lang.Code())
+			}
+			mustHave(t, r.c, tc.home)
+			font := fyne.CurrentApp().Settings().Theme().Font(fyne.TextStyle{}).Name()
+			if tc.font != "" && font != tc.font {
+				t.Errorf("%s drawn in %s", tc.lang, font)
+			}
+		})
+	}
 }
 
 // script writes s's ASCII digits in the digits of another script.

@@ -87,6 +87,12 @@ func outOfServiceView(cat *i18n.Catalog, langs []string, at time.Time, undated b
 	}
 	icon := widget.NewIcon(theme.WarningIcon())
 	top := container.NewCenter(sized(96, 96, icon))
+	if len(cols) > 4 {
+		// Eight languages do not stand side by side on a 1280 px screen: four to a row, the
+		// rows scrolled.
+		grid := container.NewGridWithColumns(4, cols...)
+		return container.NewPadded(container.NewVScroll(container.NewVBox(top, grid)))
+	}
 	body := container.NewVBox(layout.NewSpacer(), top, container.NewGridWithColumns(len(cols), cols...), layout.NewSpacer())
 	return container.NewPadded(body)
 }

@@ -1,10 +1,14 @@
 package ui
 
 import (
+	"errors"
 	"image/color"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
+
+	"childsupportkiosk/assets"
 )
 
 // kioskTheme is Fyne's theme made for a lobby touch screen: bigger text and padding so every
@@ -65,7 +69,67 @@ func (t *kioskTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Col
 	return theme.DefaultTheme().Color(n, theme.VariantDark)
 }
 
-func (t *kioskTheme) Font(s fyne.TextStyle) fyne.Resource { return theme.DefaultTheme().Font(s) }
+// Font is Fyne's own Noto Sans, unless the session's language is written in a script it lacks
+// (Chinese, Korean): then that language's font (assets.FontFor, the one its printed documents
+// use), in both weights where the font has no bold. Fyne falls back, for any letter the font
+// lacks, to its bundled Noto Sans and then to the fonts installed on the system, which is how
+// the language chooser shows 한국어 on a Chinese screen.
+func (t *kioskTheme) Font(s fyne.TextStyle) fyne.Resource {
+	if !s.Monospace && !s.Symbol {
+		if r := screenFont.get(s.Bold); r != nil {
+			return r
+		}
+	}
+	return theme.DefaultTheme().Font(s)
+}
+
+// screenFont is the font of the language on screen, nil for Noto Sans.
+var screenFont langFont
+
+type langFont struct {
+	mu            sync.Mutex
+	lang          string
+	regular, bold fyne.Resource
+}
+
+func (f *langFont) get(bold bool) fyne.Resource {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if bold {
+		return f.bold
+	}
+	return f.regular
+}
+
+// useFontOf makes the screen draw in language lang's font and, when that changes the font,
+// applies the theme again so that Fyne drops the faces it has cached. A font that cannot be
+// read leaves Noto Sans (the start-up check, pdf.CheckFonts, has said why).
+func useFontOf(lang string) {
+	f := &screenFont
+	f.mu.Lock()
+	var regular, bold fyne.Resource
+	if assets.OwnFont(lang) {
+		if lang == f.lang {
+			f.mu.Unlock()
+			return
+		}
+		r, err1 := assets.FontFor(lang, false)
+		b, err2 := assets.FontFor(lang, true)
+		if err := errors.Join(err1, err2); err != nil {
+			fyne.LogError("ui: no font for "+lang, err)
+		} else {
+			regular, bold = fyne.NewStaticResource(r.Name, r.Bytes), fyne.NewStaticResource(b.Name, b.Bytes)
+		}
+	}
+	changed := f.regular != nil || regular != nil
+	f.lang, f.regular, f.bold = lang, regular, bold
+	f.mu.Unlock()
+	if changed {
+		if app := fyne.CurrentApp(); app != nil {
+			app.Settings().SetTheme(app.Settings().Theme())
+		}
+	}
+}
 
 func (t *kioskTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return theme.DefaultTheme().Icon(n) }
 

@@ -228,6 +228,7 @@ func (k *Kiosk) signedIn() bool {
 
 // render rebuilds the whole window from the state.
 func (k *Kiosk) render() {
+	useFontOf(k.lang.Code()) // Chinese and Korean are drawn in fonts of their own (theme.go)
 	old := k.w.Content()
 	defer k.scrubOld(old) // after the new screen is up (scrub.go)
 	k.live = liveFields{}

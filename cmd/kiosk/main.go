@@ -211,6 +211,11 @@ func run() error {
 		if err != nil {
 			return err
 		}
+		// The fonts of the languages offered, on screen and paper: Chinese and Korean come from
+		// Debian packages, and a missing one stops the kiosk here, naming the package.
+		if err := pdf.CheckFonts(profile.Languages...); err != nil {
+			return err
+		}
 		if cfg != nil {
 			if cfg.Profile != enr.Profile {
 				return fmt.Errorf("%s: profile %q, but this kiosk was enrolled for %q", *cfgPath, cfg.Profile, enr.Profile)

@@ -28,7 +28,7 @@ func statementCmd(e *env) func() error {
 	participant := e.fs.String("participant", "", "participant ID or SSN (digits)")
 	year := e.fs.Int("year", time.Now().Year()-1, "calendar year of the statement")
 	month := e.fs.Int("month", 0, "month 1-12: the monthly statement of that month of --year instead")
-	lang := e.fs.String("lang", "", "language: en, es or fr (default: the agency's)")
+	lang := e.fs.String("lang", "", "language: en, es, fr, ko, tl, vi, zh-Hans or zh-Hant (default: the agency's)")
 	out := e.fs.String("out", "", "PDF file to write")
 	return func() error {
 		e.lang = *lang
@@ -41,7 +41,7 @@ func statementCmd(e *env) func() error {
 		if *month < 0 || *month > 12 {
 			return usageError("--month must be a month from 1 to 12")
 		}
-		if err := pdf.CheckFonts(); err != nil {
+		if err := pdf.CheckFonts(*lang); err != nil {
 			return err
 		}
 		c, err := e.open()
