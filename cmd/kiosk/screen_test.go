@@ -288,13 +288,18 @@ func TestRealScreenIdleWarning(t *testing.T) {
 	if b := blue(list, allYears); b < 0.3 {
 		t.Fatalf("no blue All years button at the top of the payments (%.2f)", b)
 	}
-	s.xdo("mousemove", "675", "36", "click", "1") // Español
+	// California offers eight languages: the header's globe opens the chooser.
+	s.xdo("mousemove", "754", "36", "click", "1") // the globe, "English"
+	time.Sleep(time.Second)
+	s.xdo("mousemove", "782", "301", "click", "1") // Español, second in the chooser
 	time.Sleep(2 * time.Second)
 	s.xdo("mousemove", "1279", "799")
 	if b := blue(s.shot("payments-es"), allYears); b > 0.1 {
 		t.Fatalf("the language switch took the page back to its top (%.2f)", b)
 	}
-	s.xdo("mousemove", "496", "51", "click", "1") // English, in the Spanish header (two lines high)
+	s.xdo("mousemove", "702", "36", "click", "1") // the globe, "Español"
+	time.Sleep(time.Second)
+	s.xdo("mousemove", "497", "301", "click", "1") // English, first in the chooser
 	s.xdo("mousemove", "1279", "799")
 	time.Sleep(time.Second)
 
