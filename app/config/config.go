@@ -36,6 +36,7 @@ type Config struct {
 	Display   Display   `toml:"display"`
 	Printers  Printers  `toml:"printers"`
 	Sync      Sync      `toml:"sync"`
+	Speech    Speech    `toml:"speech"`
 
 	badOverride *Error // an environment variable Override could not read, reported by Recheck
 }
@@ -71,6 +72,13 @@ type Printers struct {
 	OfficeMedia  string `toml:"office_media"`
 	Receipt      string `toml:"receipt"`
 	ReceiptMedia string `toml:"receipt_media"`
+}
+
+// Speech is the spoken guidance (the Listen button, through espeak-ng on the default audio
+// output: the loudspeaker or the headphone jack).
+type Speech struct {
+	Off  bool `toml:"off"`  // no Listen button: a kiosk with no audio output
+	Rate int  `toml:"rate"` // words per minute, 80 to 300; 0: espeak-ng's own (175)
 }
 
 // Sync is the background sync schedule.
@@ -259,6 +267,9 @@ func (cfg *Config) check(c Checks) error {
 		return bad("session.warning_seconds", "%d must be at least 10 and less than idle_seconds", s.WarningSeconds)
 	case s.StaffIdleSeconds < 30 || s.StaffIdleSeconds > 900:
 		return bad("session.staff_idle_seconds", "%d is out of range (30 to 900)", s.StaffIdleSeconds)
+	}
+	if r := cfg.Speech.Rate; r != 0 && (r < 80 || r > 300) {
+		return bad("speech.rate", "%d is not a speed from 80 to 300 words a minute", r)
 	}
 	if cfg.Sync.Every == "" {
 		cfg.Sync.Every = "5m"

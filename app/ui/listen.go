@@ -47,8 +47,9 @@ func (k *Kiosk) listenButton() fyne.CanvasObject {
 		gap.Hide()
 		return gap
 	}
+	// Marked by its icon and word; blue (HighImportance) would read as "on", as the language
+	// chosen does.
 	b := widget.NewButtonWithIcon(k.t("ui.listen"), theme.VolumeUpIcon(), k.listen)
-	b.Importance = widget.HighImportance
 	if !k.o.Speaker.Speaks(k.lang.Code()) {
 		b.SetText(k.t("ui.listen.no_voice"))
 		b.Disable()
