@@ -100,21 +100,16 @@ func (k *Kiosk) spokenText(details bool) string {
 			u.skip[p] = true
 		}
 	}
-	if k.warn != nil && k.warn.shown {
-		root = k.warn.layer // "Are you still there?" covers the screen: it is what is said
-	}
+	u.present = map[fyne.CanvasObject]bool{}
 	u.visit(root)
 	if u.heading >= 0 {
 		h := u.lines[u.heading]
 		u.lines = append([]string{h}, append(u.lines[:u.heading:u.heading], u.lines[u.heading+1:]...)...)
 	}
-	if k.warn == nil || root != k.warn.layer {
-		u.skip = nil
-		u.heading = -2 // a heading in the header or menu is none
-		for _, p := range []fyne.CanvasObject{k.navc.obj, k.head.obj, k.foot.obj} {
-			if p != nil && k.signedInPart(p) {
-				u.visit(p)
-			}
+	u.skip, u.heading = nil, -2 // a heading in the menu or the header is none
+	for _, p := range []fyne.CanvasObject{k.navc.obj, k.head.obj, k.foot.obj} {
+		if u.present[p] { // kept parts not on this screen (the footer under a keyboard) are not said
+			u.visit(p)
 		}
 	}
 	if !details && u.held > 0 {
@@ -157,26 +152,25 @@ func (k *Kiosk) joinRows(lines []string) []string {
 	return out
 }
 
-// signedInPart reports whether a kept part is on the screen now (the menu is kept while the
-// person is signed out too).
-func (k *Kiosk) signedInPart(p fyne.CanvasObject) bool {
-	return p != k.navc.obj || k.signedIn()
-}
-
 // utterance gathers what is said for one screen.
 type utterance struct {
 	k       *Kiosk
 	details bool
 	secrets []string
 	words   *ownWords
-	skip    map[fyne.CanvasObject]bool
+	skip    map[fyne.CanvasObject]bool // the kept parts, said after the body
+	present map[fyne.CanvasObject]bool // those of them found on the screen
 	lines   []string
 	heading int // index in lines of the screen's heading; -1 none yet
 	held    int // details left out of the overview
 }
 
 func (u *utterance) visit(o fyne.CanvasObject) {
-	if o == nil || !o.Visible() || u.skip[o] {
+	if o == nil || !o.Visible() {
+		return
+	}
+	if u.skip[o] {
+		u.present[o] = true
 		return
 	}
 	switch v := o.(type) {
@@ -198,6 +192,10 @@ func (u *utterance) visit(o fyne.CanvasObject) {
 	case *touchScroll:
 		u.visit(v.scroll)
 	case *container.ThemeOverride:
+		if _, ok := v.Theme.(keysTheme); ok {
+			u.lines = append(u.lines, u.k.t("ui.listen.keyboard")) // not its 60 keys one by one
+			return
+		}
 		u.visit(v.Content)
 	case *holdArea:
 		u.visit(v.content)

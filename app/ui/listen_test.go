@@ -352,3 +352,23 @@ func TestUnsaid(t *testing.T) {
 		t.Errorf("a secret said: %q", got)
 	}
 }
+
+// A docked keyboard is said in one line, not key by key, and the footer it replaces is not
+// said.
+func TestListenSaysTheKeyboardOnce(t *testing.T) {
+	r, rec := listenRig(t, contentDemo(t), nil)
+	r.holdAgencyName(t, staffHold)
+	if r.k.dock == nil {
+		t.Fatal("the staff sign-in has no keyboard")
+	}
+	overview, _ := r.hear(t, rec)
+	if !strings.Contains(overview, r.tr("ui.listen.keyboard")) {
+		t.Errorf("the keyboard is not said: %q", overview)
+	}
+	if strings.Contains(overview, r.tr("ui.listen.button", "label", "q")) {
+		t.Errorf("the keyboard is said key by key: %q", overview)
+	}
+	if strings.Contains(overview, r.env.Profile.Contacts.TTY) {
+		t.Errorf("the footer, not on screen, is said: %q", overview)
+	}
+}
