@@ -37,6 +37,7 @@ type Config struct {
 	Printers  Printers  `toml:"printers"`
 	Sync      Sync      `toml:"sync"`
 	Key       Key       `toml:"key"`
+	Speech    Speech    `toml:"speech"`
 
 	badOverride *Error // an environment variable Override could not read, reported by Recheck
 }
@@ -93,6 +94,13 @@ const (
 
 // DefaultTPM is the TPM device when key.tpm_device is not set.
 const DefaultTPM = "/dev/tpmrm0"
+
+// Speech is the spoken guidance (the Listen button, through espeak-ng on the default audio
+// output: the loudspeaker or the headphone jack).
+type Speech struct {
+	Off  bool `toml:"off"`  // no Listen button: a kiosk with no audio output
+	Rate int  `toml:"rate"` // words per minute, 80 to 300; 0: espeak-ng's own (175)
+}
 
 // Sync is the background sync schedule.
 type Sync struct {
@@ -293,6 +301,9 @@ func (cfg *Config) check(c Checks) error {
 		return bad("session.warning_seconds", "%d must be at least 10 and less than idle_seconds", s.WarningSeconds)
 	case s.StaffIdleSeconds < 30 || s.StaffIdleSeconds > 900:
 		return bad("session.staff_idle_seconds", "%d is out of range (30 to 900)", s.StaffIdleSeconds)
+	}
+	if r := cfg.Speech.Rate; r != 0 && (r < 80 || r > 300) {
+		return bad("speech.rate", "%d is not a speed from 80 to 300 words a minute", r)
 	}
 	if cfg.Sync.Every == "" {
 		cfg.Sync.Every = "5m"

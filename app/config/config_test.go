@@ -20,7 +20,8 @@ func TestExampleIsValid(t *testing.T) {
 		t.Fatal(err)
 	}
 	if cfg.Profile != "CA" || cfg.Session.IdleSeconds != 120 || cfg.Printers.Receipt != "receipt" ||
-		cfg.SyncEvery().Minutes() != 5 || !cfg.Kiosk.Fullscreen || !cfg.Kiosk.HideCursor {
+		cfg.SyncEvery().Minutes() != 5 || !cfg.Kiosk.Fullscreen || !cfg.Kiosk.HideCursor ||
+		cfg.Speech.Off || cfg.Speech.Rate != 160 {
 		t.Fatalf("example read as %+v", cfg)
 	}
 }
@@ -56,6 +57,7 @@ func TestRefusals(t *testing.T) {
 		{"bad log level", "profile = \"CA\"\nlog_level = \"loud\"\n", 2, `log_level: "loud" is not one of`},
 		{"bad server", "profile = \"CA\"\nserver_url = \"ftp://x\"\n", 2, `server_url: "ftp://x" is not an http(s) URL`},
 		{"bad sync interval", "profile = \"CA\"\n[sync]\nevery = \"1s\"\n", 3, `sync.every: "1s" is not a duration`},
+		{"speech too fast", "profile = \"CA\"\n[speech]\nrate = 900\n", 3, "speech.rate: 900 is not a speed"},
 		{"same printer twice", "profile = \"CA\"\n[printers]\noffice = \"p\"\nreceipt = \"p\"\n", 4, "printers.receipt: the receipt printer must not be the office printer"},
 	}
 	for _, tc := range cases {

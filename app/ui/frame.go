@@ -62,6 +62,7 @@ func (k *Kiosk) buildHeader() fyne.CanvasObject {
 	agency.SizeName = theme.SizeNameSubHeadingText
 	agency.Wrapping = fyne.TextWrapWord // whole, never cut short: some names take two lines
 	tools := container.NewHBox(k.languageControls()...)
+	tools.Add(k.listenButton()) // spoken guidance (listen.go)
 	large := k.btn("ui.display.large", func() { k.setLarge(!k.theme.large) })
 	if k.theme.large {
 		large.Importance = widget.HighImportance

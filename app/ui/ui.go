@@ -16,6 +16,7 @@ import (
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/app/i18n"
 	"childsupportkiosk/app/session"
+	"childsupportkiosk/app/speech"
 	"childsupportkiosk/sync/client"
 )
 
@@ -58,6 +59,8 @@ type Options struct {
 	// (the case server withdrew it and its cache was wiped), with when that was heard: cmd/kiosk
 	// notes it beside the cache so that a restart shows the same screen (outofservice.go).
 	OutOfService func(at time.Time)
+	// Speaker reads the screen aloud at a tap on Listen (listen.go); nil: no Listen button.
+	Speaker speech.Speaker
 }
 
 // Screens.
@@ -133,6 +136,8 @@ type Kiosk struct {
 	// withdrawn is set once the case server withdrew the kiosk, at revokedAt (outofservice.go).
 	withdrawn bool
 	revokedAt time.Time
+
+	speech listenState // the Listen button's (listen.go)
 }
 
 // New builds the kiosk in w and shows the welcome screen.
@@ -229,6 +234,7 @@ func (k *Kiosk) signedIn() bool {
 // render rebuilds the whole window from the state.
 func (k *Kiosk) render() {
 	useFontOf(k.lang.Code()) // Chinese and Korean are drawn in fonts of their own (theme.go)
+	defer k.speechFollows()  // a new screen or language ends what was being said (listen.go)
 	old := k.w.Content()
 	defer k.scrubOld(old) // after the new screen is up (scrub.go)
 	k.live = liveFields{}
@@ -358,6 +364,7 @@ func (k *Kiosk) quickExit() {
 // shows screen with an optional one-time note.
 func (k *Kiosk) signOut(screen, note string) {
 	k.gen++
+	k.stopSpeech() // Quick Exit, sign-out and time-out silence the kiosk at once (listen.go)
 	k.mgr.SignOut()
 	k.sess = nil
 	k.signin = signinState{}

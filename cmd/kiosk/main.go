@@ -56,6 +56,8 @@ func run() error {
 	cups := flag.String("cups", "", "CUPS server, host:port or socket (default: CUPS_SERVER, then the local one)")
 	every := flag.Duration("sync-every", 5*time.Minute, "how often to sync with the case server")
 	hideCur := flag.Bool("hide-cursor", false, "hide the mouse pointer (touch screens)")
+	noSpeech := flag.Bool("no-speech", false, "no Listen button (spoken guidance through espeak-ng)")
+	speechRate := 0
 	cfgPath := flag.String("config", "", "the office's settings file (TOML; see docs/kiosk.example.toml); flags given override it")
 	withdrawAfter := flag.Duration("demo-withdraw-after", 0, "demo only: have the demo's case server withdraw this kiosk after this long, to see the out-of-service screen")
 	flag.Parse()
@@ -95,6 +97,8 @@ func run() error {
 		apply("receipt-printer", func() { *receiptQueue = c.Printers.Receipt })
 		apply("sync-every", func() { *every = c.SyncEvery() })
 		apply("hide-cursor", func() { *hideCur = c.Kiosk.HideCursor })
+		apply("no-speech", func() { *noSpeech = c.Speech.Off })
+		speechRate = c.Speech.Rate
 		level = c.Level()
 	}
 	if *demoMode == (*dataDir != "") {
@@ -249,7 +253,7 @@ func run() error {
 		}
 		k, err = ui.New(measureStart(a, w, os.Stdout), ui.Options{Sessions: mgr, Catalog: catalog, Printer: printer,
 			Demo: demo, DemoStaff: demoStaff, Language: *lang, Large: *large, Contrast: *contrast, Tick: time.Second,
-			HideCursor: *hideCur, KioskID: enr.Kiosk, Syncer: ui.SyncWith{Store: store, Client: syncer},
+			HideCursor: *hideCur, KioskID: enr.Kiosk, Speaker: speaker(*noSpeech, speechRate, logger), Syncer: ui.SyncWith{Store: store, Client: syncer},
 			SyncProgress: progress, OutOfService: func(at time.Time) {
 				logger.Error("kiosk out of service: withdrawn by the case server, cache wiped", "kiosk", enr.Kiosk)
 				if !*demoMode {
