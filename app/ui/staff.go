@@ -316,7 +316,9 @@ func (k *Kiosk) staffBand() fyne.CanvasObject {
 // staffColour is the band's colour: amber, or black-on-yellow in high contrast.
 func staffColour(contrast bool) color.Color {
 	if contrast {
-		return color.NRGBA{R: 0xff, G: 0xd6, B: 0x00, A: 0xff}
+		// A dark amber: the name is drawn in high contrast's yellow, which on a yellow band
+		// was 1.11:1 (the contrast test).
+		return color.NRGBA{R: 0x3d, G: 0x2b, B: 0x00, A: 0xff}
 	}
 	return color.NRGBA{R: 0xf5, G: 0xb3, B: 0x3c, A: 0xff}
 }
