@@ -27,7 +27,7 @@ func TestScreensFitTheKiosk(t *testing.T) {
 			r.k.setLarge(false)
 			r.signIn(t, s.Participant, s.PIN)
 			r.k.setLarge(large)
-			for _, l := range []string{"en", "es", "fr"} {
+			for _, l := range r.k.prof.Languages {
 				r.k.setLanguage(l)
 				for _, scr := range []string{scrHome, scrPayments, scrPay, scrDocuments, scrMessages, scrOtherParty, scrDetails, scrChangePIN, scrHelp} {
 					r.k.show(scr)
@@ -36,7 +36,7 @@ func TestScreensFitTheKiosk(t *testing.T) {
 			}
 			r.k.quickExit()
 			check(size + " neutral")
-			for _, l := range []string{"en", "es", "fr"} {
+			for _, l := range r.k.prof.Languages {
 				r.k.setLanguage(l)
 				r.k.show(scrWelcome)
 				check(size + " welcome " + l)
@@ -59,7 +59,7 @@ func TestSignInButtonInView(t *testing.T) {
 		r.w.Resize(fyne.NewSize(1280, 800))
 		for _, large := range []bool{false, true} {
 			r.k.setLarge(large)
-			for _, l := range []string{"en", "es", "fr"} {
+			for _, l := range r.k.prof.Languages {
 				r.k.setLanguage(l)
 				r.k.show(scrWelcome)
 				submit := r.k.live.submit
@@ -84,7 +84,7 @@ func TestSignOutInView(t *testing.T) {
 	r.signIn(t, s.Participant, s.PIN)
 	for _, large := range []bool{false, true} {
 		r.k.setLarge(large)
-		for _, l := range []string{"en", "es", "fr"} {
+		for _, l := range r.k.prof.Languages {
 			r.k.setLanguage(l)
 			for _, scr := range []string{scrHome, scrPayments, scrMessages, scrHelp} {
 				r.k.show(scr)

@@ -134,7 +134,7 @@ func TestListenSaysEveryScreenAndNoSecret(t *testing.T) {
 		all = append(all, s.Password)
 	}
 	screens := 0
-	for _, lang := range []string{"en", "es", "fr"} {
+	for _, lang := range voiced(r) {
 		r.k.setLanguage(lang)
 		r.checkSaid(t, rec, lang+" welcome", all...)
 		// Half an ID typed, then the whole ID shown with Show, and part of the PIN.
@@ -172,7 +172,7 @@ func TestListenSaysEveryScreenAndNoSecret(t *testing.T) {
 		if r.k.screen != scrHome {
 			t.Fatalf("%s: signed in to %s", role, r.k.screen)
 		}
-		for _, lang := range []string{"en", "es", "fr"} {
+		for _, lang := range voiced(r) {
 			r.k.setLanguage(lang)
 			for _, scr := range []string{scrHome, scrPay, scrDocuments, scrMessages, scrOtherParty, scrDetails, scrHelp, scrChangePIN} {
 				if scr == scrOtherParty && !r.k.sess.ShowOtherParty() {
@@ -208,7 +208,7 @@ func TestListenSaysEveryScreenAndNoSecret(t *testing.T) {
 	// temporary PIN issued and shown, the status and the audit.
 	sv := staffLogin(t, r.env, domain.Supervisor)
 	r.k.o.Syncer = SyncWith{Store: r.env.Cache, Client: r.env.Client}
-	for _, lang := range []string{"en", "es", "fr"} {
+	for _, lang := range voiced(r) {
 		r.k.setLanguage(lang)
 		r.holdAgencyName(t, staffHold)
 		test.TypeOnCanvas(r.c, strings.ToLower(sv.Staff))
@@ -371,4 +371,15 @@ func TestListenSaysTheKeyboardOnce(t *testing.T) {
 	if strings.Contains(overview, r.env.Profile.Contacts.TTY) {
 		t.Errorf("the footer, not on screen, is said: %q", overview)
 	}
+}
+
+// voiced are the languages of the rig's profile that have a voice (all but Tagalog).
+func voiced(r *rig) []string {
+	var out []string
+	for _, l := range r.k.prof.Languages {
+		if _, ok := speech.Voices[l]; ok {
+			out = append(out, l)
+		}
+	}
+	return out
 }
