@@ -300,7 +300,7 @@ func TestListenStopsWhenThePersonLeaves(t *testing.T) {
 	listenThen("sign-out", func() { tap(t, r.c, r.tr("ui.sign_out")) })
 	r.signIn(t, s.Participant, s.PIN)
 	listenThen("another screen", func() { tap(t, r.c, r.tr("ui.nav.payments")) })
-	listenThen("another language", func() { tap(t, r.c, "Español") })
+	listenThen("another language", func() { chooseLanguage(t, r, "Español") })
 	listenThen("time-out", func() {
 		r.clock.Add(r.env.Profile.Idle() + r.env.Profile.Warning())
 		r.k.tick()
