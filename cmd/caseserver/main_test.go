@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"childsupportkiosk/app/domain"
+	"childsupportkiosk/sync/protocol"
 )
 
 func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -142,7 +144,13 @@ func (s *syncBuffer) String() string {
 
 func TestServe(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "cases.db")
-	if code, _, errOut := runCmd(t, "demo", "--db", db, "--participants", "12", "--offices", "1"); code != 0 {
+	code, demoOut, errOut := runCmd(t, "demo", "--db", db, "--participants", "12", "--offices", "1")
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	office := regexp.MustCompile(`(?m)^office=(\S+) `).FindStringSubmatch(demoOut)[1]
+	code, codeOut, errOut := runCmd(t, "enroll", "--db", db, "--office", office)
+	if code != 0 {
 		t.Fatal(errOut)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -167,6 +175,40 @@ func TestServe(t *testing.T) {
 	if resp.StatusCode != 200 || string(body) != "ok" {
 		t.Fatalf("health: %d %q", resp.StatusCode, body)
 	}
+
+	// A kiosk up to date waits on the server (a long poll of up to 30 s); shutting down answers
+	// it and stops at once, not when its time is up (nor at the 20 s shutdown limit, an error).
+	var enr protocol.EnrollResponse
+	req, _ := json.Marshal(protocol.EnrollRequest{Code: strings.TrimPrefix(strings.TrimSpace(codeOut), "code="), Name: "lobby"})
+	if resp, err = http.Post(url+protocol.PathEnroll, "application/json", bytes.NewReader(req)); err != nil {
+		t.Fatal(err)
+	}
+	json.NewDecoder(resp.Body).Decode(&enr)
+	resp.Body.Close()
+	get := func(query string) (int, protocol.Batch) {
+		r, _ := http.NewRequest("GET", url+protocol.PathChanges+query, nil)
+		r.Header.Set("Authorization", "Bearer "+enr.Token)
+		resp, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Error(err)
+			return 0, protocol.Batch{}
+		}
+		defer resp.Body.Close()
+		var b protocol.Batch
+		json.NewDecoder(resp.Body).Decode(&b)
+		return resp.StatusCode, b
+	}
+	st, all := get("?after=0&limit=20000")
+	if st != 200 || all.More || len(all.Changes) == 0 {
+		t.Fatalf("the feed: %d, %d changes, more %v", st, len(all.Changes), all.More)
+	}
+	held := make(chan int, 1)
+	go func() {
+		st, _ := get(fmt.Sprintf("?after=%d&wait=30", all.To))
+		held <- st
+	}()
+	time.Sleep(500 * time.Millisecond)
+	stopping := time.Now()
 	cancel()
 	select {
 	case code := <-done:
@@ -175,6 +217,12 @@ func TestServe(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("serve did not shut down")
+	}
+	if took := time.Since(stopping); took > 10*time.Second {
+		t.Fatalf("shutting down took %v with a long poll held", took)
+	}
+	if st := <-held; st != 200 {
+		t.Fatalf("the long poll held at shutdown: %d", st)
 	}
 }
 

@@ -36,6 +36,12 @@ type Options struct {
 	// Backoff is the pause before the first retry, doubled after each one up to MaxBackoff,
 	// with jitter (defaults 500 ms and 30 s).
 	Backoff, MaxBackoff time.Duration
+	// Wait is how long Run, once the cache is up to date, asks the server to hold a request
+	// until the office's feed changes, so that a change (a PIN the call centre issued) is
+	// applied within about a second instead of at the next sync; between two syncs Run asks
+	// again and again (default 25 s, at most protocol.MaxWait seconds; negative: never, Run
+	// only syncs every interval).
+	Wait time.Duration
 	// BatchSize is how many changes the client asks for per batch (default
 	// protocol.MaxBatch; the server may send fewer).
 	BatchSize int
@@ -63,6 +69,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxBackoff < o.Backoff {
 		o.MaxBackoff = o.Backoff
+	}
+	switch {
+	case o.Wait == 0:
+		o.Wait = 25 * time.Second
+	case o.Wait > protocol.MaxWait*time.Second:
+		o.Wait = protocol.MaxWait * time.Second
 	}
 	if o.BatchSize <= 0 || o.BatchSize > protocol.MaxBatch {
 		o.BatchSize = protocol.MaxBatch
@@ -209,6 +221,8 @@ func (c *Client) sync(ctx context.Context, enr Enrolment, keys *keyring, res *Re
 
 // Run syncs at once and then every interval (with a little jitter) until ctx ends, the kiosk is
 // revoked or it has no enrolment; it returns that reason. done, when set, hears every outcome.
+// Between two syncs that succeeded it waits on the server for the office's next change
+// (Options.Wait) and syncs as soon as one comes.
 func (c *Client) Run(ctx context.Context, every time.Duration, done func(Result, error)) error {
 	if every <= 0 {
 		return errors.New("sync interval must be positive")
@@ -226,6 +240,13 @@ func (c *Client) Run(ctx context.Context, every time.Duration, done func(Result,
 			return err
 		}
 		wait := every + time.Duration(rand.Int64N(int64(every)/10+1))
+		if err == nil && c.opts.Wait > 0 {
+			changed, left := c.watch(ctx, wait)
+			if changed || left <= 0 {
+				continue
+			}
+			wait = left // the server could not be asked: sync at the interval, as without it
+		}
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():

@@ -86,7 +86,7 @@ func httpClient(o Options) (*http.Client, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	tr.MaxIdleConnsPerHost = 4
-	tr.ResponseHeaderTimeout = o.RequestTimeout
+	tr.ResponseHeaderTimeout = o.RequestTimeout + protocol.MaxWait*time.Second // a long poll (watch.go) waits for its header
 	if o.CAFile != "" {
 		pem, err := os.ReadFile(o.CAFile)
 		if err != nil {

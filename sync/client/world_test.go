@@ -25,6 +25,7 @@ import (
 // world is a real case server with demo data, served on loopback.
 type world struct {
 	db      *server.DB
+	path    string // the database file, for a second process's handle
 	office  string
 	export  *domain.Export
 	samples []demo.Sample
@@ -34,7 +35,8 @@ type world struct {
 
 func newWorld(t testing.TB, participants int) *world {
 	t.Helper()
-	db, err := server.Open(filepath.Join(t.TempDir(), "cases.db"))
+	path := filepath.Join(t.TempDir(), "cases.db")
+	db, err := server.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +48,7 @@ func newWorld(t testing.TB, participants int) *world {
 	if _, err := db.Import(context.Background(), exp); err != nil {
 		t.Fatal(err)
 	}
-	w := &world{db: db, office: exp.Offices[0].ID, export: exp, samples: samples}
+	w := &world{db: db, path: path, office: exp.Offices[0].ID, export: exp, samples: samples}
 	w.srv = httptest.NewServer(server.Handler(db, nil))
 	t.Cleanup(w.srv.Close)
 	w.url = w.srv.URL

@@ -20,7 +20,7 @@ import (
 // Endpoints of the API, all under one version prefix.
 const (
 	PathEnroll  = "/v1/enroll"  // POST EnrollRequest → EnrollResponse (no token)
-	PathChanges = "/v1/changes" // GET ?after=CURSOR&limit=N → Batch (bearer token)
+	PathChanges = "/v1/changes" // GET ?after=CURSOR&limit=N[&wait=SECONDS] → Batch (bearer token)
 	PathPush    = "/v1/push"    // POST PushRequest → PushResponse (bearer token)
 	PathHealth  = "/v1/health"  // GET → 200 "ok"
 )
@@ -30,6 +30,13 @@ const (
 // batch's own To, under its checksum, decides, and a client that finds them different asks
 // again from the right cursor.
 const HeaderNext = "Feed-Next"
+
+// MaxWait is the longest a request for the feed may ask the server to wait (its wait=, in whole
+// seconds) when nothing is new after its cursor: the server answers as soon as the office's
+// feed moves past it, or with an empty batch when the time is up. A long poll: a kiosk that is
+// online hears of a change in about a second without asking every second. Below the minute
+// after which load balancers and proxies commonly drop a quiet connection.
+const MaxWait = 30
 
 // MaxBatch is the most changes a server puts in one batch, and MaxBatchBytes the largest body a
 // client reads for one; a larger body is refused, not truncated.

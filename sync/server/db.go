@@ -29,6 +29,8 @@ type DB struct {
 	closing    bool                 // Close has begun: no more of them
 
 	signer signer // the signing keys as last read (signing.go)
+
+	watch feedWatch // the feed's requests that wait for a change (watch.go)
 }
 
 // schemaVersion is the version of the schema, kept in the file's user_version: a file made by
@@ -99,6 +101,7 @@ func Open(path string) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	d := &DB{sql: db, Now: time.Now}
+	d.watch.poke = make(chan struct{}, 1)
 	if err := d.ensureSigningKey(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: the signing key: %w", path, err)
@@ -163,6 +166,7 @@ func (d *DB) Close() error {
 	d.seenMu.Lock()
 	d.closing = true
 	d.seenMu.Unlock()
+	d.EndWaits()
 	d.seenWrites.Wait()
 	return d.sql.Close()
 }
@@ -170,7 +174,10 @@ func (d *DB) Close() error {
 // write runs f in one write transaction: committed when f returns nil, rolled back otherwise.
 func (d *DB) write(ctx context.Context, f func(tx *sql.Tx) error) error {
 	tx, err := d.sql.BeginTx(ctx, nil)
-	return inTx(tx, err, f)
+	if err = inTx(tx, err, f); err == nil {
+		d.changed()
+	}
+	return err
 }
 
 // inTx runs f in a transaction just begun (or returns the error of its beginning), then commits
@@ -199,7 +206,10 @@ func (d *DB) writeCached(ctx context.Context, kib int, f func(tx *sql.Tx) error)
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size = -%d`, cacheKiB))
 	tx, err := conn.BeginTx(ctx, nil)
-	return inTx(tx, err, f)
+	if err = inTx(tx, err, f); err == nil {
+		d.changed()
+	}
+	return err
 }
 
 func unix(t time.Time) int64 { return t.UTC().UnixMilli() }

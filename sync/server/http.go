@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -297,7 +298,26 @@ func (a *api) changes(w http.ResponseWriter, r *http.Request, k Kiosk) {
 			return
 		}
 	}
+	wait := 0
+	if s := q.Get("wait"); s != "" {
+		wait, err = strconv.Atoi(s)
+		if err != nil || wait < 0 || wait > protocol.MaxWait {
+			a.fail(w, r, http.StatusBadRequest, protocol.CodeBadRequest,
+				fmt.Sprintf("wait: whole seconds, 0 to %d", protocol.MaxWait))
+			return
+		}
+	}
 	b, buf, err := a.ahead.batch(r.Context(), a.db, k, after, limit)
+	if err == nil && wait > 0 && len(b.Changes) == 0 && !b.More {
+		// Nothing new: hold the request until the office's feed moves or the time is up, then
+		// answer with what the feed holds then.
+		buf.release()
+		a.db.waitForChange(r.Context(), k.Office, after, time.Duration(wait)*time.Second)
+		if r.Context().Err() != nil {
+			return // the kiosk has gone
+		}
+		b, buf, err = a.ahead.batch(r.Context(), a.db, k, after, limit)
+	}
 	if err != nil {
 		if r.Context().Err() == nil { // else the kiosk has gone
 			a.internal(w, r, err)

@@ -1,0 +1,91 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"childsupportkiosk/sync/protocol"
+)
+
+// watch waits for the office's next change for up to d: it asks the server for the feed after
+// the cache's cursor, to be held until something comes (a long poll, protocol.MaxWait), and asks
+// again when the server's time is up. It returns changed when a verified answer shows the feed
+// past the cursor, and otherwise what is left of d when a request failed (offline, refused,
+// an answer it cannot prove): the caller then waits that long as it would without a long poll.
+// It takes no lock: a sync on demand meanwhile goes ahead, and moves the cursor the next
+// request starts from.
+func (c *Client) watch(ctx context.Context, d time.Duration) (changed bool, left time.Duration) {
+	end := time.Now().Add(d)
+	for {
+		left = time.Until(end)
+		if left < time.Second || ctx.Err() != nil {
+			return false, 0
+		}
+		wait := min(c.opts.Wait, left)
+		asked := time.Now()
+		moved, err := c.waitOnce(ctx, wait)
+		switch {
+		case err != nil:
+			return false, time.Until(end)
+		case moved:
+			return true, 0
+		}
+		// An empty answer long before the time asked for is a server (or a proxy) that does
+		// not hold requests: ask again only when the time would have been up, not at once.
+		if early := wait/2 - time.Since(asked); early > 0 {
+			t := time.NewTimer(min(wait-time.Since(asked), time.Until(end)))
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return false, 0
+			case <-t.C:
+			}
+		}
+	}
+}
+
+// errWatchNotPinned stops watching a kiosk that has no key to verify an answer with.
+var errWatchNotPinned = errors.New("not pinned")
+
+// waitOnce is one held request: whether the feed, by the server's signed answer, holds more
+// than the cache.
+func (c *Client) waitOnce(ctx context.Context, wait time.Duration) (bool, error) {
+	enr, err := c.store.Enrolment()
+	if err != nil {
+		return false, err
+	}
+	if enr.Key.IsZero() {
+		return false, errWatchNotPinned
+	}
+	base, err := serverBase(enr.Server, c.opts.AllowHTTP)
+	if err != nil {
+		return false, err
+	}
+	cursor, err := c.store.Cursor()
+	if err != nil {
+		return false, &storeError{"reading the cursor", err}
+	}
+	s := session{c: c, base: base, token: enr.Token, enr: enr, keys: &keyring{enr: enr}}
+	secs := int(wait / time.Second)
+	a := answer{nonce: newNonce()}
+	// One change is enough to know: the sync that follows reads them all.
+	url := fmt.Sprintf("%s%s?after=%d&limit=1&wait=%d", base, protocol.PathChanges, cursor, secs)
+	a.err = do(ctx, c.http, c.opts.RequestTimeout+wait, request{
+		method: http.MethodGet, url: url, token: s.token, nonce: a.nonce,
+		decode: func(r io.Reader) (err error) {
+			a.body, err = readBody(r, nil)
+			return err
+		}})
+	if a.err != nil {
+		return false, a.err
+	}
+	b, err := s.check(a.body, cursor, a.nonce)
+	if err != nil {
+		return false, err
+	}
+	return b.To > cursor || b.Proof.Head > cursor, nil
+}
