@@ -14,7 +14,7 @@ import (
 // watch waits for the office's next change for up to d: it asks the server for the feed after
 // the cache's cursor, to be held until something comes (a long poll, protocol.MaxWait), and asks
 // again when the server's time is up. It returns changed when a verified answer shows the feed
-// past the cursor, and otherwise what is left of d when a request failed (offline, refused,
+// past the cursor or a verified revocation came, and otherwise what is left of d when a request failed (offline, refused,
 // an answer it cannot prove): the caller then waits that long as it would without a long poll.
 // It takes no lock: a sync on demand meanwhile goes ahead, and moves the cursor the next
 // request starts from.
@@ -52,7 +52,7 @@ func (c *Client) watch(ctx context.Context, d time.Duration) (changed bool, left
 var errWatchNotPinned = errors.New("not pinned")
 
 // waitOnce is one held request: whether the feed, by the server's signed answer, holds more
-// than the cache.
+// than the cache (or the kiosk is withdrawn).
 func (c *Client) waitOnce(ctx context.Context, wait time.Duration) (bool, error) {
 	enr, err := c.store.Enrolment()
 	if err != nil {
@@ -80,6 +80,12 @@ func (c *Client) waitOnce(ctx context.Context, wait time.Duration) (bool, error)
 			a.body, err = readBody(r, nil)
 			return err
 		}})
+	var rv *revocation
+	if errors.As(a.err, &rv) && s.keys.verifyRevocation(rv, c.opts.Now()) == nil {
+		// Withdrawn, by the server's own word: the sync that follows wipes the cache now
+		// rather than at the next interval. An unproved one is a failed request like any.
+		return true, nil
+	}
 	if a.err != nil {
 		return false, a.err
 	}

@@ -235,3 +235,31 @@ func BenchmarkTemporaryPINAtTheKiosk(b *testing.B) {
 	b.ReportMetric(float64(sorted[len(sorted)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(worst.Microseconds())/1000, "max-ms")
 }
+
+// A kiosk withdrawn at the server while it waits on it wipes itself at its next long poll,
+// not at its next interval (an hour here).
+func TestWithdrawnWhileWaiting(t *testing.T) {
+	w := newWorld(t, 30)
+	opts := fast()
+	opts.Wait = time.Second
+	c, cl, dir := w.kiosk(t, w.url, opts)
+	e, err := c.Enrolment()
+	if err != nil {
+		t.Fatal(err)
+	}
+	outcomes := running(t, cl)
+	if err := w.db.Revoke(e.Kiosk); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-outcomes:
+		if !errors.Is(err, domain.ErrRevoked) {
+			t.Fatalf("the sync after the withdrawal: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("a withdrawn kiosk was still serving 20 s later")
+	}
+	if left := files(t, dir); len(left) != 0 {
+		t.Fatalf("files left after the wipe: %v", left)
+	}
+}
