@@ -3,15 +3,6 @@ package domain
 // Cents is an amount of money in whole cents. Money is never a float.
 type Cents int64
 
-// Sum adds amounts.
-func Sum(amounts ...Cents) Cents {
-	var t Cents
-	for _, a := range amounts {
-		t += a
-	}
-	return t
-}
-
 // Split returns the whole units and the remaining cents of an amount, both non-negative, and
 // whether the amount is negative. Formatting for a language is the UI's job.
 func (c Cents) Split() (units int64, cents int64, negative bool) {

@@ -182,8 +182,6 @@ func (r response) strs(name string) []string {
 	return out
 }
 
-func (r response) has(name string) bool { _, ok := r.attrs[name]; return ok }
-
 func decodeResponse(b []byte) (response, error) {
 	r := response{attrs: map[string][]value{}}
 	if len(b) < 8 {

@@ -22,17 +22,12 @@ type rejection string
 
 func (r rejection) Error() string { return string(r) }
 
-// Push applies a kiosk's outbox items in order. Each is applied once, keyed by (kiosk, item
+// PushContext applies a kiosk's outbox items in order. Each is applied once, keyed by (kiosk, item
 // ID), in the same transaction as its effect: a retried item answers protocol.Duplicate. A PIN
 // update is taken only on the version the server holds, and the server gives it the next
 // (pinversion.go); one made on an older version answers protocol.Superseded. An
 // item that cannot be applied answers protocol.Rejected with a reason; one that failed for a
-// passing cause (the database was busy) answers protocol.Failed and may be retried.
-func (d *DB) Push(kiosk string, items []protocol.Push) []protocol.PushResult {
-	return d.PushContext(context.Background(), kiosk, items)
-}
-
-// PushContext is Push with a context.
+// passing cause (the database was busy) answers protocol.Failed and may be retried. ctx cancels.
 func (d *DB) PushContext(ctx context.Context, kiosk string, items []protocol.Push) []protocol.PushResult {
 	results := make([]protocol.PushResult, len(items))
 	for i, it := range items {
