@@ -15,8 +15,8 @@ import (
 	"github.com/mattn/go-sqlite3"
 
 	"childsupportkiosk/app/domain"
-	"childsupportkiosk/sync/client"
 	"childsupportkiosk/sync/protocol"
+	"childsupportkiosk/sync/syncstate"
 )
 
 // bulkFeed is an initial sync in four batches with everything a bulk load must resolve: a
@@ -196,13 +196,13 @@ func TestBulkLoadEndedBySuccessfulSync(t *testing.T) {
 		}
 	}
 	// The server's last answer was an empty batch, which the client does not apply.
-	if err := c.RecordSync(client.SyncRecord{At: time.Now(), OK: false, Error: "timeout"}); err != nil {
+	if err := c.RecordSync(syncstate.SyncRecord{At: time.Now(), OK: false, Error: "timeout"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.FindParticipant(helene.ID); !errors.Is(err, ErrInitialSync) {
 		t.Fatalf("a failed sync ended the load: %v", err)
 	}
-	if err := c.RecordSync(client.SyncRecord{At: time.Now(), OK: true}); err != nil {
+	if err := c.RecordSync(syncstate.SyncRecord{At: time.Now(), OK: true}); err != nil {
 		t.Fatal(err)
 	}
 	if p, err := c.FindParticipant("555443333"); err != nil || p.ID != jose.ID {

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"childsupportkiosk/app/domain"
-	"childsupportkiosk/sync/client"
 	"childsupportkiosk/sync/protocol"
+	"childsupportkiosk/sync/syncstate"
 )
 
 // feed builds batches of changes for a test, with rising sequence numbers.
@@ -94,7 +94,7 @@ func TestCreateOpenReopen(t *testing.T) {
 	f := &feed{t: t}
 	f.put(protocol.KindParticipant, jose.ID, jose.ID, jose)
 	apply(t, c, f)
-	if err := c.SaveEnrolment(client.Enrolment{Server: "https://cases.example", Kiosk: "K1", Token: "secret-token", Office: "OFF1", Profile: "CA"}); err != nil {
+	if err := c.SaveEnrolment(syncstate.Enrolment{Server: "https://cases.example", Kiosk: "K1", Token: "secret-token", Office: "OFF1", Profile: "CA"}); err != nil {
 		t.Fatal(err)
 	}
 	entries, _ := os.ReadDir(dir)
@@ -275,7 +275,7 @@ func TestEnrolmentAndStatus(t *testing.T) {
 	if asOf, err := c.DataAsOf(); err != nil || !asOf.IsZero() {
 		t.Fatalf("as of before any sync: %v, %v", asOf, err)
 	}
-	enr := client.Enrolment{Server: "https://cases.example:8443", Kiosk: "K7", Token: "tok", Office: "OFF1",
+	enr := syncstate.Enrolment{Server: "https://cases.example:8443", Kiosk: "K7", Token: "tok", Office: "OFF1",
 		Profile: "CA", Enrolled: time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC),
 		Key:     protocol.ServerKey{ID: "0011223344556677", Public: "cHVibGlj"},
 		NextKey: protocol.ServerKey{ID: "8899aabbccddeeff", Public: "bmV4dA==", From: 1767600000000}}
@@ -306,20 +306,20 @@ func TestEnrolmentAndStatus(t *testing.T) {
 		t.Fatalf("as of %v", asOf)
 	}
 	c.Send(domain.SendAudit, domain.AuditEvent{Action: "signin"})
-	c.RecordSync(client.SyncRecord{At: at.Add(2 * time.Minute), OK: false, Error: "sync.offline"})
+	c.RecordSync(syncstate.SyncRecord{At: at.Add(2 * time.Minute), OK: false, Error: "sync.offline"})
 	// A sync that succeeded without a proof of being up to date leaves "data as of" alone;
 	// the one with it moves it to the proof's time.
-	c.RecordSync(client.SyncRecord{At: at.Add(150 * time.Second), OK: true})
+	c.RecordSync(syncstate.SyncRecord{At: at.Add(150 * time.Second), OK: true})
 	if asOf, _ := c.DataAsOf(); !asOf.Equal(at.Add(time.Minute)) {
 		t.Fatalf("as of after a sync without a proof: %v", asOf)
 	}
-	c.RecordSync(client.SyncRecord{At: at.Add(3 * time.Minute), OK: true, AsOf: at.Add(3 * time.Minute)})
-	c.RecordSync(client.SyncRecord{At: at.Add(4 * time.Minute), OK: false, Error: "timeout"})
+	c.RecordSync(syncstate.SyncRecord{At: at.Add(3 * time.Minute), OK: true, AsOf: at.Add(3 * time.Minute)})
+	c.RecordSync(syncstate.SyncRecord{At: at.Add(4 * time.Minute), OK: false, Error: "timeout"})
 	st, err = c.Status()
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := client.Status{Server: enr.Server, Kiosk: "K7", Office: "OFF1", Profile: "CA", Cursor: 4,
+	want := syncstate.Status{Server: enr.Server, Kiosk: "K7", Office: "OFF1", Profile: "CA", Cursor: 4,
 		LastSuccess: at.Add(3 * time.Minute), LastAttempt: at.Add(4 * time.Minute), LastError: "timeout",
 		PendingOutbox: 1, Key: enr.Key, NextKey: enr.NextKey, Lock: "keyfile"}
 	if fmt.Sprint(st.Counts) != "map[office:1 participant:1 payment:2]" {

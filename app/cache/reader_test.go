@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"childsupportkiosk/app/domain"
-	"childsupportkiosk/sync/client"
 	"childsupportkiosk/sync/protocol"
+	"childsupportkiosk/sync/syncstate"
 )
 
 // fill puts a small office with two families into c: José pays Hélène on one case. With bulk,
@@ -114,7 +114,7 @@ func TestCaseFileReads(t *testing.T) {
 	if o, err := c.Office(); err != nil || o.ID != "OFF1" {
 		t.Fatalf("office %+v, %v", o, err)
 	}
-	c.SaveEnrolment(client.Enrolment{Kiosk: "K", Office: "OFF2"})
+	c.SaveEnrolment(syncstate.Enrolment{Kiosk: "K", Office: "OFF2"})
 	if o, err := c.Office(); err != nil || o.ID != "OFF2" {
 		t.Fatalf("office of the enrolment %+v, %v", o, err)
 	}
@@ -177,7 +177,7 @@ func testNoPlaintextOnDisk(t *testing.T, bulk bool) {
 	if n, _ := metaInt(sqlStore{c.w}, "bulk"); n != 0 {
 		t.Fatal("bulk load still open")
 	}
-	c.SaveEnrolment(client.Enrolment{Server: "https://cases.example", Kiosk: "K1", Token: "tok-5f2a9c81e7", Office: "OFF1"})
+	c.SaveEnrolment(syncstate.Enrolment{Server: "https://cases.example", Kiosk: "K1", Token: "tok-5f2a9c81e7", Office: "OFF1"})
 	c.UpdatePIN(jose.ID, domain.PIN{Verifier: "$argon2id$v=19$m=19456,t=2,p=1$bmV3c2FsdA$bmV3aGFzaG5ld2hhc2huZXc", Version: 2})
 	c.Send(domain.SendContactChange, domain.ContactChange{Participant: helene.ID, Field: "phone", Value: "555-867-5309"})
 	c.Send(domain.SendOtherPartyInfo, domain.OtherPartyInfo{Participant: helene.ID, Case: "CA-2019-004471", Employer: "Acme Façades Inc."})

@@ -10,8 +10,8 @@ import (
 
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/app/seal/swtpmtest"
-	"childsupportkiosk/sync/client"
 	"childsupportkiosk/sync/protocol"
+	"childsupportkiosk/sync/syncstate"
 )
 
 // tokens reads every blind-index token of the cache: record IDs, owners and look-ups.
@@ -40,7 +40,7 @@ func tokens(t *testing.T, c *Cache) map[string]bool {
 func TestRotateResealsAndReindexes(t *testing.T) {
 	c, dir := newCache(t)
 	applyAll(t, c, asBatches(bulkFeed(t), false))
-	enr := client.Enrolment{Server: "https://cases.example", Kiosk: "K1", Token: "secret-token", Office: office.ID}
+	enr := syncstate.Enrolment{Server: "https://cases.example", Kiosk: "K1", Token: "secret-token", Office: office.ID}
 	if err := c.SaveEnrolment(enr); err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func BenchmarkRotate(b *testing.B) {
 // WAL, keyring, key file) holds its bytes, before a rotation or after it.
 func TestTokenNeverOnDiskInClear(t *testing.T) {
 	c, dir := newCache(t)
-	enr := client.Enrolment{Server: "https://cases.example", Kiosk: "K1", Token: "tok-3q2x9ZkV7pLm4RtY8wNcB1", Office: office.ID}
+	enr := syncstate.Enrolment{Server: "https://cases.example", Kiosk: "K1", Token: "tok-3q2x9ZkV7pLm4RtY8wNcB1", Office: office.ID}
 	if err := c.SaveEnrolment(enr); err != nil {
 		t.Fatal(err)
 	}

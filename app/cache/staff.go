@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"childsupportkiosk/app/domain"
+	"childsupportkiosk/app/namefold"
 	"childsupportkiosk/sync/protocol"
 )
 
@@ -261,7 +262,7 @@ func (c *Cache) Directory() ([]domain.DirectoryEntry, error) {
 			if json.Unmarshal(data, &p) != nil {
 				return nil, domain.ErrCorruptRecord
 			}
-			cur = &domain.DirectoryEntry{ID: p.ID, Name: p.Name, Folded: domain.Folded(p.Name)}
+			cur = &domain.DirectoryEntry{ID: p.ID, Name: p.Name, Folded: namefold.Fold(p.Name)}
 		case protocol.KindCase:
 			var k struct {
 				Number string `json:"number"`

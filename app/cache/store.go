@@ -10,13 +10,13 @@ import (
 
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/app/seal"
-	"childsupportkiosk/sync/client"
 	"childsupportkiosk/sync/protocol"
+	"childsupportkiosk/sync/syncstate"
 )
 
 var (
-	_ client.Store         = (*Cache)(nil)
-	_ client.OutboxCounter = (*Cache)(nil)
+	_ syncstate.Store         = (*Cache)(nil)
+	_ syncstate.OutboxCounter = (*Cache)(nil)
 )
 
 // readMeta opens a sealed value of the meta table into v. A missing value is sql.ErrNoRows.
@@ -41,11 +41,11 @@ func (c *Cache) sealMeta(name string, v any) ([]byte, error) {
 }
 
 // Enrolment returns the saved identity, or domain.ErrNotEnrolled.
-func (c *Cache) Enrolment() (client.Enrolment, error) {
+func (c *Cache) Enrolment() (syncstate.Enrolment, error) {
 	if c.isClosed() {
-		return client.Enrolment{}, ErrClosed
+		return syncstate.Enrolment{}, ErrClosed
 	}
-	var e client.Enrolment
+	var e syncstate.Enrolment
 	err := c.readMeta("enrolment", &e)
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, domain.ErrNotEnrolled
@@ -55,7 +55,7 @@ func (c *Cache) Enrolment() (client.Enrolment, error) {
 
 // SaveEnrolment keeps the kiosk's identity, sealed (the token is a secret), synced to disk
 // before it returns.
-func (c *Cache) SaveEnrolment(e client.Enrolment) error {
+func (c *Cache) SaveEnrolment(e syncstate.Enrolment) error {
 	b, err := c.sealMeta("enrolment", e)
 	if err != nil {
 		return err
@@ -223,7 +223,7 @@ type syncState struct {
 // RecordSync notes the outcome of one sync attempt. "Data as of" moves forward to r.AsOf, the
 // server's signed time of a verified answer that found the cache at the feed's head, and to
 // nothing else: a sync that succeeded without such an answer leaves it where it was.
-func (c *Cache) RecordSync(r client.SyncRecord) error {
+func (c *Cache) RecordSync(r syncstate.SyncRecord) error {
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
 	if c.isClosed() {
@@ -271,8 +271,8 @@ func (c *Cache) RecordSync(r client.SyncRecord) error {
 
 // Status reads the status record: enrolment, cursor, last attempts, pending outbox and the
 // number of records of each kind.
-func (c *Cache) Status() (client.Status, error) {
-	var st client.Status
+func (c *Cache) Status() (syncstate.Status, error) {
+	var st syncstate.Status
 	e, err := c.Enrolment()
 	if err != nil && !errors.Is(err, domain.ErrNotEnrolled) {
 		return st, err

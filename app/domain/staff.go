@@ -1,11 +1,7 @@
 package domain
 
 import (
-	"slices"
 	"strings"
-	"unicode"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // StaffRole is what a staff member may do at the kiosk.
@@ -58,44 +54,6 @@ func NormalizeStaffID(s string) string {
 // MinStaffPassword is the shortest staff password the kiosk accepts at the server's import.
 const MinStaffPassword = 8
 
-// Folded is a name folded for search: lower case, accents removed, runs of anything but
-// letters and digits made one space. "José Núñez-Lefèvre" → "jose nunez lefevre".
-func Folded(s string) string {
-	var b strings.Builder
-	space := true
-	for _, r := range norm.NFD.String(s) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-			continue
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(unicode.ToLower(r))
-			space = false
-		default:
-			if !space {
-				b.WriteByte(' ')
-				space = true
-			}
-		}
-	}
-	return strings.TrimSpace(b.String())
-}
-
-// NameMatches reports whether every word of a folded query starts a word of a folded name:
-// "nun jo" finds "jose nunez".
-func NameMatches(foldedName, foldedQuery string) bool {
-	q := strings.Fields(foldedQuery)
-	if len(q) == 0 {
-		return false
-	}
-	words := strings.Fields(foldedName)
-	for _, w := range q {
-		if !slices.ContainsFunc(words, func(n string) bool { return strings.HasPrefix(n, w) }) {
-			return false
-		}
-	}
-	return true
-}
-
 // CaseKey makes a case number comparable as people type it: letters and digits only, upper
 // case. "ca-2024 001" → "CA2024001".
 func CaseKey(s string) string {
@@ -116,6 +74,6 @@ func CaseKey(s string) string {
 type DirectoryEntry struct {
 	ID     string
 	Name   string
-	Folded string   // Folded(Name)
+	Folded string   // namefold.Fold(Name)
 	Cases  []string // case numbers, as CaseKey
 }

@@ -244,12 +244,12 @@ func TestPrintsAgainWhenCUPSComesBack(t *testing.T) {
 	log := &auditLog{}
 	p := &Printer{Config: Config{Office: "Q", Server: addr, Timeout: 10 * time.Second, Poll: 10 * time.Millisecond},
 		Kiosk: "kiosk-7", Auditor: log}
-	doc := Job{Doc: pdf.Document{Kind: pdf.YearlyStatement, Bytes: []byte("%PDF-1.3")}}
+	doc := jobOf(pdf.Document{Kind: pdf.YearlyStatement, Bytes: []byte("%PDF-1.3")})
 	end := p.Print(context.Background(), doc, nil)
 	if end.State != Failed || end.Reason != CUPSDown {
 		t.Fatalf("with CUPS down: %+v, want failed: cups_down", end)
 	}
-	if got := end.Text(maker(t, "es").Lang); got == "" || got == end.Key() {
+	if got := maker(t, "es").Lang.T(end.Key()); got == "" || got == end.Key() {
 		t.Errorf("no Spanish text for %s: %q", end.Key(), got)
 	}
 

@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"childsupportkiosk/app/domain"
-	"childsupportkiosk/app/i18n"
-	"childsupportkiosk/app/pdf"
 )
 
 // Default media: CUPS cancels a job whose media the printer lacks, so a job always names it.
@@ -72,16 +70,13 @@ type Event struct {
 	Message string
 }
 
-// Key is the translation key of what to tell the person at the kiosk.
+// Key is the translation key of what to tell the person at the kiosk (the screens translate it).
 func (e Event) Key() string {
 	if e.State == Failed {
 		return "print.failed." + string(e.Reason)
 	}
 	return "print." + string(e.State)
 }
-
-// Text is what to tell the person at the kiosk, in their language.
-func (e Event) Text(l i18n.Lang) string { return l.T(e.Key()) }
 
 // Done reports whether the job has reached its end.
 func (e Event) Done() bool { return e.State == Completed || e.State == Failed }
@@ -115,10 +110,22 @@ type Printer struct {
 	Now     func() time.Time // clock for audit events; default time.Now
 }
 
-// Job is a document to print. Subject, if set, is the participant's blind-index token (never
-// the participant ID itself), so the audit trail can tell whose statement was printed.
+// Paper is the printer a document goes to: the office's Letter printer or the receipt roll.
+type Paper int
+
+const (
+	OfficePaper Paper = iota // Config.Office, Letter
+	RollPaper                // Config.Receipt, the 80 mm roll
+)
+
+// Job is a document to print. Kind names it (a document kind such as "yearly_statement") in the
+// job's title and the audit, and holds no personal data. Subject, if set, is the participant's
+// blind-index token (never the participant ID itself), so the audit trail can tell whose
+// statement was printed.
 type Job struct {
-	Doc     pdf.Document
+	Kind    string
+	Paper   Paper
+	PDF     []byte
 	Subject string
 	Staff   string // staff ID when staff print for someone
 }
@@ -128,8 +135,8 @@ type Job struct {
 // Completed only when CUPS says the printer finished the job. A job that fails or runs out of
 // time is canceled, so pages never come out after the person has gone. Every print is audited.
 func (p *Printer) Print(ctx context.Context, j Job, events func(Event)) Event {
-	queue, media := p.target(j.Doc.Kind)
-	end := p.Submit(ctx, queue, media, "kiosk "+string(j.Doc.Kind), j.Doc.Bytes, events)
+	queue, media := p.target(j.Paper)
+	end := p.Submit(ctx, queue, media, "kiosk "+j.Kind, j.PDF, events)
 	p.audit(j, end)
 	return end
 }
@@ -148,7 +155,7 @@ func (p *Printer) audit(j Job, end Event) {
 	}
 	// An audit failure must not turn a printed page into an error for the person; the outbox
 	// is local and only fails when the cache itself is broken, which the kiosk reports elsewhere.
-	_ = p.Auditor.Audit(domain.AuditEvent{At: now().UTC(), Kiosk: p.Kiosk, Action: "print_" + string(j.Doc.Kind),
+	_ = p.Auditor.Audit(domain.AuditEvent{At: now().UTC(), Kiosk: p.Kiosk, Action: "print_" + j.Kind,
 		Subject: j.Subject, Staff: j.Staff, Detail: detail})
 }
 
@@ -292,11 +299,11 @@ func preflight(ctx context.Context, c *client, queue, media string) (e Event, ok
 	return Event{State: Ready, Queue: queue, Message: pa.str("printer-state-message")}, true
 }
 
-// Check tells, without printing, whether the printer for a kind of document can print now: a
-// Ready event, or a Failed one with the reason. Staff screens show it; the kiosk may hide a print
-// button that cannot work.
-func (p *Printer) Check(ctx context.Context, kind pdf.Kind) Event {
-	queue, media := p.target(kind)
+// Check tells, without printing, whether the printer of a paper can print now: a Ready event,
+// or a Failed one with the reason. Staff screens show it; the kiosk may hide a print button
+// that cannot work.
+func (p *Printer) Check(ctx context.Context, paper Paper) Event {
+	queue, media := p.target(paper)
 	if strings.TrimSpace(queue) == "" {
 		return Event{State: Failed, Reason: NotConfigured}
 	}
@@ -306,17 +313,17 @@ func (p *Printer) Check(ctx context.Context, kind pdf.Kind) Event {
 	return e
 }
 
-// Configured reports whether a queue is set for a kind of document (the office printer, or
-// the receipt roll for roll kinds): without one, a print of that kind fails as not_configured.
-func (p *Printer) Configured(kind pdf.Kind) bool {
-	queue, _ := p.target(kind)
+// Configured reports whether a queue is set for a paper: without one, a print on it fails as
+// not_configured.
+func (p *Printer) Configured(paper Paper) bool {
+	queue, _ := p.target(paper)
 	return strings.TrimSpace(queue) != ""
 }
 
-// target is the queue and media for a kind of document.
-func (p *Printer) target(kind pdf.Kind) (queue, media string) {
+// target is the queue and media of a paper.
+func (p *Printer) target(paper Paper) (queue, media string) {
 	queue, media = p.Config.Office, p.Config.OfficeMedia
-	if kind.OnRoll() {
+	if paper == RollPaper {
 		queue, media = p.Config.Receipt, p.Config.ReceiptMedia
 		if media == "" {
 			media = ReceiptMedia

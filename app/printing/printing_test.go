@@ -93,6 +93,15 @@ func receiptDoc(t *testing.T) pdf.Document {
 	return doc
 }
 
+// jobOf is the print job of a document the kiosk made.
+func jobOf(d pdf.Document) Job {
+	paper := OfficePaper
+	if d.Kind.OnRoll() {
+		paper = RollPaper
+	}
+	return Job{Kind: string(d.Kind), Paper: paper, PDF: d.Bytes}
+}
+
 type auditLog struct {
 	mu     sync.Mutex
 	events []domain.AuditEvent
@@ -149,7 +158,7 @@ func TestPrintYearlyStatementOnOfficePrinter(t *testing.T) {
 	p := &Printer{Config: Config{Office: office, Timeout: time.Minute, Poll: 200 * time.Millisecond},
 		Kiosk: "kiosk-7", Auditor: log, Now: func() time.Time { return at }}
 	var states []State
-	end := p.Print(context.Background(), Job{Doc: yearly(t), Subject: "tok-abc"}, func(e Event) {
+	end := p.Print(context.Background(), func() Job { j := jobOf(yearly(t)); j.Subject = "tok-abc"; return j }(), func(e Event) {
 		states = append(states, e.State)
 	})
 	if end.State != Completed {
@@ -158,7 +167,7 @@ func TestPrintYearlyStatementOnOfficePrinter(t *testing.T) {
 	if states[0] != Queued || states[len(states)-1] != Completed {
 		t.Errorf("states %v, want queued first and completed last", states)
 	}
-	if got := end.Text(maker(t, "en").Lang); got != "Done — collect your pages at the printer." {
+	if got := maker(t, "en").Lang.T(end.Key()); got != "Done — collect your pages at the printer." {
 		t.Errorf("completed text %q", got)
 	}
 	text := spooled(t, spool, since)
@@ -187,7 +196,7 @@ func TestPrintReceiptOnRoll(t *testing.T) {
 	log := &auditLog{}
 	p := &Printer{Config: Config{Receipt: receipt, Timeout: time.Minute, Poll: 200 * time.Millisecond},
 		Kiosk: "kiosk-7", Auditor: log}
-	end := p.Print(context.Background(), Job{Doc: receiptDoc(t)}, nil)
+	end := p.Print(context.Background(), jobOf(receiptDoc(t)), nil)
 	if end.State != Completed {
 		t.Fatalf("end %+v, want completed", end)
 	}
@@ -210,7 +219,7 @@ func TestNoSuchPrinter(t *testing.T) {
 	testPrinters(t)
 	log := &auditLog{}
 	p := &Printer{Config: Config{Office: "NoSuchKioskQueue", Timeout: 20 * time.Second}, Auditor: log}
-	end := p.Print(context.Background(), Job{Doc: yearly(t)}, nil)
+	end := p.Print(context.Background(), jobOf(yearly(t)), nil)
 	if end.State != Failed || end.Reason != NoSuchPrinter {
 		t.Fatalf("end %+v, want failed: no_printer", end)
 	}
@@ -222,16 +231,16 @@ func TestNoSuchPrinter(t *testing.T) {
 func TestCheck(t *testing.T) {
 	office, receipt, _, _ := testPrinters(t)
 	p := &Printer{Config: Config{Office: office, Receipt: receipt}}
-	for _, k := range []pdf.Kind{pdf.YearlyStatement, pdf.TempPINSlip} {
+	for _, k := range []Paper{OfficePaper, RollPaper} {
 		if e := p.Check(context.Background(), k); e.State != Ready {
-			t.Errorf("%s: %+v, want ready", k, e)
+			t.Errorf("paper %d: %+v, want ready", k, e)
 		}
 	}
 	p.Config.Receipt = "NoSuchKioskQueue"
-	if e := p.Check(context.Background(), pdf.PaymentReceipt); e.Reason != NoSuchPrinter {
+	if e := p.Check(context.Background(), RollPaper); e.Reason != NoSuchPrinter {
 		t.Errorf("missing receipt queue: %+v", e)
 	}
-	if e := (&Printer{}).Check(context.Background(), pdf.PaymentCoupon); e.Reason != NotConfigured {
+	if e := (&Printer{}).Check(context.Background(), OfficePaper); e.Reason != NotConfigured {
 		t.Errorf("no queue: %+v", e)
 	}
 }
@@ -253,7 +262,7 @@ func TestStoppedPrinter(t *testing.T) {
 	t.Cleanup(func() { _ = exec.Command("cupsenable", office).Run() })
 	p := &Printer{Config: Config{Office: office, Timeout: 20 * time.Second}}
 	start := time.Now()
-	end := p.Print(context.Background(), Job{Doc: yearly(t)}, nil)
+	end := p.Print(context.Background(), jobOf(yearly(t)), nil)
 	if end.State != Failed || end.Reason != Stopped {
 		t.Fatalf("end %+v, want failed: stopped", end)
 	}
@@ -271,7 +280,7 @@ func TestCUPSDown(t *testing.T) {
 			t.Setenv("CUPS_SERVER", srv)
 			p := &Printer{Config: Config{Office: "KioskTestOffice", Timeout: 15 * time.Second}}
 			start := time.Now()
-			end := p.Print(context.Background(), Job{Doc: pdf.Document{Kind: pdf.YearlyStatement, Bytes: []byte("%PDF-1.3")}}, nil)
+			end := p.Print(context.Background(), jobOf(pdf.Document{Kind: pdf.YearlyStatement, Bytes: []byte("%PDF-1.3")}), nil)
 			if end.State != Failed || end.Reason != CUPSDown {
 				t.Fatalf("end %+v, want failed: cups_down", end)
 			}
@@ -285,7 +294,7 @@ func TestCUPSDown(t *testing.T) {
 func TestNotConfigured(t *testing.T) {
 	var got []Event
 	p := &Printer{}
-	end := p.Print(context.Background(), Job{Doc: pdf.Document{Kind: pdf.PaymentReceipt}}, func(e Event) { got = append(got, e) })
+	end := p.Print(context.Background(), jobOf(pdf.Document{Kind: pdf.PaymentReceipt}), func(e Event) { got = append(got, e) })
 	if end.State != Failed || end.Reason != NotConfigured || len(got) != 1 {
 		t.Fatalf("end %+v events %v", end, got)
 	}
@@ -371,7 +380,7 @@ func TestFollowsJobToItsEnd(t *testing.T) {
 	defer srv.Close()
 	p := &Printer{Config: Config{Office: "Q", Server: strings.TrimPrefix(srv.URL, "http://"), Poll: 10 * time.Millisecond}}
 	var states []State
-	end := p.Print(context.Background(), Job{Doc: pdf.Document{Kind: pdf.YearlyStatement}}, func(e Event) { states = append(states, e.State) })
+	end := p.Print(context.Background(), jobOf(pdf.Document{Kind: pdf.YearlyStatement}), func(e Event) { states = append(states, e.State) })
 	if end.State != Completed || end.Job != 42 {
 		t.Fatalf("end %+v", end)
 	}
@@ -384,7 +393,7 @@ func TestJobCanceledByCUPS(t *testing.T) {
 	srv := fakeCUPS(t, []int{jobPending, jobCanceled}, 3, "none")
 	defer srv.Close()
 	p := &Printer{Config: Config{Office: "Q", Server: strings.TrimPrefix(srv.URL, "http://"), Poll: 10 * time.Millisecond}}
-	end := p.Print(context.Background(), Job{Doc: pdf.Document{Kind: pdf.YearlyStatement}}, nil)
+	end := p.Print(context.Background(), jobOf(pdf.Document{Kind: pdf.YearlyStatement}), nil)
 	if end.State != Failed || end.Reason != Canceled {
 		t.Fatalf("end %+v", end)
 	}
@@ -395,7 +404,7 @@ func TestJobTimesOut(t *testing.T) {
 	defer srv.Close()
 	p := &Printer{Config: Config{Office: "Q", Server: strings.TrimPrefix(srv.URL, "http://"),
 		Poll: 10 * time.Millisecond, Timeout: 300 * time.Millisecond}}
-	end := p.Print(context.Background(), Job{Doc: pdf.Document{Kind: pdf.YearlyStatement}}, nil)
+	end := p.Print(context.Background(), jobOf(pdf.Document{Kind: pdf.YearlyStatement}), nil)
 	if end.State != Failed || end.Reason != TimedOut {
 		t.Fatalf("end %+v", end)
 	}
@@ -413,7 +422,7 @@ func TestJobWithdrawnByTheKiosk(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		end = p.Print(ctx, Job{Doc: pdf.Document{Kind: pdf.YearlyStatement}}, func(e Event) {
+		end = p.Print(ctx, jobOf(pdf.Document{Kind: pdf.YearlyStatement}), func(e Event) {
 			if e.State == Queued {
 				cancel()
 			}
@@ -436,7 +445,7 @@ func TestPrinterOutOfPaper(t *testing.T) {
 	srv := fakeCUPS(t, []int{jobPending}, 3, "media-empty-error")
 	defer srv.Close()
 	p := &Printer{Config: Config{Office: "Q", Server: strings.TrimPrefix(srv.URL, "http://"), Poll: 10 * time.Millisecond}}
-	end := p.Print(context.Background(), Job{Doc: pdf.Document{Kind: pdf.YearlyStatement}}, nil)
+	end := p.Print(context.Background(), jobOf(pdf.Document{Kind: pdf.YearlyStatement}), nil)
 	if end.State != Failed || end.Reason != MediaMissing {
 		t.Fatalf("end %+v", end)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"childsupportkiosk/app/domain"
+	"childsupportkiosk/app/namefold"
 )
 
 // StaffStore is what staff mode needs from the kiosk's cache besides Store.
@@ -241,9 +242,9 @@ func (s *Staff) Find(query string) (matches []Match, by string, err error) {
 			return matches, ByCase, nil
 		}
 	}
-	folded := domain.Folded(q)
+	folded := namefold.Fold(q)
 	for _, e := range dir {
-		if domain.NameMatches(e.Folded, folded) {
+		if namefold.Matches(e.Folded, folded) {
 			matches = append(matches, Match{ID: e.ID, Name: e.Name, Cases: e.Cases})
 			if len(matches) == maxMatches {
 				break

@@ -5,13 +5,13 @@ import (
 
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/app/ui/demoenv"
-	"childsupportkiosk/sync/client"
+	"childsupportkiosk/sync/syncstate"
 )
 
 // tpmStatus is the demo's status as a kiosk sealed to its TPM reports it.
 type tpmStatus struct{ SyncWith }
 
-func (s tpmStatus) Status() (client.Status, error) {
+func (s tpmStatus) Status() (syncstate.Status, error) {
 	st, err := s.SyncWith.Status()
 	st.Lock = "tpm2"
 	return st, err

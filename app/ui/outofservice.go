@@ -13,7 +13,7 @@ import (
 
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/app/i18n"
-	"childsupportkiosk/sync/client"
+	"childsupportkiosk/sync/syncstate"
 )
 
 // Out of service: when the case server withdraws a kiosk (HTTP 410 to a sync), the sync client
@@ -27,7 +27,7 @@ import (
 // background sync's (client.Client.Run's done callback), and staff's Sync now reports through
 // it too. A withdrawal takes the kiosk out of service. It may be called from any goroutine but
 // the UI's own: the change is handed over through the bridge.
-func (k *Kiosk) SyncOutcome(res client.Result, err error) {
+func (k *Kiosk) SyncOutcome(res syncstate.Result, err error) {
 	if !errors.Is(err, domain.ErrRevoked) {
 		return
 	}
@@ -131,7 +131,7 @@ type watchedSyncer struct {
 	k *Kiosk
 }
 
-func (s watchedSyncer) Sync(ctx context.Context) (client.Result, error) {
+func (s watchedSyncer) Sync(ctx context.Context) (syncstate.Result, error) {
 	res, err := s.Syncer.Sync(ctx)
 	s.k.SyncOutcome(res, err)
 	return res, err

@@ -16,7 +16,7 @@ import (
 
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/app/session"
-	"childsupportkiosk/sync/client"
+	"childsupportkiosk/sync/syncstate"
 )
 
 // Staff mode: front-desk staff look a parent up, issue a temporary PIN, unlock, assist and
@@ -39,8 +39,8 @@ const staffHold = 3 * time.Second
 
 // Syncer is the kiosk's sync as staff see it: its status and a sync on demand.
 type Syncer interface {
-	Status() (client.Status, error)
-	Sync(ctx context.Context) (client.Result, error)
+	Status() (syncstate.Status, error)
+	Sync(ctx context.Context) (syncstate.Result, error)
 }
 
 // PrinterCheck is the state of one of the kiosk's printers for the status screen.
@@ -48,7 +48,7 @@ type PrinterCheck struct {
 	NameKey string // translation key: the office printer or the receipt printer
 	Queue   string // the CUPS queue; empty when none is configured
 	Ready   bool
-	Problem error // why it cannot print now; says itself in the language (printing.Event)
+	Problem error // why it cannot print now; its Key() is the translation (printing.Event)
 }
 
 // PrinterChecker is implemented by a Printer that can tell its printers' state.
@@ -71,8 +71,8 @@ type staffState struct {
 	showID   bool
 	issued   *session.IssuedPIN // shown once on scrStaffPIN
 	syncing  bool
-	progress client.Progress
-	syncRes  *client.Result
+	progress syncstate.Progress
+	syncRes  *syncstate.Result
 	syncErr  error
 	audit    []domain.AuditEvent
 	auditErr error // why the audit could not be read
@@ -706,15 +706,15 @@ func (k *Kiosk) syncNow() {
 	if st.syncing || k.o.Syncer == nil {
 		return
 	}
-	st.syncing, st.syncErr, st.syncRes, st.progress = true, nil, nil, client.Progress{}
+	st.syncing, st.syncErr, st.syncRes, st.progress = true, nil, nil, syncstate.Progress{}
 	k.render()
 	k.staff.Audit("staff_sync_now", "", "")
 	gen, syncer, progress := k.gen, k.o.Syncer, k.o.SyncProgress
-	var res client.Result
+	var res syncstate.Result
 	var err error
 	stop := make(chan struct{})
 	if progress != nil {
-		relay(&k.bridge, progress, stop, func(p client.Progress) {
+		relay(&k.bridge, progress, stop, func(p syncstate.Progress) {
 			if gen == k.gen && k.st.syncing {
 				k.st.progress = p
 				if k.screen == scrStaffStatus {
@@ -791,17 +791,19 @@ func (k *Kiosk) staffAuditScreen() fyne.CanvasObject {
 
 // SyncWith joins the cache's sync status and the sync client into a Syncer.
 type SyncWith struct {
-	Store  interface{ Status() (client.Status, error) }
+	Store interface {
+		Status() (syncstate.Status, error)
+	}
 	Client interface {
-		Sync(ctx context.Context) (client.Result, error)
+		Sync(ctx context.Context) (syncstate.Result, error)
 	}
 }
 
 // Status is the cache's record of its syncs.
-func (s SyncWith) Status() (client.Status, error) { return s.Store.Status() }
+func (s SyncWith) Status() (syncstate.Status, error) { return s.Store.Status() }
 
 // Sync syncs now.
-func (s SyncWith) Sync(ctx context.Context) (client.Result, error) { return s.Client.Sync(ctx) }
+func (s SyncWith) Sync(ctx context.Context) (syncstate.Result, error) { return s.Client.Sync(ctx) }
 
 // guessingText is the throttle's last alert for the status screen (session.Alert): when many
 // sign-ins failed at this kiosk and it began to make them wait; none since it started.

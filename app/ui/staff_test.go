@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"childsupportkiosk/app/domain"
+	"childsupportkiosk/app/namefold"
 	"childsupportkiosk/app/seal"
 	"childsupportkiosk/app/session"
 	"childsupportkiosk/app/ui/demoenv"
@@ -155,7 +156,7 @@ func TestStaffLooksUpByEachKey(t *testing.T) {
 	tap(t, r.c, r.tr("ui.staff.back_to_search"))
 
 	// A name, typed without accents or capitals, part of the family name first.
-	words := strings.Fields(domain.Folded(s.Name))
+	words := strings.Fields(namefold.Fold(s.Name))
 	q := words[len(words)-1][:3] + " " + words[0]
 	r.search(t, q)
 	if r.k.screen == scrStaff {
@@ -430,7 +431,7 @@ func TestStaffShots(t *testing.T) {
 		tap(t, r.c, r.tr("ui.form.cancel"))
 		r.k.setLanguage(lang)
 		r.enterStaff(t, sv.Staff, sv.Password)
-		r.search(t, strings.Fields(domain.Folded(s.Name))[0][:2])
+		r.search(t, strings.Fields(namefold.Fold(s.Name))[0][:2])
 		shot("search-" + lang)
 		r.search(t, s.Participant)
 		shot("person-" + lang)

@@ -17,7 +17,7 @@ import (
 	"childsupportkiosk/app/i18n"
 	"childsupportkiosk/app/session"
 	"childsupportkiosk/app/speech"
-	"childsupportkiosk/sync/client"
+	"childsupportkiosk/sync/syncstate"
 )
 
 // DemoLogin is a sample sign-in shown on the welcome screen in demo mode only; the screen says
@@ -54,7 +54,7 @@ type Options struct {
 	// Syncer is the kiosk's sync for the staff status screen and "Sync now"; nil in tests
 	// without a server. SyncProgress, when set, carries its progress events.
 	Syncer       Syncer
-	SyncProgress <-chan client.Progress
+	SyncProgress <-chan syncstate.Progress
 	// OutOfService, when set, is called on the UI goroutine once the kiosk went out of service
 	// (the case server withdrew it and its cache was wiped), with when that was heard: cmd/kiosk
 	// notes it beside the cache so that a restart shows the same screen (outofservice.go).
@@ -190,9 +190,9 @@ func (k *Kiosk) problem(err error) string {
 	if errors.Is(err, session.ErrEmpty) {
 		return k.t("ui.problem.empty")
 	}
-	var said interface{ Text(i18n.Lang) string } // a printer's outcome says itself
+	var said interface{ Key() string } // a printer's outcome names its translation
 	if errors.As(err, &said) {
-		return said.Text(k.lang)
+		return k.t(said.Key())
 	}
 	var wait domain.WaitError // the throttle: say how long
 	if errors.As(err, &wait) {

@@ -8,6 +8,7 @@ import (
 
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/sync/client"
+	"childsupportkiosk/sync/syncstate"
 )
 
 // The kiosk's log (the service's journal) is structured (log/slog, key=value text) and names
@@ -22,8 +23,8 @@ func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 // logSync is the background sync's report: every outcome at info with its counts and
 // duration, a failure at warn, and a revoked or unenrolled kiosk, which stops syncing, at
 // error. Nothing is logged once ctx has ended (the kiosk is stopping).
-func logSync(ctx context.Context, logger *slog.Logger) func(client.Result, error) {
-	return func(r client.Result, err error) {
+func logSync(ctx context.Context, logger *slog.Logger) func(syncstate.Result, error) {
+	return func(r syncstate.Result, err error) {
 		if ctx.Err() != nil {
 			return
 		}

@@ -14,8 +14,8 @@ import (
 	"childsupportkiosk/app/seal"
 	"childsupportkiosk/app/session"
 	"childsupportkiosk/app/ui/demoenv"
-	"childsupportkiosk/sync/client"
 	"childsupportkiosk/sync/demo"
+	"childsupportkiosk/sync/syncstate"
 )
 
 // lockedBuffer is a log destination shared by the case server's goroutines and the test.
@@ -82,8 +82,8 @@ func TestSyncLogsOutcomeWithoutPersonalData(t *testing.T) {
 
 	report := logSync(ctx, logger)
 	report(env.Client.Sync(ctx))
-	report(client.Result{}, errors.New("dial tcp 127.0.0.1:9: connection refused"))
-	report(client.Result{}, domain.ErrRevoked)
+	report(syncstate.Result{}, errors.New("dial tcp 127.0.0.1:9: connection refused"))
+	report(syncstate.Result{}, domain.ErrRevoked)
 
 	log := buf.String()
 	for _, want := range []string{`level=INFO msg="sync done"`, `level=WARN msg="sync failed"`, `level=ERROR msg="sync stopped"`, "took_ms=", "pulled="} {

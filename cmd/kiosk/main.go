@@ -31,6 +31,7 @@ import (
 	_ "childsupportkiosk/cmd/kiosk/internal/posixlocale" // before Fyne reads the locale
 	"childsupportkiosk/sync/client"
 	demodata "childsupportkiosk/sync/demo"
+	"childsupportkiosk/sync/syncstate"
 )
 
 func main() {
@@ -268,7 +269,7 @@ func run() error {
 		// Sync in the background, once the kiosk is up to hear a withdrawal: it serves from its
 		// cache whether or not a sync succeeds.
 		logged := logSync(ctx, logger)
-		done := func(r client.Result, err error) { logged(r, err); k.SyncOutcome(r, err) }
+		done := func(r syncstate.Result, err error) { logged(r, err); k.SyncOutcome(r, err) }
 		go syncer.Run(ctx, *every, done)
 		if demoEnv != nil && *withdrawAfter > 0 {
 			withdrawDemo(ctx, demoEnv, syncer, *withdrawAfter, logger, done)
@@ -347,7 +348,7 @@ func openData(dir string, key cache.KeySource, cfg *config.Config) (*cache.Cache
 }
 
 // progress carries the sync client's progress to the staff status screen.
-var progress = make(chan client.Progress, 1)
+var progress = make(chan syncstate.Progress, 1)
 
 // printerConfig is the CUPS set-up: the office and receipt queues (flag or file), and from the
 // file the media each is always sent with.

@@ -13,6 +13,7 @@ import (
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/app/ui/demoenv"
 	"childsupportkiosk/sync/client"
+	"childsupportkiosk/sync/syncstate"
 )
 
 // A kiosk the case server withdrew (HTTP 410 to a sync) has its cache wiped by the sync client,
@@ -89,7 +90,7 @@ func startsWithdrawn(dir string, err error) (at *time.Time, _ error) {
 // at once and reports the outcome to done as the background sync would: the demo's way to the
 // out-of-service screen (kiosk --demo --demo-withdraw-after 10s).
 func withdrawDemo(ctx context.Context, env *demoenv.Env, syncer *client.Client, after time.Duration,
-	logger *slog.Logger, done func(client.Result, error)) {
+	logger *slog.Logger, done func(syncstate.Result, error)) {
 	go func() {
 		t := time.NewTimer(after)
 		defer t.Stop()

@@ -23,6 +23,7 @@ import (
 	"childsupportkiosk/app/seal"
 	"childsupportkiosk/sync/client"
 	"childsupportkiosk/sync/protocol"
+	"childsupportkiosk/sync/syncstate"
 )
 
 // caFileName is where enrol keeps a copy of the server's CA certificate, so that sync finds it.
@@ -288,7 +289,7 @@ func syncCmd(e *env) func() error {
 		defer c.Close()
 		opts := e.clientOptions(*ca)
 		if !*quiet {
-			opts.Progress = func(p client.Progress) { printProgress(e.stdout, p) }
+			opts.Progress = func(p syncstate.Progress) { printProgress(e.stdout, p) }
 		}
 		cl, err := client.New(c, opts)
 		if err != nil {
@@ -311,11 +312,11 @@ func syncCmd(e *env) func() error {
 	}
 }
 
-func printProgress(w io.Writer, p client.Progress) {
+func printProgress(w io.Writer, p syncstate.Progress) {
 	switch p.Phase {
-	case client.PhasePush:
+	case syncstate.PhasePush:
 		fmt.Fprintf(w, "push: %d of %d outbox items sent\n", p.Done, p.Total)
-	case client.PhasePull:
+	case syncstate.PhasePull:
 		more := "up to date"
 		if p.More {
 			more = "more to come"
@@ -344,7 +345,7 @@ func statusCmd(e *env) func() error {
 	}
 }
 
-func printStatus(w io.Writer, st client.Status, now time.Time) {
+func printStatus(w io.Writer, st syncstate.Status, now time.Time) {
 	line := func(k, v string) { fmt.Fprintf(w, "%-15s %s\n", k+":", v) }
 	when := func(t time.Time) string {
 		if t.IsZero() {
@@ -389,7 +390,7 @@ func printStatus(w io.Writer, st client.Status, now time.Time) {
 
 // signingKey says which of the case server's keys the kiosk verifies answers with, and what IT
 // must do when it cannot.
-func signingKey(st client.Status) string {
+func signingKey(st syncstate.Status) string {
 	switch {
 	case st.Key.IsZero():
 		return "none: " + wordsIn(string(client.ErrNotPinned))
@@ -460,7 +461,7 @@ func wipeCmd(e *env) func() error {
 // partialSync is a sync that failed after it had applied or sent something: what it did
 // stays done, and the next sync goes on from its checkpoint.
 type partialSync struct {
-	res client.Result
+	res syncstate.Result
 	err error
 }
 

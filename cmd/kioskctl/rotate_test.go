@@ -17,6 +17,7 @@ import (
 	"childsupportkiosk/app/seal/swtpmtest"
 	"childsupportkiosk/sync/client"
 	"childsupportkiosk/sync/server"
+	"childsupportkiosk/sync/syncstate"
 )
 
 // TestMain lets the test binary be kioskctl itself, in a child process that the tests kill:
@@ -80,7 +81,7 @@ func readAll(t *testing.T, s *serverFixture, dir string, kek cache.KeySource) st
 	return b.String()
 }
 
-func enrolment(t *testing.T, dir string, kek cache.KeySource) client.Enrolment {
+func enrolment(t *testing.T, dir string, kek cache.KeySource) syncstate.Enrolment {
 	t.Helper()
 	c, err := cache.Open(dir, kek)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/sync/protocol"
+	"childsupportkiosk/sync/syncstate"
 )
 
 // Options tune a Client (and Enroll). The zero value is usable: every field has a default.
@@ -49,7 +50,7 @@ type Options struct {
 	// Progress, when set, is called from the syncing goroutine after every pushed chunk and
 	// every applied batch. It must return quickly (hand the value to the UI and return); see
 	// Notify for a channel that never blocks.
-	Progress func(Progress)
+	Progress func(syncstate.Progress)
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -85,26 +86,11 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Phases of a sync, as reported in Progress.
-const (
-	PhasePush = "push"
-	PhasePull = "pull"
-)
-
-// Progress tells the UI how far a sync has come.
-type Progress struct {
-	Phase  string // PhasePush or PhasePull
-	Done   int    // outbox items pushed, or changes applied, so far in this sync
-	Total  int    // push: items pending when the sync began; pull: 0, the feed's end is unknown
-	Cursor int64  // the checkpoint the cache holds now
-	More   bool   // pull: the server has more batches
-}
-
 // Notify returns a Progress callback that hands events to ch without ever blocking the sync:
 // when ch is full, the oldest waiting event gives way to the newest, so a slow reader always
 // finds the latest state.
-func Notify(ch chan Progress) func(Progress) {
-	return func(p Progress) {
+func Notify(ch chan syncstate.Progress) func(syncstate.Progress) {
+	return func(p syncstate.Progress) {
 		for {
 			select {
 			case ch <- p:
@@ -119,27 +105,10 @@ func Notify(ch chan Progress) func(Progress) {
 	}
 }
 
-// Result is what one sync did, also when it failed part-way: what it counts was done and stays
-// done (applied batches are whole checkpoints), and once the pull began, Cursor is the
-// checkpoint the next sync resumes from.
-type Result struct {
-	Pushed     int   // outbox items the server took (applied, duplicate, superseded or rejected)
-	Rejected   int   // of those, items refused for good
-	PushFailed int   // items the server did not take this time; still in the outbox
-	Pulled     int   // changes applied
-	Batches    int   // batches applied
-	Cursor     int64 // the checkpoint reached
-	// AsOf is the server's signed time of the verified answer that brought the cache to the
-	// feed's head; zero when no answer of this sync did. It is the new "data as of".
-	AsOf    time.Time
-	Started time.Time
-	Took    time.Duration
-}
-
 // Client syncs one enrolled kiosk's Store with its case server. It is safe for concurrent use;
 // syncs run one at a time.
 type Client struct {
-	store Store
+	store syncstate.Store
 	opts  Options
 	http  *http.Client
 	mu    sync.Mutex
@@ -147,7 +116,7 @@ type Client struct {
 
 // New returns a client for store. The store need not be enrolled yet; Sync reads the enrolment
 // each time.
-func New(store Store, opts Options) (*Client, error) {
+func New(store syncstate.Store, opts Options) (*Client, error) {
 	opts = opts.withDefaults()
 	hc, err := httpClient(opts)
 	if err != nil {
@@ -166,10 +135,10 @@ func New(store Store, opts Options) (*Client, error) {
 // arriving damaged; the context's error.
 // Whatever the error, the store holds the last whole checkpoint it reached, and the Result says
 // what was pushed and applied up to it.
-func (c *Client) Sync(ctx context.Context) (Result, error) {
+func (c *Client) Sync(ctx context.Context) (syncstate.Result, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	res := Result{Started: c.opts.Now()}
+	res := syncstate.Result{Started: c.opts.Now()}
 	enr, err := c.store.Enrolment()
 	if err != nil {
 		return res, err
@@ -194,7 +163,7 @@ func (c *Client) Sync(ctx context.Context) (Result, error) {
 			err = errors.Join(err, &storeError{"saving the server's new signing key", serr})
 		}
 	}
-	rec := SyncRecord{At: res.Started, OK: err == nil, Error: errorText(err), Pulled: res.Pulled,
+	rec := syncstate.SyncRecord{At: res.Started, OK: err == nil, Error: errorText(err), Pulled: res.Pulled,
 		Pushed: res.Pushed, AsOf: res.AsOf}
 	if rerr := c.store.RecordSync(rec); rerr != nil {
 		err = errors.Join(err, fmt.Errorf("recording the sync: %w", rerr))
@@ -202,7 +171,7 @@ func (c *Client) Sync(ctx context.Context) (Result, error) {
 	return res, err
 }
 
-func (c *Client) sync(ctx context.Context, enr Enrolment, keys *keyring, res *Result) error {
+func (c *Client) sync(ctx context.Context, enr syncstate.Enrolment, keys *keyring, res *syncstate.Result) error {
 	base, err := serverBase(enr.Server, c.opts.AllowHTTP)
 	if err != nil {
 		return err
@@ -223,7 +192,7 @@ func (c *Client) sync(ctx context.Context, enr Enrolment, keys *keyring, res *Re
 // revoked or it has no enrolment; it returns that reason. done, when set, hears every outcome.
 // Between two syncs that succeeded it waits on the server for the office's next change
 // (Options.Wait) and syncs as soon as one comes.
-func (c *Client) Run(ctx context.Context, every time.Duration, done func(Result, error)) error {
+func (c *Client) Run(ctx context.Context, every time.Duration, done func(syncstate.Result, error)) error {
 	if every <= 0 {
 		return errors.New("sync interval must be positive")
 	}
@@ -257,7 +226,7 @@ func (c *Client) Run(ctx context.Context, every time.Duration, done func(Result,
 	}
 }
 
-func (c *Client) progress(p Progress) {
+func (c *Client) progress(p syncstate.Progress) {
 	if c.opts.Progress != nil {
 		c.opts.Progress(p)
 	}

@@ -12,6 +12,7 @@ import (
 	"childsupportkiosk/app/seal"
 	"childsupportkiosk/sync/client"
 	"childsupportkiosk/sync/protocol"
+	"childsupportkiosk/sync/syncstate"
 )
 
 // The tests in this file run the client against the real case server (sync/server) with demo
@@ -21,8 +22,8 @@ func TestEnrolAndFullSync(t *testing.T) {
 	w := newWorld(t, 120)
 	opts := fast()
 	opts.BatchSize = 1000
-	var events []client.Progress
-	opts.Progress = func(p client.Progress) { events = append(events, p) }
+	var events []syncstate.Progress
+	opts.Progress = func(p syncstate.Progress) { events = append(events, p) }
 	c, cl, _ := w.kiosk(t, w.url, opts)
 	if e, err := c.Enrolment(); err != nil || e.Office != w.office || e.Token == "" {
 		t.Fatalf("enrolment %+v %v", e, err)

@@ -11,6 +11,7 @@ import (
 
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/sync/protocol"
+	"childsupportkiosk/sync/syncstate"
 )
 
 // Enroll registers the kiosk with the case server using a one-time code from IT, and saves the
@@ -19,29 +20,29 @@ import (
 // person is there to try again. Errors: ErrAlreadyEnrolled; domain.ErrEnrolmentCode for a
 // wrong, used or expired code; domain.ErrOffline when the server cannot be reached. On any
 // error nothing is saved.
-func Enroll(ctx context.Context, store Store, serverURL, code string, opts Options) (Enrolment, error) {
+func Enroll(ctx context.Context, store syncstate.Store, serverURL, code string, opts Options) (syncstate.Enrolment, error) {
 	opts = opts.withDefaults()
 	switch _, err := store.Enrolment(); {
 	case err == nil:
-		return Enrolment{}, ErrAlreadyEnrolled
+		return syncstate.Enrolment{}, ErrAlreadyEnrolled
 	case !errors.Is(err, domain.ErrNotEnrolled):
-		return Enrolment{}, &storeError{"reading the enrolment", err}
+		return syncstate.Enrolment{}, &storeError{"reading the enrolment", err}
 	}
 	base, err := serverBase(serverURL, opts.AllowHTTP)
 	if err != nil {
-		return Enrolment{}, err
+		return syncstate.Enrolment{}, err
 	}
 	code = strings.TrimSpace(code)
 	if code == "" {
-		return Enrolment{}, domain.ErrEnrolmentCode
+		return syncstate.Enrolment{}, domain.ErrEnrolmentCode
 	}
 	hc, err := httpClient(opts)
 	if err != nil {
-		return Enrolment{}, err
+		return syncstate.Enrolment{}, err
 	}
 	body, err := json.Marshal(protocol.EnrollRequest{Code: code, Name: opts.Name})
 	if err != nil {
-		return Enrolment{}, err
+		return syncstate.Enrolment{}, err
 	}
 	var answer protocol.EnrollResponse
 	err = do(ctx, hc, opts.RequestTimeout, request{method: http.MethodPost,
@@ -63,16 +64,16 @@ func Enroll(ctx context.Context, store Store, serverURL, code string, opts Optio
 			return nil
 		}})
 	if err != nil {
-		return Enrolment{}, err
+		return syncstate.Enrolment{}, err
 	}
-	enr := Enrolment{Server: base, Kiosk: answer.Kiosk, Token: answer.Token,
+	enr := syncstate.Enrolment{Server: base, Kiosk: answer.Kiosk, Token: answer.Token,
 		Office: answer.Office, Profile: answer.Profile, Enrolled: opts.Now().UTC(),
 		Key: protocol.ServerKey{ID: answer.Key.ID, Public: answer.Key.Public}}
 	if answer.NextKey != nil {
 		enr.NextKey = *answer.NextKey
 	}
 	if err := store.SaveEnrolment(enr); err != nil {
-		return Enrolment{}, &storeError{"saving the enrolment", err}
+		return syncstate.Enrolment{}, &storeError{"saving the enrolment", err}
 	}
 	return enr, nil
 }

@@ -13,19 +13,19 @@ import (
 	"time"
 
 	"childsupportkiosk/app/domain"
-	"childsupportkiosk/sync/client"
 	"childsupportkiosk/sync/protocol"
+	"childsupportkiosk/sync/syncstate"
 )
 
 // memStore is a Store in memory, enough to test the client's logic without the cache.
 type memStore struct {
 	mu      sync.Mutex
-	enr     *client.Enrolment
+	enr     *syncstate.Enrolment
 	cursor  int64
 	records map[string]protocol.Change // by kind/id
 	outbox  []protocol.Push
 	local   map[string]bool // kind/id with an unsent local change
-	status  client.Status
+	status  syncstate.Status
 	wiped   bool
 	applied int // batches applied
 }
@@ -34,16 +34,16 @@ func newMemStore() *memStore {
 	return &memStore{records: map[string]protocol.Change{}, local: map[string]bool{}}
 }
 
-func (s *memStore) Enrolment() (client.Enrolment, error) {
+func (s *memStore) Enrolment() (syncstate.Enrolment, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.enr == nil {
-		return client.Enrolment{}, domain.ErrNotEnrolled
+		return syncstate.Enrolment{}, domain.ErrNotEnrolled
 	}
 	return *s.enr, nil
 }
 
-func (s *memStore) SaveEnrolment(e client.Enrolment) error {
+func (s *memStore) SaveEnrolment(e syncstate.Enrolment) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.enr = &e
@@ -109,7 +109,7 @@ func (s *memStore) Acknowledge(results []protocol.PushResult) error {
 	return nil
 }
 
-func (s *memStore) RecordSync(r client.SyncRecord) error {
+func (s *memStore) RecordSync(r syncstate.SyncRecord) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.status.LastAttempt = r.At
@@ -120,7 +120,7 @@ func (s *memStore) RecordSync(r client.SyncRecord) error {
 	return nil
 }
 
-func (s *memStore) Status() (client.Status, error) {
+func (s *memStore) Status() (syncstate.Status, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := s.status
@@ -132,7 +132,7 @@ func (s *memStore) Status() (client.Status, error) {
 func (s *memStore) Wipe() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.enr, s.cursor, s.outbox, s.status = nil, 0, nil, client.Status{}
+	s.enr, s.cursor, s.outbox, s.status = nil, 0, nil, syncstate.Status{}
 	s.records, s.local, s.wiped = map[string]protocol.Change{}, map[string]bool{}, true
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/sync/client"
 	"childsupportkiosk/sync/protocol"
+	"childsupportkiosk/sync/syncstate"
 )
 
 // fast are options for tests: tiny pauses between retries.
@@ -76,7 +77,7 @@ func TestSyncPipelineAndProgress(t *testing.T) {
 	f := newFakeServer(1003)
 	opts := fast()
 	opts.BatchSize = 100
-	ch := make(chan client.Progress, 1) // nobody reads: the sync must not block
+	ch := make(chan syncstate.Progress, 1) // nobody reads: the sync must not block
 	opts.Progress = client.Notify(ch)
 	st, c, _ := enrolled(t, f, opts)
 	res, err := c.Sync(t.Context())
@@ -86,7 +87,7 @@ func TestSyncPipelineAndProgress(t *testing.T) {
 	if res.Pulled != 1003 || res.Batches != 11 || res.Cursor != 2006 || len(st.records) != 1003 || st.cursor != 2006 {
 		t.Fatalf("result %+v, store %d records at %d", res, len(st.records), st.cursor)
 	}
-	if p := <-ch; p.Phase != client.PhasePull || p.Cursor != 2006 || p.More || p.Done != 1003 {
+	if p := <-ch; p.Phase != syncstate.PhasePull || p.Cursor != 2006 || p.More || p.Done != 1003 {
 		t.Fatalf("last progress %+v", p)
 	}
 	if s, _ := st.Status(); s.LastSuccess.IsZero() || s.LastError != "" {
@@ -188,7 +189,7 @@ func TestSyncCancelled(t *testing.T) {
 	st := newMemStore()
 	srv := httptest.NewServer(f)
 	defer srv.Close()
-	st.enr = &client.Enrolment{Server: srv.URL, Token: "tok", Key: f.publicKey()}
+	st.enr = &syncstate.Enrolment{Server: srv.URL, Token: "tok", Key: f.publicKey()}
 	c, _ := client.New(st, opts)
 	start := time.Now()
 	if _, err := c.Sync(ctx); !errors.Is(err, context.DeadlineExceeded) {
@@ -203,7 +204,7 @@ func TestRunSyncsUntilRevoked(t *testing.T) {
 	f := newFakeServer(5)
 	st, c, _ := enrolled(t, f, fast())
 	runs := 0
-	err := c.Run(t.Context(), 5*time.Millisecond, func(res client.Result, err error) {
+	err := c.Run(t.Context(), 5*time.Millisecond, func(res syncstate.Result, err error) {
 		runs++
 		if runs == 3 {
 			f.mu.Lock()
@@ -234,7 +235,7 @@ func (s *countingStore) PendingOutbox() (int, error) {
 	return len(s.outbox), nil
 }
 
-func (s *countingStore) Status() (client.Status, error) {
+func (s *countingStore) Status() (syncstate.Status, error) {
 	s.mu.Lock()
 	s.statusCalls++
 	s.mu.Unlock()
@@ -246,9 +247,9 @@ func (s *countingStore) Status() (client.Status, error) {
 func TestPushCountsTheOutboxOnly(t *testing.T) {
 	f := newFakeServer(10)
 	opts := fast()
-	var last client.Progress
-	opts.Progress = func(p client.Progress) {
-		if p.Phase == client.PhasePush {
+	var last syncstate.Progress
+	opts.Progress = func(p syncstate.Progress) {
+		if p.Phase == syncstate.PhasePush {
 			last = p
 		}
 	}

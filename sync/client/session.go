@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"childsupportkiosk/sync/protocol"
+	"childsupportkiosk/sync/syncstate"
 )
 
 // session is one sync's conversation with the server.
@@ -18,7 +19,7 @@ type session struct {
 	c     *Client
 	base  string
 	token string
-	enr   Enrolment
+	enr   syncstate.Enrolment
 	keys  *keyring // the pinned keys every answer is verified with
 }
 
@@ -28,9 +29,9 @@ const maxPushAnswer = 4 << 20
 // push sends the outbox in order, in chunks the protocol allows, and acknowledges each answer.
 // It stops at the first chunk with an item the server did not take, so that later items never
 // overtake it.
-func (s session) push(ctx context.Context, res *Result) error {
+func (s session) push(ctx context.Context, res *syncstate.Result) error {
 	total := 0
-	if oc, ok := s.c.store.(OutboxCounter); ok {
+	if oc, ok := s.c.store.(syncstate.OutboxCounter); ok {
 		total, _ = oc.PendingOutbox()
 	} else if st, err := s.c.store.Status(); err == nil {
 		total = st.PendingOutbox
@@ -85,7 +86,7 @@ func (s session) push(ctx context.Context, res *Result) error {
 		}
 		res.Pushed += len(items) - failed
 		res.PushFailed += failed
-		s.c.progress(Progress{Phase: PhasePush, Done: res.Pushed, Total: max(total, res.Pushed)})
+		s.c.progress(syncstate.Progress{Phase: syncstate.PhasePush, Done: res.Pushed, Total: max(total, res.Pushed)})
 		if failed > 0 {
 			return nil // the rest waits for the next sync, in order
 		}
@@ -173,7 +174,7 @@ const spareBodies = 4
 // The work overlaps: while this goroutine applies batch k, a fetcher checks batch k+1, and when
 // the server sends its Feed-Next hint the request for batch k+2 is already out, so that the
 // server reads batch k+2 while the kiosk checks k+1.
-func (s session) pull(ctx context.Context, res *Result) error {
+func (s session) pull(ctx context.Context, res *syncstate.Result) error {
 	if s.enr.Key.IsZero() {
 		return ErrNotPinned // nothing it could verify: ask for nothing
 	}
@@ -215,7 +216,7 @@ func (s session) pull(ctx context.Context, res *Result) error {
 		default:
 		}
 		res.Cursor = b.To
-		s.c.progress(Progress{Phase: PhasePull, Done: res.Pulled, Cursor: b.To, More: b.More})
+		s.c.progress(syncstate.Progress{Phase: syncstate.PhasePull, Done: res.Pulled, Cursor: b.To, More: b.More})
 	}
 	if !end {
 		return ctx.Err() // the fetcher gave up only because the context ended

@@ -14,6 +14,7 @@ import (
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/sync/client"
 	"childsupportkiosk/sync/protocol"
+	"childsupportkiosk/sync/syncstate"
 )
 
 // The tests in this file check the signatures themselves, through the hostile proxy of
@@ -289,7 +290,7 @@ func TestSigningKeyRotationAcrossAnOverlap(t *testing.T) {
 	w.changeAmounts(t, 5)
 	for name, k := range map[string]struct {
 		c interface {
-			Enrolment() (client.Enrolment, error)
+			Enrolment() (syncstate.Enrolment, error)
 		}
 		cl *client.Client
 	}{"A": {a, clA}, "C": {c, clC}} {

@@ -14,6 +14,7 @@ import (
 	"childsupportkiosk/sync/client"
 	"childsupportkiosk/sync/protocol"
 	"childsupportkiosk/sync/server"
+	"childsupportkiosk/sync/syncstate"
 )
 
 // A sync whose server stops answering part-way returns, with its error, a Result that counts
@@ -36,7 +37,7 @@ func TestResultCountsWhatAFailedSyncApplied(t *testing.T) {
 	const limit = 200
 	var last atomic.Int64
 	opts := client.Options{BatchSize: limit, Attempts: 2, Backoff: 10 * time.Millisecond, MaxBackoff: 20 * time.Millisecond,
-		Progress: func(p client.Progress) { last.Store(int64(p.Done)) }}
+		Progress: func(p syncstate.Progress) { last.Store(int64(p.Done)) }}
 	c, cl, _ := w.kiosk(t, srv.URL, opts)
 
 	res, err := cl.Sync(context.Background())

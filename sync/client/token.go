@@ -10,6 +10,7 @@ import (
 
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/sync/protocol"
+	"childsupportkiosk/sync/syncstate"
 )
 
 // Steps of RotateToken, as its step hook names them.
@@ -25,7 +26,7 @@ const (
 // The server accepts the old token until then, so a kiosk stopped between any two steps keeps a
 // token that works, and RotateToken run again finishes. step, if not nil, is called after each
 // step with its name.
-func RotateToken(ctx context.Context, store Store, opts Options, step func(string)) error {
+func RotateToken(ctx context.Context, store syncstate.Store, opts Options, step func(string)) error {
 	opts = opts.withDefaults()
 	if step == nil {
 		step = func(string) {}

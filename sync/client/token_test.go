@@ -7,6 +7,7 @@ import (
 
 	"childsupportkiosk/sync/client"
 	"childsupportkiosk/sync/server"
+	"childsupportkiosk/sync/syncstate"
 )
 
 // failingSave is a store whose saving of the enrolment fails while fail is set: a kiosk that
@@ -16,7 +17,7 @@ type failingSave struct {
 	fail bool
 }
 
-func (s *failingSave) SaveEnrolment(e client.Enrolment) error {
+func (s *failingSave) SaveEnrolment(e syncstate.Enrolment) error {
 	if s.fail {
 		return errors.New("disk full")
 	}

@@ -9,6 +9,7 @@ import (
 
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/sync/protocol"
+	"childsupportkiosk/sync/syncstate"
 )
 
 // Problems of answers the kiosk cannot prove. Each means nothing of the answer was used: the
@@ -43,7 +44,7 @@ func newNonce() string {
 // the Client saves what it learnt in the enrolment when the sync ends.
 type keyring struct {
 	mu      sync.Mutex
-	enr     Enrolment
+	enr     syncstate.Enrolment
 	changed bool
 }
 
@@ -105,7 +106,7 @@ func (k *keyring) promote() {
 }
 
 // learnt returns the enrolment with what the keyring learnt, and whether it learnt anything.
-func (k *keyring) learnt() (Enrolment, bool) {
+func (k *keyring) learnt() (syncstate.Enrolment, bool) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	return k.enr, k.changed

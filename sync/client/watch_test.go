@@ -18,6 +18,7 @@ import (
 	"childsupportkiosk/sync/client"
 	"childsupportkiosk/sync/protocol"
 	"childsupportkiosk/sync/server"
+	"childsupportkiosk/sync/syncstate"
 )
 
 // running starts cl.Run with an interval far longer than any test, and returns a channel of
@@ -29,7 +30,7 @@ func running(t testing.TB, cl *client.Client) <-chan error {
 	stopped := make(chan struct{})
 	go func() {
 		defer close(stopped)
-		cl.Run(ctx, time.Hour, func(_ client.Result, err error) { outcomes <- err })
+		cl.Run(ctx, time.Hour, func(_ syncstate.Result, err error) { outcomes <- err })
 	}()
 	t.Cleanup(func() { cancel(); <-stopped })
 	select {
@@ -173,7 +174,7 @@ func BenchmarkTemporaryPINAtTheKiosk(b *testing.B) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	first := make(chan error, 1)
-	go cl.Run(ctx, time.Hour, func(_ client.Result, err error) {
+	go cl.Run(ctx, time.Hour, func(_ syncstate.Result, err error) {
 		select {
 		case first <- err:
 		default:

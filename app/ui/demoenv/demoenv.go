@@ -20,6 +20,7 @@ import (
 	"childsupportkiosk/sync/client"
 	"childsupportkiosk/sync/demo"
 	"childsupportkiosk/sync/server"
+	"childsupportkiosk/sync/syncstate"
 )
 
 // Options say what to start. The zero value starts the default demo.
@@ -38,7 +39,7 @@ type Env struct {
 	Samples []demo.Sample     // sign-ins of the kiosk's office
 	Staff   []demo.StaffLogin // staff sign-ins of the kiosk's office
 	// Progress carries the sync client's progress events (never blocking the sync).
-	Progress chan client.Progress
+	Progress chan syncstate.Progress
 	// Server is the case server's database, for tests that act as the agency or call centre.
 	Server  *server.DB
 	Profile domain.Profile
@@ -105,7 +106,7 @@ func Start(ctx context.Context, o Options) (env *Env, err error) {
 		return nil, fmt.Errorf("cache: %w", err)
 	}
 	e.Staff = demo.Staff(export, office)
-	e.Progress = make(chan client.Progress, 1)
+	e.Progress = make(chan syncstate.Progress, 1)
 	e.Server = e.db
 	opts := client.Options{Name: "demo kiosk", Progress: client.Notify(e.Progress)}
 	enr, err := client.Enroll(ctx, e.Cache, "http://"+ln.Addr().String(), code, opts)

@@ -3,7 +3,6 @@ package uiprint
 import (
 	"context"
 
-	"childsupportkiosk/app/pdf"
 	"childsupportkiosk/app/printing"
 	"childsupportkiosk/app/ui"
 )
@@ -17,12 +16,12 @@ func (p *Printer) Check() []ui.PrinterCheck {
 	for _, c := range []struct {
 		key   string
 		queue string
-		kind  pdf.Kind
+		paper printing.Paper
 	}{
-		{"ui.staff.printer_office", p.Printer.Config.Office, pdf.YearlyStatement},
-		{"ui.staff.printer_receipt", p.Printer.Config.Receipt, pdf.PaymentReceipt},
+		{"ui.staff.printer_office", p.Printer.Config.Office, printing.OfficePaper},
+		{"ui.staff.printer_receipt", p.Printer.Config.Receipt, printing.RollPaper},
 	} {
-		e := p.Printer.Check(context.Background(), c.kind)
+		e := p.Printer.Check(context.Background(), c.paper)
 		pc := ui.PrinterCheck{NameKey: c.key, Queue: c.queue, Ready: e.State == printing.Ready}
 		if !pc.Ready {
 			pc.Problem = e

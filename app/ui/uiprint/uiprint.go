@@ -47,7 +47,7 @@ func (p *Printer) Queues() ui.Queues {
 	if p.Printer == nil {
 		return ui.Queues{}
 	}
-	return ui.Queues{Office: p.Printer.Configured(pdf.YearlyStatement), Receipt: p.Printer.Configured(pdf.PaymentReceipt)}
+	return ui.Queues{Office: p.Printer.Configured(printing.OfficePaper), Receipt: p.Printer.Configured(printing.RollPaper)}
 }
 
 func (p *Printer) now() time.Time {
@@ -381,7 +381,8 @@ func (d *prepared) Print() error {
 	if d.p.Printer == nil {
 		return printing.Event{State: printing.Failed, Reason: printing.NotConfigured}
 	}
-	end := d.p.Printer.Print(ctx, printing.Job{Doc: d.doc, Subject: d.subject, Staff: d.staff}, nil)
+	end := d.p.Printer.Print(ctx, printing.Job{Kind: string(d.doc.Kind), Paper: paperOf(d.doc.Kind), PDF: d.doc.Bytes,
+		Subject: d.subject, Staff: d.staff}, nil)
 	if end.State != printing.Completed {
 		return end
 	}
@@ -417,4 +418,12 @@ func zero(b []byte) {
 	for i := range b {
 		b[i] = 0
 	}
+}
+
+// paperOf is the paper a kind of document prints on.
+func paperOf(k pdf.Kind) printing.Paper {
+	if k.OnRoll() {
+		return printing.RollPaper
+	}
+	return printing.OfficePaper
 }

@@ -1,4 +1,7 @@
-package client
+// Package syncstate is the vocabulary of a kiosk's sync that the cache, the screens and the
+// sync client share without HTTP: the Store the client writes through (app/cache implements
+// it), the kiosk's enrolment, the status staff see, and the progress and outcome of a sync.
+package syncstate
 
 import (
 	"time"
@@ -54,7 +57,7 @@ type Enrolment struct {
 	// an announcement signed by the key before it); every answer it acts on must verify
 	// under it. NextKey is the key the server announced it signs with from NextKey.From. A
 	// kiosk enrolled before the server signed its answers has neither, and must be enrolled
-	// again (ErrNotPinned).
+	// again (the sync client's ErrNotPinned).
 	Key     protocol.ServerKey `json:"key,omitzero"`
 	NextKey protocol.ServerKey `json:"next_key,omitzero"`
 }
@@ -89,4 +92,36 @@ type Status struct {
 	// Lock is what locks the kiosk's cache (app/seal's kinds): "tpm2", "argon2id" (an office
 	// passphrase) or "keyfile", a plain key file that opens the cache for whoever has the disk.
 	Lock string `json:"lock,omitempty"`
+}
+
+// Phases of a sync, as reported in Progress.
+const (
+	PhasePush = "push"
+	PhasePull = "pull"
+)
+
+// Progress tells the UI how far a sync has come.
+type Progress struct {
+	Phase  string // PhasePush or PhasePull
+	Done   int    // outbox items pushed, or changes applied, so far in this sync
+	Total  int    // push: items pending when the sync began; pull: 0, the feed's end is unknown
+	Cursor int64  // the checkpoint the cache holds now
+	More   bool   // pull: the server has more batches
+}
+
+// Result is what one sync did, also when it failed part-way: what it counts was done and stays
+// done (applied batches are whole checkpoints), and once the pull began, Cursor is the
+// checkpoint the next sync resumes from.
+type Result struct {
+	Pushed     int   // outbox items the server took (applied, duplicate, superseded or rejected)
+	Rejected   int   // of those, items refused for good
+	PushFailed int   // items the server did not take this time; still in the outbox
+	Pulled     int   // changes applied
+	Batches    int   // batches applied
+	Cursor     int64 // the checkpoint reached
+	// AsOf is the server's signed time of the verified answer that brought the cache to the
+	// feed's head; zero when no answer of this sync did. It is the new "data as of".
+	AsOf    time.Time
+	Started time.Time
+	Took    time.Duration
 }
