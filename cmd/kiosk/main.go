@@ -1,5 +1,6 @@
-// Command kiosk runs the child support office kiosk: on an enrolled cache (--data), or with
-// built-in demo data served in-process on loopback (--demo).
+// Command kiosk runs the child support office kiosk on an enrolled cache (--data). Built with
+// -tags demo (scripts/demo), it also starts on generated demo data served in-process on
+// loopback (--demo); the lobby's own build holds no case server and no demo generator.
 package main
 
 import (
@@ -25,12 +26,10 @@ import (
 	"childsupportkiosk/app/seal"
 	"childsupportkiosk/app/session"
 	"childsupportkiosk/app/ui"
-	"childsupportkiosk/app/ui/demoenv"
 	"childsupportkiosk/app/ui/uiprint"
 	"childsupportkiosk/assets"
 	_ "childsupportkiosk/cmd/kiosk/internal/posixlocale" // before Fyne reads the locale
 	"childsupportkiosk/sync/client"
-	demodata "childsupportkiosk/sync/demo"
 	"childsupportkiosk/sync/syncstate"
 )
 
@@ -122,37 +121,16 @@ func run() error {
 		demoStaff   []ui.DemoLogin
 		cleanup     = func() {}
 		lockedStart bool
-		demoEnv     *demoenv.Env
+		demoRun     *demoKiosk // the demo's, with --demo (demo.go)
 		withdrawn   *time.Time // the case server withdrew this kiosk then, and its cache is wiped
 	)
 	if *demoMode {
-		env, err := demoenv.Start(ctx, demoenv.Options{Logger: logger,
-			// Today, so the temporary PIN is valid and the appointments lie ahead.
-			Demo: demodata.Options{Now: time.Now()}})
+		d, err := startDemo(ctx, logger)
 		if err != nil {
 			return err
 		}
-		cleanup = func() { env.Close() }
-		store, syncer, demoEnv = env.Cache, env.Client, env
-		fmt.Println("Demo sign-ins (demo data only):")
-		for _, s := range env.Samples {
-			note := s.Role
-			if s.Temporary {
-				note += ", temporary PIN"
-			}
-			if s.FamilyViolence {
-				note += ", family-violence indicator"
-			}
-			fmt.Printf("  participant ID %s  PIN %s  (%s)\n", s.Participant, s.PIN, note)
-			demo = append(demo, ui.DemoLogin{Login: s.Participant, PIN: s.PIN, Role: s.Role,
-				Temporary: s.Temporary, FamilyViolence: s.FamilyViolence})
-		}
-		fmt.Println("Demo staff (hold the agency name for 3 s, or Ctrl+Alt+S, on the welcome screen):")
-		for _, s := range env.Staff {
-			fmt.Printf("  staff ID %s  password %s  (%s)\n", s.Staff, s.Password, s.Role)
-			demoStaff = append(demoStaff, ui.DemoLogin{Login: s.Staff, PIN: s.Password, Role: string(s.Role)})
-		}
-		progress = env.Progress
+		cleanup = d.close
+		store, syncer, demo, demoStaff, progress, demoRun = d.store, d.syncer, d.logins, d.staff, d.progress, d
 	} else if kind, err := cache.KeyKind(*dataDir); err != nil {
 		if withdrawn, err = startsWithdrawn(*dataDir, err); err != nil {
 			return err
@@ -271,8 +249,8 @@ func run() error {
 		logged := logSync(ctx, logger)
 		done := func(r syncstate.Result, err error) { logged(r, err); k.SyncOutcome(r, err) }
 		go syncer.Run(ctx, *every, done)
-		if demoEnv != nil && *withdrawAfter > 0 {
-			withdrawDemo(ctx, demoEnv, syncer, *withdrawAfter, logger, done)
+		if demoRun != nil && *withdrawAfter > 0 {
+			demoRun.withdraw(ctx, *withdrawAfter, logger, done)
 		}
 		logger.Info("kiosk started", "kiosk", enr.Kiosk, "profile", profile.ID, "demo", *demoMode,
 			"fullscreen", *fullscreen, "hide_cursor", *hideCur, "sync_every", every.String(), "locked_start", lockedStart)

@@ -1,19 +1,14 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"io/fs"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
 
 	"childsupportkiosk/app/domain"
-	"childsupportkiosk/app/ui/demoenv"
-	"childsupportkiosk/sync/client"
-	"childsupportkiosk/sync/syncstate"
 )
 
 // A kiosk the case server withdrew (HTTP 410 to a sync) has its cache wiped by the sync client,
@@ -84,31 +79,4 @@ func startsWithdrawn(dir string, err error) (at *time.Time, _ error) {
 		return nil, err
 	}
 	return &t, nil
-}
-
-// withdrawDemo has the demo's case server withdraw the demo kiosk after a while, then syncs
-// at once and reports the outcome to done as the background sync would: the demo's way to the
-// out-of-service screen (kiosk --demo --demo-withdraw-after 10s).
-func withdrawDemo(ctx context.Context, env *demoenv.Env, syncer *client.Client, after time.Duration,
-	logger *slog.Logger, done func(syncstate.Result, error)) {
-	go func() {
-		t := time.NewTimer(after)
-		defer t.Stop()
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		enr, err := env.Cache.Enrolment()
-		if err == nil {
-			err = env.Server.Revoke(enr.Kiosk)
-		}
-		if err != nil {
-			logger.Warn("demo: the kiosk could not be withdrawn", "error", err.Error())
-			return
-		}
-		logger.Info("demo: the case server withdrew this kiosk", "kiosk", enr.Kiosk)
-		res, err := syncer.Sync(ctx)
-		done(res, err)
-	}()
 }
