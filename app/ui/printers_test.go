@@ -4,15 +4,14 @@ import (
 	"testing"
 
 	"childsupportkiosk/app/domain"
-	"childsupportkiosk/app/i18n"
 	"childsupportkiosk/app/ui/demoenv"
 )
 
-// cupsDown is a printer's outcome as the printing package gives it: it says itself.
+// cupsDown is a printer's outcome as the printing package gives it: it names its translation.
 type cupsDown struct{}
 
 func (cupsDown) Error() string                   { return "print failed: cups_down" }
-func (cupsDown) Text(l i18n.Lang) string         { return l.T("print.failed.cups_down") }
+func (cupsDown) Key() string                     { return "print.failed.cups_down" }
 func (c *checkingPrinter) Check() []PrinterCheck { return c.checks }
 
 // checkingPrinter is a fakePrinter that also tells its printers' state.

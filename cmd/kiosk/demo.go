@@ -10,7 +10,6 @@ import (
 
 	"childsupportkiosk/app/ui"
 	"childsupportkiosk/app/ui/demoenv"
-	"childsupportkiosk/sync/client"
 	demodata "childsupportkiosk/sync/demo"
 	"childsupportkiosk/sync/syncstate"
 )
@@ -26,7 +25,7 @@ func startDemo(ctx context.Context, logger *slog.Logger) (*demoKiosk, error) {
 	}
 	d := &demoKiosk{store: env.Cache, syncer: env.Client, progress: env.Progress, close: func() { env.Close() }}
 	d.withdraw = func(ctx context.Context, after time.Duration, logger *slog.Logger, done func(syncstate.Result, error)) {
-		withdrawDemo(ctx, env, env.Client, after, logger, done)
+		withdrawDemo(ctx, env, after, logger, done)
 	}
 	fmt.Println("Demo sign-ins (demo data only):")
 	for _, s := range env.Samples {
@@ -52,7 +51,7 @@ func startDemo(ctx context.Context, logger *slog.Logger) (*demoKiosk, error) {
 // withdrawDemo has the demo's case server withdraw the demo kiosk after a while, then syncs
 // at once and reports the outcome to done as the background sync would: the demo's way to the
 // out-of-service screen (kiosk --demo --demo-withdraw-after 10s).
-func withdrawDemo(ctx context.Context, env *demoenv.Env, syncer *client.Client, after time.Duration,
+func withdrawDemo(ctx context.Context, env *demoenv.Env, after time.Duration,
 	logger *slog.Logger, done func(syncstate.Result, error)) {
 	go func() {
 		t := time.NewTimer(after)
@@ -71,7 +70,7 @@ func withdrawDemo(ctx context.Context, env *demoenv.Env, syncer *client.Client, 
 			return
 		}
 		logger.Info("demo: the case server withdrew this kiosk", "kiosk", enr.Kiosk)
-		res, err := syncer.Sync(ctx)
+		res, err := env.Client.Sync(ctx)
 		done(res, err)
 	}()
 }

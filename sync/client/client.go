@@ -172,11 +172,10 @@ func (c *Client) Sync(ctx context.Context) (syncstate.Result, error) {
 }
 
 func (c *Client) sync(ctx context.Context, enr syncstate.Enrolment, keys *keyring, res *syncstate.Result) error {
-	base, err := serverBase(enr.Server, c.opts.AllowHTTP)
+	s, err := c.session(enr, keys)
 	if err != nil {
 		return err
 	}
-	s := session{c: c, base: base, token: enr.Token, enr: enr, keys: keys}
 	pushErr := s.push(ctx, res)
 	var se *ServerError
 	var up *unprovedPush
@@ -186,6 +185,15 @@ func (c *Client) sync(ctx context.Context, enr syncstate.Enrolment, keys *keyrin
 	// A push the server refuses must not keep the kiosk's data stale: pull anyway, and report
 	// both.
 	return errors.Join(pushErr, s.pull(ctx, res))
+}
+
+// session is a conversation with the enrolment's server, its answers verified with keys.
+func (c *Client) session(enr syncstate.Enrolment, keys *keyring) (session, error) {
+	base, err := serverBase(enr.Server, c.opts.AllowHTTP)
+	if err != nil {
+		return session{}, err
+	}
+	return session{c: c, base: base, token: enr.Token, enr: enr, keys: keys}, nil
 }
 
 // Run syncs at once and then every interval (with a little jitter) until ctx ends, the kiosk is

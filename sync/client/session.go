@@ -319,9 +319,14 @@ func (s session) get(ctx context.Context, after int64, buf []byte) answer {
 
 // getOnce sends one request for the batch after cursor and reads the answer into buf.
 func (s session) getOnce(ctx context.Context, after int64, buf []byte) answer {
+	return s.ask(ctx, s.changesURL(after, s.c.opts.BatchSize, 0), s.c.opts.RequestTimeout, buf)
+}
+
+// ask sends one request for the feed at url within timeout and reads the answer into buf.
+func (s session) ask(ctx context.Context, url string, timeout time.Duration, buf []byte) answer {
 	a := answer{body: buf, nonce: newNonce()}
-	a.err = do(ctx, s.c.http, s.c.opts.RequestTimeout, request{
-		method: http.MethodGet, url: s.changesURL(after), token: s.token, nonce: a.nonce,
+	a.err = do(ctx, s.c.http, timeout, request{
+		method: http.MethodGet, url: url, token: s.token, nonce: a.nonce,
 		header: func(h http.Header) {
 			if n, err := strconv.ParseInt(h.Get(protocol.HeaderNext), 10, 64); err == nil {
 				a.next = n
@@ -363,8 +368,14 @@ func (p *prefetch) stop() {
 	}
 }
 
-func (s session) changesURL(after int64) string {
-	return fmt.Sprintf("%s%s?after=%d&limit=%d", s.base, protocol.PathChanges, after, s.c.opts.BatchSize)
+// changesURL asks for at most limit changes after the cursor, held up to wait seconds when
+// there are none (0: answered at once).
+func (s session) changesURL(after int64, limit, wait int) string {
+	u := fmt.Sprintf("%s%s?after=%d&limit=%d", s.base, protocol.PathChanges, after, limit)
+	if wait > 0 {
+		u += fmt.Sprintf("&wait=%d", wait)
+	}
+	return u
 }
 
 // fetch gets and checks the batch after cursor, retrying transient failures, after a first

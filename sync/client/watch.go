@@ -3,21 +3,16 @@ package client
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
-	"net/http"
 	"time"
-
-	"childsupportkiosk/sync/protocol"
 )
 
 // watch waits for the office's next change for up to d: it asks the server for the feed after
-// the cache's cursor, to be held until something comes (a long poll, protocol.MaxWait), and asks
-// again when the server's time is up. It returns changed when a verified answer shows the feed
-// past the cursor or a verified revocation came, and otherwise what is left of d when a request failed (offline, refused,
-// an answer it cannot prove): the caller then waits that long as it would without a long poll.
-// It takes no lock: a sync on demand meanwhile goes ahead, and moves the cursor the next
-// request starts from.
+// the cache's cursor, to be held until something comes (a long poll, protocol.MaxWait), and
+// asks again when the server's time is up. It returns changed when a verified answer shows the
+// feed past the cursor or a verified revocation came, and otherwise what is left of d when a
+// request failed (offline, refused, an answer it cannot prove): the caller then waits that long
+// as it would without a long poll. It takes no lock: a sync on demand meanwhile goes ahead, and
+// moves the cursor the next request starts from.
 func (c *Client) watch(ctx context.Context, d time.Duration) (changed bool, left time.Duration) {
 	end := time.Now().Add(d)
 	for {
@@ -36,8 +31,8 @@ func (c *Client) watch(ctx context.Context, d time.Duration) (changed bool, left
 		}
 		// An empty answer long before the time asked for is a server (or a proxy) that does
 		// not hold requests: ask again only when the time would have been up, not at once.
-		if early := wait/2 - time.Since(asked); early > 0 {
-			t := time.NewTimer(min(wait-time.Since(asked), time.Until(end)))
+		if took := time.Since(asked); took < wait/2 {
+			t := time.NewTimer(min(wait-took, time.Until(end)))
 			select {
 			case <-ctx.Done():
 				t.Stop()
@@ -48,9 +43,6 @@ func (c *Client) watch(ctx context.Context, d time.Duration) (changed bool, left
 	}
 }
 
-// errWatchNotPinned stops watching a kiosk that has no key to verify an answer with.
-var errWatchNotPinned = errors.New("not pinned")
-
 // waitOnce is one held request: whether the feed, by the server's signed answer, holds more
 // than the cache (or the kiosk is withdrawn).
 func (c *Client) waitOnce(ctx context.Context, wait time.Duration) (bool, error) {
@@ -59,9 +51,9 @@ func (c *Client) waitOnce(ctx context.Context, wait time.Duration) (bool, error)
 		return false, err
 	}
 	if enr.Key.IsZero() {
-		return false, errWatchNotPinned
+		return false, ErrNotPinned
 	}
-	base, err := serverBase(enr.Server, c.opts.AllowHTTP)
+	s, err := c.session(enr, &keyring{enr: enr})
 	if err != nil {
 		return false, err
 	}
@@ -69,17 +61,8 @@ func (c *Client) waitOnce(ctx context.Context, wait time.Duration) (bool, error)
 	if err != nil {
 		return false, &storeError{"reading the cursor", err}
 	}
-	s := session{c: c, base: base, token: enr.Token, enr: enr, keys: &keyring{enr: enr}}
-	secs := int(wait / time.Second)
-	a := answer{nonce: newNonce()}
 	// One change is enough to know: the sync that follows reads them all.
-	url := fmt.Sprintf("%s%s?after=%d&limit=1&wait=%d", base, protocol.PathChanges, cursor, secs)
-	a.err = do(ctx, c.http, c.opts.RequestTimeout+wait, request{
-		method: http.MethodGet, url: url, token: s.token, nonce: a.nonce,
-		decode: func(r io.Reader) (err error) {
-			a.body, err = readBody(r, nil)
-			return err
-		}})
+	a := s.ask(ctx, s.changesURL(cursor, 1, int(wait/time.Second)), c.opts.RequestTimeout+wait, nil)
 	var rv *revocation
 	if errors.As(a.err, &rv) && s.keys.verifyRevocation(rv, c.opts.Now()) == nil {
 		// Withdrawn, by the server's own word: the sync that follows wipes the cache now

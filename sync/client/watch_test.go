@@ -102,25 +102,39 @@ func TestTemporaryPINReachesTheWaitingKiosk(t *testing.T) {
 	}
 }
 
+// longPollProxy serves the world's server through a proxy on loopback that counts the kiosk's
+// long polls and hands each to intercept first, which answers it itself (true) or lets it
+// through, perhaps changed (false).
+func (w *world) longPollProxy(t *testing.T, intercept func(http.ResponseWriter, *http.Request) bool) (string, *atomic.Int64) {
+	target, _ := url.Parse(w.url)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	polls := new(atomic.Int64)
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == protocol.PathChanges && r.URL.Query().Get("wait") != "" {
+			polls.Add(1)
+			if intercept(rw, r) {
+				return
+			}
+		}
+		proxy.ServeHTTP(rw, r)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL, polls
+}
+
 // A server or proxy that answers at once instead of holding the request does not make the
 // kiosk ask in a loop: it asks again only when the time it asked for would have been up.
 func TestWaitIgnoredDoesNotHammer(t *testing.T) {
 	w := newWorld(t, 30)
-	target, _ := url.Parse(w.url)
-	proxy := httputil.NewSingleHostReverseProxy(target)
-	var polls atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		if q := r.URL.Query(); r.URL.Path == protocol.PathChanges && q.Get("wait") != "" {
-			polls.Add(1)
-			q.Del("wait") // an old server: no long poll
-			r.URL.RawQuery = q.Encode()
-		}
-		proxy.ServeHTTP(rw, r)
-	}))
-	defer srv.Close()
+	addr, polls := w.longPollProxy(t, func(rw http.ResponseWriter, r *http.Request) bool {
+		q := r.URL.Query()
+		q.Del("wait") // an old server: no long poll
+		r.URL.RawQuery = q.Encode()
+		return false
+	})
 	opts := fast()
 	opts.Wait = 2 * time.Second
-	_, cl, _ := w.kiosk(t, srv.URL, opts)
+	_, cl, _ := w.kiosk(t, addr, opts)
 	running(t, cl)
 	time.Sleep(3 * time.Second)
 	// At 2 s each, 2 or 3 in 3 s; in a loop, thousands.
@@ -133,21 +147,13 @@ func TestWaitIgnoredDoesNotHammer(t *testing.T) {
 // change and does not sync in a loop: it falls back to the interval.
 func TestForgedLongPollAnswerIsNotAChange(t *testing.T) {
 	w := newWorld(t, 30)
-	target, _ := url.Parse(w.url)
-	proxy := httputil.NewSingleHostReverseProxy(target)
-	var polls atomic.Int64
-	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == protocol.PathChanges && r.URL.Query().Get("wait") != "" {
-			polls.Add(1)
-			// "There is more": an answer with a change and no valid proof.
-			rw.Header().Set("Content-Type", "application/json")
-			rw.Write([]byte(`{"from":0,"to":999999,"more":false,"checksum":"x","changes":[]}`))
-			return
-		}
-		proxy.ServeHTTP(rw, r)
-	}))
-	defer srv.Close()
-	_, cl, _ := w.kiosk(t, srv.URL, fast())
+	addr, polls := w.longPollProxy(t, func(rw http.ResponseWriter, r *http.Request) bool {
+		// "There is more": an answer with a change and no valid proof.
+		rw.Header().Set("Content-Type", "application/json")
+		rw.Write([]byte(`{"from":0,"to":999999,"more":false,"checksum":"x","changes":[]}`))
+		return true
+	})
+	_, cl, _ := w.kiosk(t, addr, fast())
 	outcomes := running(t, cl)
 	time.Sleep(2 * time.Second)
 	if n := polls.Load(); n != 1 {

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 )
@@ -76,18 +77,7 @@ func (d *DB) waitForChange(ctx context.Context, office string, after int64, wait
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	list := w.waiting[office]
-	for i, x := range list {
-		if x == fw {
-			list = append(list[:i], list[i+1:]...)
-			break
-		}
-	}
-	if len(list) == 0 {
-		delete(w.waiting, office)
-	} else {
-		w.waiting[office] = list
-	}
+	w.keep(office, func(x *feedWaiter) bool { return x != fw })
 	select {
 	case <-fw.ch:
 		return true // woken while the time ran out
@@ -146,20 +136,25 @@ func (d *DB) lookAtFeed() {
 			continue
 		}
 		w.mu.Lock()
-		list := w.waiting[office][:0]
-		for _, x := range w.waiting[office] {
+		w.keep(office, func(x *feedWaiter) bool {
 			if x.after < head {
 				close(x.ch)
-			} else {
-				list = append(list, x)
+				return false
 			}
-		}
-		if len(list) == 0 {
-			delete(w.waiting, office)
-		} else {
-			w.waiting[office] = list
-		}
+			return true
+		})
 		w.mu.Unlock()
+	}
+}
+
+// keep keeps the office's waiting requests for which f is true and drops the others; w.mu is
+// held.
+func (w *feedWatch) keep(office string, f func(*feedWaiter) bool) {
+	list := slices.DeleteFunc(w.waiting[office], func(x *feedWaiter) bool { return !f(x) })
+	if len(list) == 0 {
+		delete(w.waiting, office)
+	} else {
+		w.waiting[office] = list
 	}
 }
 
