@@ -53,7 +53,13 @@ func (c *Cache) Send(kind string, v any) error {
 			return err
 		}
 		if kind == domain.SendAudit {
-			return c.logAudit(tx, item)
+			if err := c.logAudit(tx, item); err != nil {
+				return err
+			}
+			var ev domain.AuditEvent
+			if json.Unmarshal(item, &ev) == nil {
+				return c.countActivity(tx, ev.At, domain.ActivityOf(ev))
+			}
 		}
 		return nil
 	})

@@ -249,6 +249,13 @@ func (c *Cache) RecordSync(r syncstate.SyncRecord) error {
 	if err := setMeta(sqlStore{tx}, "sync", b); err != nil {
 		return err
 	}
+	what := domain.ActSyncFailed
+	if r.OK {
+		what = domain.ActSyncOK
+	}
+	if err := c.countActivity(tx, r.At, what); err != nil {
+		return err
+	}
 	if !r.AsOf.IsZero() {
 		if err := setAsOf(sqlStore{tx}, r.AsOf); err != nil {
 			return err

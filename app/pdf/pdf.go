@@ -28,10 +28,13 @@ const (
 	PaymentReceipt   Kind = "payment_receipt"   // one payment on the 80 mm roll
 	TempPINSlip      Kind = "temp_pin_slip"     // the staff desk's temporary PIN, on the roll
 	SignInCard       Kind = "signin_card"       // a participant's sign-in card with a QR code, on the roll
+	KioskDay         Kind = "kiosk_day"         // what the kiosk did today, in counts, for staff, on the roll
 )
 
 // OnRoll reports whether the kind prints on the 80 mm receipt roll rather than on Letter paper.
-func (k Kind) OnRoll() bool { return k == PaymentReceipt || k == TempPINSlip || k == SignInCard }
+func (k Kind) OnRoll() bool {
+	return k == PaymentReceipt || k == TempPINSlip || k == SignInCard || k == KioskDay
+}
 
 // Document is a finished PDF and what kind of document it is.
 type Document struct {

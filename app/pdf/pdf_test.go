@@ -427,6 +427,7 @@ func TestEveryKindEveryLanguage(t *testing.T) {
 			"card": func() (Document, error) {
 				return m.SignInCard(Card{ParticipantID: r.Participant.ID, ParticipantName: r.Participant.Name})
 			},
+			"day": func() (Document, error) { return m.Day(dayActivity()) },
 		}
 		for name, mk := range docs {
 			doc, err := mk()

@@ -21,6 +21,9 @@ type StaffStore interface {
 	// session, for search by name and case number.
 	Directory() ([]domain.DirectoryEntry, error)
 	RecentAudit(n int) ([]domain.AuditEvent, error)
+	// Activity is what the kiosk counted between two times: sign-ins, prints, errors, no one's
+	// identity.
+	Activity(from, to time.Time) (domain.Activity, error)
 }
 
 // Staff is a staff member signed in to staff mode. Everything it loads (the office's
@@ -441,6 +444,21 @@ func (s *Staff) RecentAudit(n int) ([]domain.AuditEvent, error) {
 	}
 	s.m.staffAudit("staff_audit_read", staffID, "", "")
 	return evs, nil
+}
+
+// Activity is what the kiosk did from from to to, in counts only, for the day's summary slip
+// that any staff member may print.
+func (s *Staff) Activity(from, to time.Time) (domain.Activity, error) {
+	staffID, err := s.id()
+	if err != nil {
+		return domain.Activity{}, err
+	}
+	a, err := s.store.Activity(from, to)
+	if err != nil {
+		return domain.Activity{}, err
+	}
+	s.m.staffAudit("staff_day_summary", staffID, "", "")
+	return a, nil
 }
 
 // StaffIdle is how long staff mode waits without a touch before it warns.

@@ -342,6 +342,8 @@ func (k *Kiosk) printTitle() string {
 		return k.t("ui.print.kind.pin_slip")
 	case PrintCard:
 		return k.t("ui.print.kind.card")
+	case PrintDay:
+		return k.t("ui.print.kind.day")
 	}
 	return ""
 }

@@ -22,11 +22,12 @@ const (
 	PrintReceipt PrintKind = "receipt"  // one payment (Row), on the receipt roll
 	PrintPINSlip PrintKind = "pin_slip" // a temporary PIN slip (PIN, Expires), on the receipt roll
 	PrintCard    PrintKind = "card"     // a sign-in card: name and a QR code of the participant ID, no PIN
+	PrintDay     PrintKind = "day"      // the kiosk's day in counts (Activity), for staff, no personal data
 )
 
 // OnRoll reports whether the kind prints on the receipt roll rather than on Letter paper.
 func (k PrintKind) OnRoll() bool {
-	return k == PrintReceipt || k == PrintPINSlip || k == PrintCard
+	return k == PrintReceipt || k == PrintPINSlip || k == PrintCard || k == PrintDay
 }
 
 // PrintJob is what a printed document shows. The family-violence indicator of Cases applies on
@@ -43,10 +44,11 @@ type PrintJob struct {
 	Page, Pages int // PrintPage: the page on screen, of how many
 	Rows        []session.Row
 	Total       domain.Cents
-	Row         *session.Row // PrintReceipt
-	PIN         string       // PrintPINSlip only; never logged; wiped by Discard
-	Expires     time.Time    // PrintPINSlip
-	Staff       string       // staff ID when a staff member prints or assists (audit), else ""
+	Row         *session.Row    // PrintReceipt
+	PIN         string          // PrintPINSlip only; never logged; wiped by Discard
+	Expires     time.Time       // PrintPINSlip
+	Activity    domain.Activity // PrintDay: the counts
+	Staff       string          // staff ID when a staff member prints or assists (audit), else ""
 	AsOf        time.Time
 }
 

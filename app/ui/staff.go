@@ -77,6 +77,7 @@ type staffState struct {
 	audit    []domain.AuditEvent
 	auditErr error // why the audit could not be read
 	printers []PrinterCheck
+	dayErr   error // why the day's summary could not be read
 }
 
 func (s *staffState) value(name string) string { return s.values[name] }
@@ -617,6 +618,7 @@ func (k *Kiosk) staffStatusScreen() fyne.CanvasObject {
 	box := container.NewVBox(heading(k.t("ui.staff.status_title")))
 	if k.o.Syncer == nil {
 		box.Add(text(k.t("ui.staff.no_sync")))
+		k.addDayButton(box)
 		return box
 	}
 	s, err := k.o.Syncer.Status()
@@ -668,6 +670,8 @@ func (k *Kiosk) staffStatusScreen() fyne.CanvasObject {
 			"pushed", k.lang.Int(int64(st.syncRes.Pushed)))))
 	}
 
+	k.addDayButton(box)
+
 	box.Add(subheading(k.t("ui.staff.printers")))
 	box.Add(text(k.printSetupText())) // what prints where, from the queues set up
 	if _, ok := k.o.Printer.(PrinterChecker); ok && st.printers == nil {
@@ -685,6 +689,28 @@ func (k *Kiosk) staffStatusScreen() fyne.CanvasObject {
 		box.Add(pair(k.t(p.NameKey), queue+" · "+state))
 	}
 	return box
+}
+
+// addDayButton adds the button that prints the day's summary, and why it could not be read.
+func (k *Kiosk) addDayButton(box *fyne.Container) {
+	box.Add(container.NewHBox(sized(0, 56, k.btn("ui.staff.print_day", k.printDay))))
+	if k.st.dayErr != nil {
+		box.Add(problemText(k.problem(k.st.dayErr)))
+	}
+}
+
+// printDay previews the day's summary slip: what this kiosk did since the office's midnight, in
+// counts, with no one's identity.
+func (k *Kiosk) printDay() {
+	now := k.local(k.mgr.Now())
+	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	a, err := k.staff.Activity(midnight, now)
+	if k.st.dayErr = err; err != nil {
+		k.render()
+		return
+	}
+	k.printDoc(PrintJob{Kind: PrintDay, Profile: k.prof, Lang: k.lang, Activity: a,
+		Staff: k.staff.Account().ID, AsOf: k.asOf()}, scrStaffStatus)
 }
 
 // ago says how long ago something was, in round words.

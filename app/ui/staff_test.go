@@ -613,3 +613,44 @@ func TestStaffScreensFitTheKiosk(t *testing.T) {
 	r.k.setLarge(false)
 	r.k.setLanguage("en")
 }
+
+// The day's summary: what this kiosk did today in counts, printed on the roll by any staff
+// member, with no parent and no staff member on it.
+func TestStaffPrintsTheDaySummary(t *testing.T) {
+	r := newRig(t, fresh(t, demoenv.Options{}))
+	f := &fakePrinter{}
+	r.k.o.Printer = f
+	s := r.s["custodial"]
+	r.signIn(t, s.Participant, s.PIN)
+	tap(t, r.c, r.tr("ui.sign_out"))
+	fd := staffLogin(t, r.env, domain.FrontDesk)
+	r.enterStaff(t, fd.Staff, fd.Password)
+	tap(t, r.c, r.tr("ui.staff.status"))
+	tap(t, r.c, r.tr("ui.staff.print_day"))
+	r.k.bridge.wait()
+	mustHave(t, r.c, r.tr("ui.print.kind.day"))
+	j := f.last(t)
+	if j.Kind != PrintDay || !j.Kind.OnRoll() || j.Participant.ID != "" || len(j.Cases) != 0 {
+		t.Fatalf("day summary job %+v", j)
+	}
+	if j.Activity.N(domain.ActSignIn) != 1 || j.Activity.N(domain.ActStaffSignIn) != 1 {
+		t.Errorf("counts %v: want the parent's and the staff member's sign-in", j.Activity.Counts)
+	}
+	now := r.k.local(r.k.mgr.Now())
+	if from := j.Activity.From.In(now.Location()); from.Hour() != 0 || from.Day() != now.Day() || j.Activity.To.After(r.k.mgr.Now()) {
+		t.Errorf("span %v – %v, want the office's midnight to now (%v)", j.Activity.From, j.Activity.To, now)
+	}
+	tap(t, r.c, r.tr("ui.print.print"))
+	r.k.bridge.wait()
+	if len(f.printed) != 1 || f.printed[0].Kind != PrintDay || f.printed[0].Staff != fd.Staff {
+		t.Fatalf("printed %+v", f.printed)
+	}
+	evs, _ := r.env.Cache.RecentAudit(10)
+	read := false
+	for _, ev := range evs {
+		read = read || ev.Action == "staff_day_summary" && ev.Staff == fd.Staff
+	}
+	if !read {
+		t.Error("reading the day's counts is not audited")
+	}
+}

@@ -42,6 +42,9 @@ commands:
   statement --participant ID --year YYYY [--month M] [--lang es] --out FILE.pdf
                                     write a participant's yearly statement (Print By Year),
                                     or with --month the monthly statement of that month
+  today [--date YYYY-MM-DD] [--lang es] --out FILE.pdf
+                                    write the day's summary slip: what this kiosk did that day
+                                    (sign-ins, prints, errors) in counts, naming no one
   print --printer NAME [--media M] FILE.pdf
                                     print a PDF through CUPS and follow the job to its end
 

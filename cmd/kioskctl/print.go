@@ -20,6 +20,60 @@ import (
 func init() {
 	commands["statement"] = statementCmd
 	commands["print"] = printCmd
+	commands["today"] = todayCmd
+}
+
+// todayCmd writes the day's summary slip (what the staff screen prints): the kiosk's counts of
+// sign-ins, prints and errors from the office's midnight to now, or of a whole past day.
+func todayCmd(e *env) func() error {
+	date := e.fs.String("date", "", "a past day, YYYY-MM-DD (default: today, up to now)")
+	lang := e.fs.String("lang", "", "language: en, es, fr, ko, tl, vi, zh-Hans or zh-Hant (default: the agency's)")
+	out := e.fs.String("out", "", "PDF file to write")
+	return func() error {
+		e.lang = *lang
+		if *out == "" {
+			return usageError("--out is required")
+		}
+		if err := pdf.CheckFonts(*lang); err != nil {
+			return err
+		}
+		c, err := e.open()
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		m, err := makerFor(c, *lang)
+		if err != nil {
+			return err
+		}
+		loc := location(m.Profile)
+		now := m.Now().In(loc)
+		from := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+		to := now
+		if *date != "" {
+			d, err := time.ParseInLocation("2006-01-02", *date, loc)
+			if err != nil || d.After(now) {
+				return usageError("--date must be a day such as 2025-03-10, today or before")
+			}
+			if from, to = d, d.AddDate(0, 0, 1).Add(-time.Second); to.After(now) {
+				to = now
+			}
+		}
+		a, err := c.Activity(from, to)
+		if err != nil {
+			return err
+		}
+		doc, err := m.Day(a)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*out, doc.Bytes, 0o600); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "wrote the summary of %s (%d bytes) to %s\n", from.Format("2006-01-02"), len(doc.Bytes), *out)
+		return c.Send(domain.SendAudit, domain.AuditEvent{At: time.Now().UTC(), Kiosk: kioskID(c),
+			Action: "export_" + string(pdf.KioskDay), Detail: from.Format("2006-01-02")})
+	}
 }
 
 // statementCmd writes a participant's yearly statement (Print By Year), or a monthly one, to a

@@ -88,3 +88,42 @@ func TestStatementAndPrint(t *testing.T) {
 		t.Fatalf("print to no such printer: %d %q", code, errOut)
 	}
 }
+
+// today writes the day's summary slip from the kiosk's own counts: the sync it just made.
+func TestTodaySummary(t *testing.T) {
+	s := newServer(t)
+	dir := filepath.Join(t.TempDir(), "kiosk")
+	if code, _, errOut := kioskctl(t, "enroll", "--data", dir, "--key", filepath.Join(dir, "kiosk.key"), "--server", s.srv.URL, "--code", s.code(t)); code != exitOK {
+		t.Fatalf("enrol: %s", errOut)
+	}
+	if code, _, errOut := kioskctl(t, "sync", "--data", dir, "--quiet"); code != exitOK {
+		t.Fatalf("sync: %s", errOut)
+	}
+	out := filepath.Join(t.TempDir(), "today.pdf")
+	code, stdout, errOut := kioskctl(t, "today", "--data", dir, "--lang", "en", "--out", out)
+	if code != exitOK {
+		t.Fatalf("today: %d %q", code, errOut)
+	}
+	s.noPII(t, stdout, errOut)
+	if _, err := exec.LookPath("pdftotext"); err == nil {
+		b, err := exec.Command("pdftotext", "-raw", out, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := strings.Join(strings.Fields(string(b)), " ")
+		for _, want := range []string{"This kiosk today", "Syncs with the case server 1", "Syncs that failed 0", "Parents signed in 0"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%q missing from the summary:\n%s", want, text)
+			}
+		}
+		s.noPII(t, text)
+	}
+	for _, bad := range []string{"2025-13-01", "tomorrow", "2999-01-01"} {
+		if code, _, _ := kioskctl(t, "today", "--data", dir, "--date", bad, "--out", out); code != exitUsage {
+			t.Errorf("--date %s is a usage error, got %d", bad, code)
+		}
+	}
+	if code, _, errOut := kioskctl(t, "today", "--data", dir, "--date", "2020-02-29", "--out", out); code != exitOK {
+		t.Errorf("a past day: %d %q", code, errOut)
+	}
+}

@@ -74,7 +74,7 @@ func (p *Printer) Prepare(job ui.PrintJob) (ui.Prepared, error) {
 		return nil, err
 	}
 	d := &prepared{p: p, doc: doc, pages: doc.PageCount(), staff: job.Staff, pics: map[int]*image.RGBA{}}
-	if p.Subject != nil {
+	if p.Subject != nil && job.Participant.ID != "" {
 		d.subject = p.Subject(job.Participant.ID)
 	}
 	d.Page(1)
@@ -141,6 +141,8 @@ func (p *Printer) document(job ui.PrintJob) (pdf.Document, error) {
 			PIN: job.PIN, Expires: job.Expires, DataAsOf: job.AsOf})
 	case ui.PrintCard:
 		return m.SignInCard(pdf.Card{ParticipantID: part.ID, ParticipantName: part.Name})
+	case ui.PrintDay:
+		return m.Day(job.Activity)
 	}
 	return pdf.Document{}, fmt.Errorf("uiprint: unknown kind %q", job.Kind)
 }

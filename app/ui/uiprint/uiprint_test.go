@@ -623,3 +623,44 @@ func TestDecodePPM(t *testing.T) {
 		}
 	}
 }
+
+// The day's summary is made from the kiosk's own counts: on the roll, the counts beside their
+// labels, the office named, no participant's name or ID.
+func TestPrepareDaySummary(t *testing.T) {
+	needPoppler(t)
+	e := demoEnv(t)
+	s := sampleOf(t, e, "both")
+	for _, action := range []string{"signin", "signin", "signin_failed"} {
+		if err := e.Cache.Send(domain.SendAudit, domain.AuditEvent{At: at.Add(-time.Hour), Action: action}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, err := e.Cache.Activity(at.Add(-10*time.Hour), at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := job(t, e, s, ui.PrintDay, "es")
+	j.Participant, j.Cases, j.Activity = domain.Participant{}, nil, a
+	p := &Printer{CaseFile: e.Cache, Now: func() time.Time { return at }}
+	prep, err := p.Prepare(j)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer prep.Discard()
+	d := prep.(*prepared)
+	if !d.doc.Kind.OnRoll() || prep.Page(1) == nil {
+		t.Fatalf("kind %s: on the roll %v, preview %v", d.doc.Kind, d.doc.Kind.OnRoll(), prep.Page(1) != nil)
+	}
+	got := strings.Join(strings.Fields(text(t, d.doc.Bytes)), " ")
+	l := j.Lang
+	office, _ := e.Cache.Office()
+	for _, w := range []string{l.T("doc.title.day"), l.T("doc.day.signins") + " 2", l.T("doc.day.errors") + " 1", office.Name} {
+		if !strings.Contains(got, w) {
+			t.Errorf("%q missing from:\n%s", w, got)
+		}
+	}
+	pt, _ := e.Cache.FindParticipant(s.Participant)
+	if strings.Contains(got, pt.Name) || strings.Contains(got, s.Participant[len(s.Participant)-4:]) {
+		t.Errorf("the day's summary names a participant:\n%s", got)
+	}
+}
