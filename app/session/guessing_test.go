@@ -105,6 +105,13 @@ func (s *staffStore) SetStaffState(id string, pw domain.PIN) error {
 }
 func (s *staffStore) Directory() ([]domain.DirectoryEntry, error)  { return nil, nil }
 func (s *staffStore) RecentAudit(int) ([]domain.AuditEvent, error) { return nil, nil }
+func (s *staffStore) Activity(from, to time.Time) (domain.Activity, error) {
+	return domain.Activity{From: from, To: to}, nil
+}
+
+// The fake must stay a StaffStore: the manager finds staff mode by asking for the interface, so
+// a method missing here would turn every staff test into "not allowed".
+var _ session.StaffStore = (*staffStore)(nil)
 
 func staffSetup(t *testing.T) (*session.Manager, *staffStore, *clock) {
 	t.Helper()
