@@ -41,6 +41,19 @@ func newServer(t *testing.T) *serverFixture {
 	return &serverFixture{db: db, office: exp.Offices[0].ID, export: exp, srv: srv}
 }
 
+// synced is a kiosk's data directory enrolled at s (with a plain key file) and synced once.
+func (s *serverFixture) synced(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "kiosk")
+	if code, _, errOut := kioskctl(t, "enroll", "--data", dir, "--key", filepath.Join(dir, "kiosk.key"), "--server", s.srv.URL, "--code", s.code(t)); code != exitOK {
+		t.Fatalf("enrol: %s", errOut)
+	}
+	if code, _, errOut := kioskctl(t, "sync", "--data", dir, "--quiet"); code != exitOK {
+		t.Fatalf("sync: %s", errOut)
+	}
+	return dir
+}
+
 func (s *serverFixture) code(t *testing.T) string {
 	code, err := s.db.NewEnrolmentCode(s.office, time.Hour)
 	if err != nil {

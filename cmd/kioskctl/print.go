@@ -34,18 +34,11 @@ func todayCmd(e *env) func() error {
 		if *out == "" {
 			return usageError("--out is required")
 		}
-		if err := pdf.CheckFonts(*lang); err != nil {
-			return err
-		}
-		c, err := e.open()
+		c, m, err := e.openMaker(*lang)
 		if err != nil {
 			return err
 		}
 		defer c.Close()
-		m, err := makerFor(c, *lang)
-		if err != nil {
-			return err
-		}
 		loc := location(m.Profile)
 		now := m.Now().In(loc)
 		from := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
@@ -95,18 +88,11 @@ func statementCmd(e *env) func() error {
 		if *month < 0 || *month > 12 {
 			return usageError("--month must be a month from 1 to 12")
 		}
-		if err := pdf.CheckFonts(*lang); err != nil {
-			return err
-		}
-		c, err := e.open()
+		c, m, err := e.openMaker(*lang)
 		if err != nil {
 			return err
 		}
 		defer c.Close()
-		m, err := makerFor(c, *lang)
-		if err != nil {
-			return err
-		}
 		r, err := domain.ReadRecords(c, domain.Digits(*participant))
 		if errors.Is(err, domain.ErrNotFound) {
 			return sentence{"no participant with that ID or SSN in this kiosk's cache", err}
@@ -183,6 +169,24 @@ func printCmd(e *env) func() error {
 }
 
 // makerFor builds the document maker for the cache's office and agency, in a language.
+// openMaker opens the cache and the document maker of its agency in lang, after checking that
+// lang's fonts are installed; the caller closes the cache.
+func (e *env) openMaker(lang string) (*cache.Cache, pdf.Maker, error) {
+	if err := pdf.CheckFonts(lang); err != nil {
+		return nil, pdf.Maker{}, err
+	}
+	c, err := e.open()
+	if err != nil {
+		return nil, pdf.Maker{}, err
+	}
+	m, err := makerFor(c, lang)
+	if err != nil {
+		c.Close()
+		return nil, pdf.Maker{}, err
+	}
+	return c, m, nil
+}
+
 func makerFor(c *cache.Cache, lang string) (pdf.Maker, error) {
 	office, err := c.Office()
 	if err != nil {

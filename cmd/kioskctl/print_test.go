@@ -13,13 +13,7 @@ import (
 
 func TestStatementAndPrint(t *testing.T) {
 	s := newServer(t)
-	dir := filepath.Join(t.TempDir(), "kiosk")
-	if code, _, errOut := kioskctl(t, "enroll", "--data", dir, "--key", filepath.Join(dir, "kiosk.key"), "--server", s.srv.URL, "--code", s.code(t)); code != exitOK {
-		t.Fatalf("enrol: %s", errOut)
-	}
-	if code, _, errOut := kioskctl(t, "sync", "--data", dir, "--quiet"); code != exitOK {
-		t.Fatalf("sync: %s", errOut)
-	}
+	dir := s.synced(t)
 	if len(s.export.Payments) == 0 {
 		t.Fatal("the demo export has no payments")
 	}
@@ -92,13 +86,7 @@ func TestStatementAndPrint(t *testing.T) {
 // today writes the day's summary slip from the kiosk's own counts: the sync it just made.
 func TestTodaySummary(t *testing.T) {
 	s := newServer(t)
-	dir := filepath.Join(t.TempDir(), "kiosk")
-	if code, _, errOut := kioskctl(t, "enroll", "--data", dir, "--key", filepath.Join(dir, "kiosk.key"), "--server", s.srv.URL, "--code", s.code(t)); code != exitOK {
-		t.Fatalf("enrol: %s", errOut)
-	}
-	if code, _, errOut := kioskctl(t, "sync", "--data", dir, "--quiet"); code != exitOK {
-		t.Fatalf("sync: %s", errOut)
-	}
+	dir := s.synced(t)
 	out := filepath.Join(t.TempDir(), "today.pdf")
 	code, stdout, errOut := kioskctl(t, "today", "--data", dir, "--lang", "en", "--out", out)
 	if code != exitOK {

@@ -39,13 +39,7 @@ func TestStatementHidesTheOtherParentOfASurvivor(t *testing.T) {
 		t.Skip("pdftotext is missing (poppler-utils)")
 	}
 	s := newServer(t)
-	dir := filepath.Join(t.TempDir(), "kiosk")
-	if code, _, errOut := kioskctl(t, "enroll", "--data", dir, "--key", filepath.Join(dir, "kiosk.key"), "--server", s.srv.URL, "--code", s.code(t)); code != exitOK {
-		t.Fatalf("enrol: %s", errOut)
-	}
-	if code, _, errOut := kioskctl(t, "sync", "--data", dir, "--quiet"); code != exitOK {
-		t.Fatalf("sync: %s", errOut)
-	}
+	dir := s.synced(t)
 	id, others := survivor(t, s.export)
 	years := map[int]bool{}
 	for _, d := range s.export.Disbursements {
