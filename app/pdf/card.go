@@ -6,8 +6,16 @@ import (
 
 	"github.com/phpdave11/gofpdf"
 
+	"childsupportkiosk/app/documents"
 	"childsupportkiosk/app/domain"
 )
+
+func init() {
+	register(documents.SignInCard, func(s source) (Document, error) {
+		p := s.job.Participant
+		return s.m.SignInCard(Card{ParticipantID: p.ID, ParticipantName: p.Name})
+	})
+}
 
 // Card is a sign-in card: who it belongs to, and the participant ID its QR code holds. It
 // never carries a PIN.
@@ -21,7 +29,7 @@ type Card struct {
 // digits, and that the card is not a PIN.
 func (m Maker) SignInCard(c Card) (Document, error) {
 	l := m.Lang
-	d, err := m.newDoc(SignInCard, l.T("doc.title.card"), true)
+	d, err := m.newDoc(documents.SignInCard, l.T("doc.title.card"))
 	if err != nil {
 		return Document{}, err
 	}
@@ -56,7 +64,7 @@ func (m Maker) SignInCard(c Card) (Document, error) {
 	if err == nil {
 		err = qrErr
 	}
-	return Document{Kind: SignInCard, Bytes: b}, err
+	return Document{Kind: documents.SignInCard, Bytes: b}, err
 }
 
 // PageCount reads the number of pages from the document's page tree.

@@ -1,11 +1,46 @@
 package pdf
 
 import (
+	"errors"
 	"strings"
 	"time"
 
+	"childsupportkiosk/app/documents"
 	"childsupportkiosk/app/domain"
 )
+
+func init() {
+	register(documents.PaymentCoupon, func(s source) (Document, error) {
+		r, err := s.records()
+		if err != nil {
+			return Document{}, err
+		}
+		c, ok := r.Coupon(s.job.Year, s.job.Month)
+		if !ok {
+			return Document{}, domain.ErrNotFound // a receiver gets no coupon
+		}
+		return s.m.Coupon(c, s.today)
+	})
+	register(documents.PaymentReceipt, func(s source) (Document, error) {
+		if s.job.Row == nil {
+			return Document{}, errors.New("pdf: a receipt needs its payment")
+		}
+		ln, ok := line(*s.job.Row)
+		if !ok {
+			return Document{}, errors.New("pdf: a receipt needs a payment made or received")
+		}
+		p := s.job.Participant
+		return s.m.PaymentReceipt(Receipt{ParticipantID: p.ID, ParticipantName: p.Name, Line: ln, DataAsOf: s.job.AsOf})
+	})
+	register(documents.TempPINSlip, func(s source) (Document, error) {
+		if s.job.PIN == "" {
+			return Document{}, errors.New("pdf: a PIN slip needs its PIN")
+		}
+		p := s.job.Participant
+		return s.m.TempPINSlip(PINSlip{ParticipantID: p.ID, ParticipantName: p.Name,
+			PIN: s.job.PIN, Expires: s.job.Expires, DataAsOf: s.job.AsOf})
+	})
+}
 
 // Coupon makes a payment coupon for a payer: the upper part to keep (what is due, other ways to
 // pay), the lower part to cut off and mail with a check or money order to the agency's remit
@@ -13,7 +48,7 @@ import (
 func (m Maker) Coupon(c domain.Coupon, dated domain.Date) (Document, error) {
 	l := m.Lang
 	month := l.MonthYear(c.Year, c.Month)
-	d, err := m.newDoc(PaymentCoupon, l.T("doc.title.coupon"), false)
+	d, err := m.newDoc(documents.PaymentCoupon, l.T("doc.title.coupon"))
 	if err != nil {
 		return Document{}, err
 	}
@@ -101,7 +136,7 @@ func (m Maker) Coupon(c domain.Coupon, dated domain.Date) (Document, error) {
 		}
 		d.y = max(d.y, yl)
 	})
-	return Document{Kind: PaymentCoupon, Bytes: b}, err
+	return Document{Kind: documents.PaymentCoupon, Bytes: b}, err
 }
 
 // Receipt is one payment's detail for the 80 mm receipt printer.
@@ -116,7 +151,7 @@ type Receipt struct {
 // 80 mm wide and exactly as long as its content.
 func (m Maker) PaymentReceipt(r Receipt) (Document, error) {
 	l := m.Lang
-	d, err := m.newDoc(PaymentReceipt, l.T("doc.title.receipt"), true)
+	d, err := m.newDoc(documents.PaymentReceipt, l.T("doc.title.receipt"))
 	if err != nil {
 		return Document{}, err
 	}
@@ -161,7 +196,7 @@ func (m Maker) PaymentReceipt(r Receipt) (Document, error) {
 		}
 		d.rollFoot(r.DataAsOf)
 	})
-	return Document{Kind: PaymentReceipt, Bytes: b}, err
+	return Document{Kind: documents.PaymentReceipt, Bytes: b}, err
 }
 
 // PINSlip is what the staff desk hands a parent with a temporary PIN.
@@ -177,7 +212,7 @@ type PINSlip struct {
 // type, when it expires, and that it must be changed at the first sign-in.
 func (m Maker) TempPINSlip(s PINSlip) (Document, error) {
 	l := m.Lang
-	d, err := m.newDoc(TempPINSlip, l.T("doc.title.pin_slip"), true)
+	d, err := m.newDoc(documents.TempPINSlip, l.T("doc.title.pin_slip"))
 	if err != nil {
 		return Document{}, err
 	}
@@ -200,7 +235,7 @@ func (m Maker) TempPINSlip(s PINSlip) (Document, error) {
 		d.para(d.lh(), "L", l.T("doc.pin.secret"))
 		d.rollFoot(s.DataAsOf)
 	})
-	return Document{Kind: TempPINSlip, Bytes: b}, err
+	return Document{Kind: documents.TempPINSlip, Bytes: b}, err
 }
 
 // spaced puts a thin gap between digits so a PIN reads easily.

@@ -3,8 +3,13 @@ package pdf
 import (
 	"sort"
 
+	"childsupportkiosk/app/documents"
 	"childsupportkiosk/app/domain"
 )
+
+func init() {
+	register(documents.KioskDay, func(s source) (Document, error) { return s.m.Day(s.job.Activity) })
+}
 
 // dayLines are the counts of the day's slip, in the order printed, with their labels.
 var dayLines = []struct{ what, key string }{
@@ -22,7 +27,7 @@ var dayLines = []struct{ what, key string }{
 // (sign-ins, prints by kind, errors), in counts. It names no participant and no staff member.
 func (m Maker) Day(a domain.Activity) (Document, error) {
 	l := m.Lang
-	d, err := m.newDoc(KioskDay, l.T("doc.title.day"), true)
+	d, err := m.newDoc(documents.KioskDay, l.T("doc.title.day"))
 	if err != nil {
 		return Document{}, err
 	}
@@ -61,5 +66,5 @@ func (m Maker) Day(a domain.Activity) (Document, error) {
 		d.setFont("", 7.5)
 		d.para(d.lh(), "L", l.T("doc.day.no_personal"))
 	})
-	return Document{Kind: KioskDay, Bytes: b}, err
+	return Document{Kind: documents.KioskDay, Bytes: b}, err
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"childsupportkiosk/app/documents"
 	"childsupportkiosk/app/domain"
 )
 
@@ -27,7 +28,7 @@ func TestDaySlip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if doc.Kind != KioskDay || !doc.Kind.OnRoll() || doc.PageCount() != 1 {
+		if doc.Kind != documents.KioskDay || !doc.Kind.OnRoll() || doc.PageCount() != 1 {
 			t.Fatalf("kind %s, on the roll %v, %d pages", doc.Kind, doc.Kind.OnRoll(), doc.PageCount())
 		}
 		save(t, "day-"+lang+".pdf", doc.Bytes)

@@ -4,8 +4,38 @@ import (
 	"fmt"
 	"time"
 
+	"childsupportkiosk/app/documents"
 	"childsupportkiosk/app/domain"
+	"childsupportkiosk/app/session"
 )
+
+func init() {
+	register(documents.MonthlyStatement, func(s source) (Document, error) {
+		if s.job.Month < time.January || s.job.Month > time.December {
+			return Document{}, fmt.Errorf("pdf: month %d", s.job.Month)
+		}
+		r, err := s.records()
+		if err != nil {
+			return Document{}, err
+		}
+		return s.m.MonthlyStatement(r.Monthly(s.job.Year, s.job.Month, s.today))
+	})
+	register(documents.PaymentPage, func(s source) (Document, error) {
+		dir := domain.Made
+		if s.job.Side == session.Received {
+			dir = domain.Received
+		}
+		p := s.job.Participant
+		page := Page{ParticipantID: p.ID, ParticipantName: p.Name, Direction: dir,
+			Number: s.job.Page, Of: s.job.Pages, DataAsOf: s.job.AsOf, Date: s.today}
+		for _, r := range s.job.Rows {
+			if ln, ok := line(r); ok {
+				page.Lines = append(page.Lines, ln)
+			}
+		}
+		return s.m.PaymentPage(page)
+	})
+}
 
 // Page is one page of payments as the screen shows it, for Print Page.
 type Page struct {
@@ -22,7 +52,7 @@ type Page struct {
 func (m Maker) PaymentPage(p Page) (Document, error) {
 	l := m.Lang
 	filter := l.T("doc.filter." + string(p.Direction))
-	d, err := m.newDoc(PaymentPage, filter, false)
+	d, err := m.newDoc(documents.PaymentPage, filter)
 	if err != nil {
 		return Document{}, err
 	}
@@ -63,7 +93,7 @@ func (m Maker) PaymentPage(p Page) (Document, error) {
 			d.para(d.lh(), "L", l.T(n, "phone", m.Profile.Contacts.Phone))
 		}
 	})
-	return Document{Kind: PaymentPage, Bytes: b}, err
+	return Document{Kind: documents.PaymentPage, Bytes: b}, err
 }
 
 func scaleCols(cols []col, f float64) []col {
@@ -92,7 +122,7 @@ func addLine(t domain.Totals, ln domain.StatementLine) domain.Totals {
 // payments were applied, and the balances after it.
 func (m Maker) MonthlyStatement(s domain.MonthlyStatement) (Document, error) {
 	l := m.Lang
-	d, err := m.newDoc(MonthlyStatement, l.T("doc.title.monthly", "month", l.MonthYear(s.Year, s.Month)), false)
+	d, err := m.newDoc(documents.MonthlyStatement, l.T("doc.title.monthly", "month", l.MonthYear(s.Year, s.Month)))
 	if err != nil {
 		return Document{}, err
 	}
@@ -106,7 +136,7 @@ func (m Maker) MonthlyStatement(s domain.MonthlyStatement) (Document, error) {
 		}
 		d.closing(s.Date)
 	})
-	return Document{Kind: MonthlyStatement, Bytes: b}, err
+	return Document{Kind: documents.MonthlyStatement, Bytes: b}, err
 }
 
 func (d *doc) caseMonth(c domain.CaseMonth, s domain.MonthlyStatement) {

@@ -10,35 +10,15 @@ import (
 
 	"github.com/phpdave11/gofpdf"
 
+	"childsupportkiosk/app/documents"
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/app/i18n"
 	"childsupportkiosk/assets"
 )
 
-// Kind names a kind of printed document. Its value goes into audit events, so it says what was
-// printed and never for whom.
-type Kind string
-
-// The kinds of printed document.
-const (
-	YearlyStatement  Kind = "yearly_statement"  // Print By Year
-	PaymentPage      Kind = "payment_page"      // Print Page: the page shown on screen
-	MonthlyStatement Kind = "monthly_statement" // monthly account statement / notice
-	PaymentCoupon    Kind = "payment_coupon"    // coupon to send with a check or money order
-	PaymentReceipt   Kind = "payment_receipt"   // one payment on the 80 mm roll
-	TempPINSlip      Kind = "temp_pin_slip"     // the staff desk's temporary PIN, on the roll
-	SignInCard       Kind = "signin_card"       // a participant's sign-in card with a QR code, on the roll
-	KioskDay         Kind = "kiosk_day"         // what the kiosk did today, in counts, for staff, on the roll
-)
-
-// OnRoll reports whether the kind prints on the 80 mm receipt roll rather than on Letter paper.
-func (k Kind) OnRoll() bool {
-	return k == PaymentReceipt || k == TempPINSlip || k == SignInCard || k == KioskDay
-}
-
 // Document is a finished PDF and what kind of document it is.
 type Document struct {
-	Kind  Kind
+	Kind  documents.Kind
 	Bytes []byte
 }
 
@@ -188,7 +168,7 @@ type doc struct {
 	m        Maker
 	l        i18n.Lang
 	loc      *time.Location
-	kind     Kind
+	kind     documents.Kind
 	title    string
 	dry      bool
 	w, h     float64 // page size
@@ -212,8 +192,8 @@ type doc struct {
 	widthMem map[string]float64
 }
 
-func (m Maker) newDoc(kind Kind, title string, roll bool) (*doc, error) {
-	d := &doc{m: m, l: m.Lang, loc: m.location(), kind: kind, title: title, roll: roll}
+func (m Maker) newDoc(kind documents.Kind, title string) (*doc, error) {
+	d := &doc{m: m, l: m.Lang, loc: m.location(), kind: kind, title: title, roll: kind.OnRoll()}
 	return d, d.open(false)
 }
 
@@ -672,7 +652,7 @@ func (d *doc) letterhead(dated domain.Date, asOf time.Time) {
 	d.setFont("", 8.5)
 	if !dated.IsZero() {
 		key := "doc.statement_date"
-		if d.kind == PaymentCoupon || d.kind == PaymentPage {
+		if d.kind == documents.PaymentCoupon || d.kind == documents.PaymentPage {
 			key = "doc.col.date"
 		}
 		d.paraAt(rightX, rightW, d.lh(), "R", d.field(d.l.T(key), d.l.LongDate(dated)))

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"childsupportkiosk/app/documents"
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/app/i18n"
 	"childsupportkiosk/assets"
@@ -429,11 +430,13 @@ func TestEveryKindEveryLanguage(t *testing.T) {
 			},
 			"day": func() (Document, error) { return m.Day(dayActivity()) },
 		}
+		made := map[documents.Kind]bool{}
 		for name, mk := range docs {
 			doc, err := mk()
 			if err != nil {
 				t.Fatalf("%s %s: %v", name, lang, err)
 			}
+			made[doc.Kind] = true
 			save(t, "all-"+name+"-"+lang+".pdf", doc.Bytes)
 			text := pdfText(t, doc.Bytes)
 			if strings.Contains(text, "⟦") {
@@ -441,6 +444,11 @@ func TestEveryKindEveryLanguage(t *testing.T) {
 			}
 			if strings.Contains(text, "Jorge") {
 				t.Errorf("%s %s: the hidden other party shows", name, lang)
+			}
+		}
+		for _, e := range documents.All() {
+			if !made[e.Kind] {
+				t.Errorf("%s: no sample of the printed kind %s here", lang, e.Kind)
 			}
 		}
 	}
@@ -455,7 +463,7 @@ func TestSignInCard(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if doc.Kind != SignInCard || !doc.Kind.OnRoll() || doc.PageCount() != 1 {
+		if doc.Kind != documents.SignInCard || !doc.Kind.OnRoll() || doc.PageCount() != 1 {
 			t.Fatalf("kind %s, on the roll %v, %d pages", doc.Kind, doc.Kind.OnRoll(), doc.PageCount())
 		}
 		save(t, "card-"+lang+".pdf", doc.Bytes)

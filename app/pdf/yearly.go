@@ -10,8 +10,19 @@ import (
 	"github.com/phpdave11/gofpdf"
 	qrcode "github.com/skip2/go-qrcode"
 
+	"childsupportkiosk/app/documents"
 	"childsupportkiosk/app/domain"
 )
+
+func init() {
+	register(documents.YearlyStatement, func(s source) (Document, error) {
+		r, err := s.records()
+		if err != nil {
+			return Document{}, err
+		}
+		return s.m.YearlyStatement(r.Yearly(s.job.Year, s.today))
+	})
+}
 
 // registerQR adds a QR code of url to the document as a PNG image and returns its name.
 func registerQR(f *gofpdf.Fpdf, url string) (string, error) {
@@ -34,7 +45,7 @@ func registerQR(f *gofpdf.Fpdf, url string) (string, error) {
 // The other party's name appears only where the case allows it (never with family violence).
 func (m Maker) YearlyStatement(s domain.YearlyStatement) (Document, error) {
 	l := m.Lang
-	d, err := m.newDoc(YearlyStatement, l.T("doc.title.yearly", "year", fmt.Sprint(s.Year)), false)
+	d, err := m.newDoc(documents.YearlyStatement, l.T("doc.title.yearly", "year", fmt.Sprint(s.Year)))
 	if err != nil {
 		return Document{}, err
 	}
@@ -64,7 +75,7 @@ func (m Maker) YearlyStatement(s domain.YearlyStatement) (Document, error) {
 	if err == nil {
 		err = qrErr
 	}
-	return Document{Kind: YearlyStatement, Bytes: b}, err
+	return Document{Kind: documents.YearlyStatement, Bytes: b}, err
 }
 
 // yearSummary is the month-by-month table for all cases together, with the year's total. It

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"childsupportkiosk/app/documents"
 	"childsupportkiosk/app/pdf"
 )
 
@@ -244,7 +245,7 @@ func TestPrintsAgainWhenCUPSComesBack(t *testing.T) {
 	log := &auditLog{}
 	p := &Printer{Config: Config{Office: "Q", Server: addr, Timeout: 10 * time.Second, Poll: 10 * time.Millisecond},
 		Kiosk: "kiosk-7", Auditor: log}
-	doc := jobOf(pdf.Document{Kind: pdf.YearlyStatement, Bytes: []byte("%PDF-1.3")})
+	doc := jobOf(pdf.Document{Kind: documents.YearlyStatement, Bytes: []byte("%PDF-1.3")})
 	end := p.Print(context.Background(), doc, nil)
 	if end.State != Failed || end.Reason != CUPSDown {
 		t.Fatalf("with CUPS down: %+v, want failed: cups_down", end)

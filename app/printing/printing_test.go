@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"childsupportkiosk/app/documents"
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/app/i18n"
 	"childsupportkiosk/app/pdf"
@@ -280,7 +281,7 @@ func TestCUPSDown(t *testing.T) {
 			t.Setenv("CUPS_SERVER", srv)
 			p := &Printer{Config: Config{Office: "KioskTestOffice", Timeout: 15 * time.Second}}
 			start := time.Now()
-			end := p.Print(context.Background(), jobOf(pdf.Document{Kind: pdf.YearlyStatement, Bytes: []byte("%PDF-1.3")}), nil)
+			end := p.Print(context.Background(), jobOf(pdf.Document{Kind: documents.YearlyStatement, Bytes: []byte("%PDF-1.3")}), nil)
 			if end.State != Failed || end.Reason != CUPSDown {
 				t.Fatalf("end %+v, want failed: cups_down", end)
 			}
@@ -294,7 +295,7 @@ func TestCUPSDown(t *testing.T) {
 func TestNotConfigured(t *testing.T) {
 	var got []Event
 	p := &Printer{}
-	end := p.Print(context.Background(), jobOf(pdf.Document{Kind: pdf.PaymentReceipt}), func(e Event) { got = append(got, e) })
+	end := p.Print(context.Background(), jobOf(pdf.Document{Kind: documents.PaymentReceipt}), func(e Event) { got = append(got, e) })
 	if end.State != Failed || end.Reason != NotConfigured || len(got) != 1 {
 		t.Fatalf("end %+v events %v", end, got)
 	}
@@ -380,7 +381,7 @@ func TestFollowsJobToItsEnd(t *testing.T) {
 	defer srv.Close()
 	p := &Printer{Config: Config{Office: "Q", Server: strings.TrimPrefix(srv.URL, "http://"), Poll: 10 * time.Millisecond}}
 	var states []State
-	end := p.Print(context.Background(), jobOf(pdf.Document{Kind: pdf.YearlyStatement}), func(e Event) { states = append(states, e.State) })
+	end := p.Print(context.Background(), jobOf(pdf.Document{Kind: documents.YearlyStatement}), func(e Event) { states = append(states, e.State) })
 	if end.State != Completed || end.Job != 42 {
 		t.Fatalf("end %+v", end)
 	}
@@ -393,7 +394,7 @@ func TestJobCanceledByCUPS(t *testing.T) {
 	srv := fakeCUPS(t, []int{jobPending, jobCanceled}, 3, "none")
 	defer srv.Close()
 	p := &Printer{Config: Config{Office: "Q", Server: strings.TrimPrefix(srv.URL, "http://"), Poll: 10 * time.Millisecond}}
-	end := p.Print(context.Background(), jobOf(pdf.Document{Kind: pdf.YearlyStatement}), nil)
+	end := p.Print(context.Background(), jobOf(pdf.Document{Kind: documents.YearlyStatement}), nil)
 	if end.State != Failed || end.Reason != Canceled {
 		t.Fatalf("end %+v", end)
 	}
@@ -404,7 +405,7 @@ func TestJobTimesOut(t *testing.T) {
 	defer srv.Close()
 	p := &Printer{Config: Config{Office: "Q", Server: strings.TrimPrefix(srv.URL, "http://"),
 		Poll: 10 * time.Millisecond, Timeout: 300 * time.Millisecond}}
-	end := p.Print(context.Background(), jobOf(pdf.Document{Kind: pdf.YearlyStatement}), nil)
+	end := p.Print(context.Background(), jobOf(pdf.Document{Kind: documents.YearlyStatement}), nil)
 	if end.State != Failed || end.Reason != TimedOut {
 		t.Fatalf("end %+v", end)
 	}
@@ -422,7 +423,7 @@ func TestJobWithdrawnByTheKiosk(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		end = p.Print(ctx, jobOf(pdf.Document{Kind: pdf.YearlyStatement}), func(e Event) {
+		end = p.Print(ctx, jobOf(pdf.Document{Kind: documents.YearlyStatement}), func(e Event) {
 			if e.State == Queued {
 				cancel()
 			}
@@ -445,7 +446,7 @@ func TestPrinterOutOfPaper(t *testing.T) {
 	srv := fakeCUPS(t, []int{jobPending}, 3, "media-empty-error")
 	defer srv.Close()
 	p := &Printer{Config: Config{Office: "Q", Server: strings.TrimPrefix(srv.URL, "http://"), Poll: 10 * time.Millisecond}}
-	end := p.Print(context.Background(), jobOf(pdf.Document{Kind: pdf.YearlyStatement}), nil)
+	end := p.Print(context.Background(), jobOf(pdf.Document{Kind: documents.YearlyStatement}), nil)
 	if end.State != Failed || end.Reason != MediaMissing {
 		t.Fatalf("end %+v", end)
 	}

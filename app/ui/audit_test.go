@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
+	"childsupportkiosk/app/documents"
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/app/i18n"
 	"childsupportkiosk/app/ui/demoenv"
@@ -18,9 +19,9 @@ import (
 
 // auditActions reads, from the program's source, every audit action the kiosk, kioskctl and
 // the case server's tools write: the literal names passed to the audit functions or set as
-// an event's Action, and the prefixes joined to a document kind ("print_" + kind). It reads
-// the code rather than a list kept by hand, so a new kind of event cannot be added without
-// its words.
+// an event's Action, and the prefixes joined to a document kind ("print_" + kind), with the
+// kinds of documents.All. It reads the code rather than a list kept by hand, so a new kind of
+// event cannot be added without its words.
 func auditActions(t *testing.T) (plain, prefixes, kinds []string) {
 	t.Helper()
 	root := filepath.Join("..", "..")
@@ -30,7 +31,6 @@ func auditActions(t *testing.T) (plain, prefixes, kinds []string) {
 		regexp.MustCompile(`\bAction:\s*"([a-z0-9_]+)"`),
 	}
 	prefix := regexp.MustCompile(`\bAction:\s*"([a-z0-9_]+_)"\s*\+`)
-	kind := regexp.MustCompile(`\bKind = "([a-z0-9_]+)"`)
 	seen := map[string]bool{}
 	for _, dir := range []string{"app", "cmd", "sync"} {
 		err := filepath.WalkDir(filepath.Join(root, dir), func(path string, d os.DirEntry, err error) error {
@@ -56,16 +56,14 @@ func auditActions(t *testing.T) (plain, prefixes, kinds []string) {
 					}
 				}
 			}
-			if filepath.Base(filepath.Dir(path)) == "pdf" {
-				for _, m := range kind.FindAllStringSubmatch(src, -1) {
-					kinds = append(kinds, m[1])
-				}
-			}
 			return nil
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+	for _, e := range documents.All() {
+		kinds = append(kinds, string(e.Kind))
 	}
 	slices.Sort(plain)
 	slices.Sort(prefixes)

@@ -5,6 +5,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"childsupportkiosk/app/documents"
 	"childsupportkiosk/app/session"
 )
 
@@ -54,13 +55,13 @@ func (k *Kiosk) detailScreen() fyne.CanvasObject {
 // the account statement of the payment's month.
 func (k *Kiosk) detailTop(back *widget.Button, r session.Row) fyne.CanvasObject {
 	receipt := k.btn("ui.print.receipt", func() {
-		job := k.printJob(PrintReceipt)
+		job := k.printJob(documents.PaymentReceipt)
 		row := r
 		job.Row, job.Side = &row, k.pay.side
 		k.printDoc(job, scrDetail)
 	})
 	month := k.button(k.t("ui.print.month", "month", k.lang.MonthYear(r.Date.Year, r.Date.Month)), func() {
-		job := k.printJob(PrintMonth)
+		job := k.printJob(documents.MonthlyStatement)
 		job.Year, job.Month = r.Date.Year, r.Date.Month
 		k.printDoc(job, scrDetail)
 	})

@@ -5,6 +5,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"childsupportkiosk/app/documents"
 	"childsupportkiosk/app/domain"
 )
 
@@ -65,7 +66,7 @@ func (k *Kiosk) couponPrint() fyne.CanvasObject {
 	now := k.local(k.mgr.Now())
 	month := k.lang.MonthYear(now.Year(), now.Month())
 	b := k.btn("ui.print.coupon", func() {
-		job := k.printJob(PrintCoupon)
+		job := k.printJob(documents.PaymentCoupon)
 		job.Year, job.Month = now.Year(), now.Month()
 		k.printDoc(job, scrPay)
 	})

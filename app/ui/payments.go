@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"childsupportkiosk/app/documents"
 	"childsupportkiosk/app/session"
 )
 
@@ -198,17 +199,17 @@ func (k *Kiosk) print(year bool, pg session.Page) {
 		k.render()
 		return
 	}
-	job := k.printJob(PrintPage)
+	job := k.printJob(documents.PaymentPage)
 	job.Side, job.Year, job.Page, job.Pages, job.Rows, job.Total = st.side, st.year, pg.Number, pg.Pages, pg.Rows, pg.Total
 	if year {
-		job.Kind, job.Rows, job.Page, job.Pages, job.Total = PrintYear, nil, 0, 0, 0 // the statement reads the whole year itself
+		job.Kind, job.Rows, job.Page, job.Pages, job.Total = documents.YearlyStatement, nil, 0, 0, 0 // the statement reads the whole year itself
 	}
 	k.printDoc(job, scrPayments)
 }
 
 // printJob is a print job of the signed-in person.
-func (k *Kiosk) printJob(kind PrintKind) PrintJob {
+func (k *Kiosk) printJob(kind documents.Kind) documents.Job {
 	cases, _ := k.sess.Cases()
-	return PrintJob{Kind: kind, Profile: k.prof, Lang: k.lang, Participant: k.sess.Participant(),
+	return documents.Job{Kind: kind, Profile: k.prof, Lang: k.lang, Participant: k.sess.Participant(),
 		Cases: cases, AsOf: k.asOf()}
 }

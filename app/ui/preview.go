@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"childsupportkiosk/app/documents"
 )
 
 // previewStage is where the print preview stands.
@@ -28,7 +30,7 @@ const (
 // person's data: dropPreview discards it, and sign-out, Quick Exit and time-out call that.
 type previewState struct {
 	stage previewStage
-	kind  PrintKind
+	kind  documents.Kind
 	year  int // the year a statement or coupon is for, for the title
 	month time.Month
 	staff bool   // a staff member prints (the screen may show without a parent signed in)
@@ -71,7 +73,7 @@ func (k *Kiosk) queues() Queues {
 // printDoc makes the document of job, shows its pages with Print and Cancel, and goes back to
 // the screen back when the person is done. Other screens print only through here. The pages
 // are shown whether or not this kiosk can print the document; the screen says which.
-func (k *Kiosk) printDoc(job PrintJob, back string) {
+func (k *Kiosk) printDoc(job documents.Job, back string) {
 	if job.Staff == "" && k.sess != nil && k.staffOn() {
 		job.Staff = k.sess.AssistedBy() // a print for a parent helped by staff is the staff's action
 	}
@@ -191,7 +193,7 @@ func (k *Kiosk) leavePreview() {
 // whereText says where the document will print, from the queues actually set up for its
 // kind, or that it cannot print at this kiosk. The staff desk prints through the same queues,
 // so nothing here promises that the front desk can print what the kiosk cannot.
-func (k *Kiosk) whereText(kind PrintKind) string {
+func (k *Kiosk) whereText(kind documents.Kind) string {
 	q := k.queues()
 	switch {
 	case q.For(kind) && kind.OnRoll():
@@ -327,23 +329,9 @@ func (k *Kiosk) printTitle() string {
 		}
 		return k.lang.MonthYear(st.year, st.month)
 	}
-	switch st.kind {
-	case PrintPage:
-		return k.t("ui.print.kind.page")
-	case PrintYear:
-		return k.t("ui.print.kind.year", "year", itoa(st.year))
-	case PrintMonth:
-		return k.t("ui.print.kind.month", "month", month())
-	case PrintCoupon:
-		return k.t("ui.print.kind.coupon", "month", month())
-	case PrintReceipt:
-		return k.t("ui.print.kind.receipt")
-	case PrintPINSlip:
-		return k.t("ui.print.kind.pin_slip")
-	case PrintCard:
-		return k.t("ui.print.kind.card")
-	case PrintDay:
-		return k.t("ui.print.kind.day")
+	e, ok := documents.Of(st.kind)
+	if !ok {
+		return ""
 	}
-	return ""
+	return k.t(e.Title, "year", itoa(st.year), "month", month())
 }

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"childsupportkiosk/app/documents"
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/app/session"
 )
@@ -28,7 +29,7 @@ func TestPrintReceiptAndMonthFromADetail(t *testing.T) {
 	mustHave(t, r.c, r.tr("ui.print.kind.receipt"))
 	mustHave(t, r.c, r.tr("ui.print.where_roll"))
 	j := f.last(t)
-	if j.Kind != PrintReceipt || j.Row == nil || j.Row.Date != open.Date || j.Row.Amount != open.Amount ||
+	if j.Kind != documents.PaymentReceipt || j.Row == nil || j.Row.Date != open.Date || j.Row.Amount != open.Amount ||
 		j.Participant.ID != s.Participant || j.Side != session.Received {
 		t.Fatalf("prepared %+v", j)
 	}
@@ -44,7 +45,7 @@ func TestPrintReceiptAndMonthFromADetail(t *testing.T) {
 	month := r.tr("ui.print.month", "month", r.k.lang.MonthYear(open.Date.Year, open.Date.Month))
 	tap(t, r.c, month)
 	r.k.bridge.wait()
-	if j := f.last(t); j.Kind != PrintMonth || j.Year != open.Date.Year || j.Month != open.Date.Month {
+	if j := f.last(t); j.Kind != documents.MonthlyStatement || j.Year != open.Date.Year || j.Month != open.Date.Month {
 		t.Fatalf("prepared %+v", j)
 	}
 	mustHave(t, r.c, r.tr("ui.print.where_office"))
@@ -72,7 +73,7 @@ func TestPrintCouponForPayersOnly(t *testing.T) {
 	r.k.bridge.wait()
 	now := r.k.local(r.clock.Now())
 	j := f.last(t)
-	if j.Kind != PrintCoupon || j.Year != now.Year() || j.Month != now.Month() || j.Participant.ID != s.Participant {
+	if j.Kind != documents.PaymentCoupon || j.Year != now.Year() || j.Month != now.Month() || j.Participant.ID != s.Participant {
 		t.Fatalf("prepared %+v", j)
 	}
 	mustHave(t, r.c, r.tr("ui.print.kind.coupon", "month", r.k.lang.MonthYear(now.Year(), now.Month())))
@@ -479,7 +480,7 @@ func TestPrintWhereForEachSetup(t *testing.T) {
 			r.k.o.Printer = f
 			r.signIn(t, s.Participant, s.PIN)
 			tap(t, r.c, r.tr("ui.nav.payments"))
-			check := func(kind PrintKind, key string) {
+			check := func(kind documents.Kind, key string) {
 				t.Helper()
 				r.k.bridge.wait()
 				_, before := f.counts()
@@ -510,10 +511,10 @@ func TestPrintWhereForEachSetup(t *testing.T) {
 				r.k.leavePreview()
 			}
 			tap(t, r.c, r.tr("ui.print.page"))
-			check(PrintPage, c.want.page)
+			check(documents.PaymentPage, c.want.page)
 			tapFirstRow(t, r)
 			tap(t, r.c, r.tr("ui.print.receipt"))
-			check(PrintReceipt, c.want.receipt)
+			check(documents.PaymentReceipt, c.want.receipt)
 			tap(t, r.c, r.tr("ui.sign_out"))
 
 			r.k.o.Syncer = SyncWith{Store: env.Cache, Client: env.Client}

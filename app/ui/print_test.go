@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"childsupportkiosk/app/documents"
 	"childsupportkiosk/app/domain"
 )
 
@@ -15,8 +16,8 @@ import (
 // and fails when told to.
 type fakePrinter struct {
 	mu          sync.Mutex
-	prepared    []PrintJob
-	printed     []PrintJob
+	prepared    []documents.Job
+	printed     []documents.Job
 	docs        []*fakeDoc
 	prepareFail error         // Prepare fails with it
 	fail        error         // Print fails with it
@@ -42,7 +43,7 @@ func (f *fakePrinter) Queues() Queues {
 	return Queues{Office: true, Receipt: true}
 }
 
-func (f *fakePrinter) Prepare(j PrintJob) (Prepared, error) {
+func (f *fakePrinter) Prepare(j documents.Job) (Prepared, error) {
 	if f.gate != nil {
 		<-f.gate
 	}
@@ -58,7 +59,7 @@ func (f *fakePrinter) Prepare(j PrintJob) (Prepared, error) {
 }
 
 // last is the job last prepared.
-func (f *fakePrinter) last(t *testing.T) PrintJob {
+func (f *fakePrinter) last(t *testing.T) documents.Job {
 	t.Helper()
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -105,7 +106,7 @@ func (f *fakePrinter) undiscarded() int {
 
 type fakeDoc struct {
 	f         *fakePrinter
-	job       PrintJob
+	job       documents.Job
 	discarded bool
 	printing  bool
 	gone      chan struct{} // closed by Discard
@@ -245,7 +246,7 @@ func TestPrintButtons(t *testing.T) {
 	mustHave(t, r.c, r.tr("ui.print.preview_title"))
 	mustHave(t, r.c, r.tr("ui.print.kind.year", "year", fmt.Sprint(year)))
 	mustHave(t, r.c, r.tr("ui.pager.of", "page", "1", "pages", "2"))
-	if j := f.last(t); j.Kind != PrintYear || j.Year != year || j.Participant.ID != s.Participant {
+	if j := f.last(t); j.Kind != documents.YearlyStatement || j.Year != year || j.Participant.ID != s.Participant {
 		t.Fatalf("prepared %+v", j)
 	}
 	tap(t, r.c, r.tr("ui.print.print"))
@@ -263,7 +264,7 @@ func TestPrintButtons(t *testing.T) {
 	// Print page, then Cancel: nothing printed, the document discarded.
 	tap(t, r.c, r.tr("ui.print.page"))
 	r.k.bridge.wait()
-	if j := f.last(t); j.Kind != PrintPage || len(j.Rows) == 0 || j.Page != 1 {
+	if j := f.last(t); j.Kind != documents.PaymentPage || len(j.Rows) == 0 || j.Page != 1 {
 		t.Fatalf("prepared page %+v", j)
 	}
 	tap(t, r.c, r.tr("ui.print.cancel"))

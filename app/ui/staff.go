@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"childsupportkiosk/app/documents"
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/app/session"
 	"childsupportkiosk/sync/syncstate"
@@ -431,22 +432,22 @@ func (k *Kiosk) staffPersonScreen() fyne.CanvasObject {
 	box.Add(subheading(k.t("ui.staff.print_title")))
 	prints := container.NewGridWithColumns(2)
 	staffID := k.staff.Account().ID
-	job := func(kind PrintKind) PrintJob {
-		return PrintJob{Kind: kind, Profile: k.prof, Lang: k.lang, Participant: p, Cases: cases, Staff: staffID, AsOf: k.asOf()}
+	job := func(kind documents.Kind) documents.Job {
+		return documents.Job{Kind: kind, Profile: k.prof, Lang: k.lang, Participant: p, Cases: cases, Staff: staffID, AsOf: k.asOf()}
 	}
-	prints.Add(sized(0, 56, k.btn("ui.staff.print_card", func() { k.printDoc(job(PrintCard), scrStaffPerson) })))
+	prints.Add(sized(0, 56, k.btn("ui.staff.print_card", func() { k.printDoc(job(documents.SignInCard), scrStaffPerson) })))
 	year := k.local(k.mgr.Now()).Year()
 	for _, y := range []int{year, year - 1} {
 		y := y
 		prints.Add(sized(0, 56, k.button(k.t("ui.staff.print_year", "year", itoa(y)), func() {
-			j := job(PrintYear)
+			j := job(documents.YearlyStatement)
 			j.Year = y
 			k.printDoc(j, scrStaffPerson)
 		})))
 	}
 	if _, ok := domain.NewCoupon(p, cases, year, k.local(k.mgr.Now()).Month(), k.asOf()); ok {
 		prints.Add(sized(0, 56, k.btn("ui.staff.print_coupon", func() {
-			j := job(PrintCoupon)
+			j := job(documents.PaymentCoupon)
 			now := k.local(k.mgr.Now())
 			j.Year, j.Month = now.Year(), now.Month()
 			k.printDoc(j, scrStaffPerson)
@@ -537,7 +538,7 @@ func (k *Kiosk) staffPINScreen() fyne.CanvasObject {
 	box.Add(text(k.t("ui.staff.pin_issued_change", "n", itoa(k.prof.PINLength))))
 	box.Add(text(k.t("ui.staff.pin_issued_once")))
 	slip := k.btn("ui.staff.print_slip", func() {
-		k.printDoc(PrintJob{Kind: PrintPINSlip, Profile: k.prof, Lang: k.lang, Participant: p, Cases: cases,
+		k.printDoc(documents.Job{Kind: documents.TempPINSlip, Profile: k.prof, Lang: k.lang, Participant: p, Cases: cases,
 			PIN: k.st.issued.PIN, Expires: k.st.issued.State.Expires, Staff: k.staff.Account().ID, AsOf: k.asOf()}, scrStaffPIN)
 	})
 	slip.Importance = widget.HighImportance
@@ -709,7 +710,7 @@ func (k *Kiosk) printDay() {
 		k.render()
 		return
 	}
-	k.printDoc(PrintJob{Kind: PrintDay, Profile: k.prof, Lang: k.lang, Activity: a,
+	k.printDoc(documents.Job{Kind: documents.KioskDay, Profile: k.prof, Lang: k.lang, Activity: a,
 		Staff: k.staff.Account().ID, AsOf: k.asOf()}, scrStaffStatus)
 }
 

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"childsupportkiosk/app/documents"
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/app/namefold"
 	"childsupportkiosk/app/seal"
@@ -229,7 +230,7 @@ func TestStaffIssuesATemporaryPIN(t *testing.T) {
 	tap(t, r.c, r.tr("ui.print.print"))
 	r.k.bridge.wait()
 	f := r.k.o.Printer.(*fakePrinter)
-	if len(f.printed) != 1 || f.printed[0].Kind != PrintPINSlip || f.printed[0].PIN != pin || f.printed[0].Staff != fd.Staff {
+	if len(f.printed) != 1 || f.printed[0].Kind != documents.TempPINSlip || f.printed[0].PIN != pin || f.printed[0].Staff != fd.Staff {
 		t.Fatalf("printed %+v", f.printed)
 	}
 	tap(t, r.c, r.tr("ui.detail.back"))
@@ -310,7 +311,7 @@ func TestAssistedViewAndPrint(t *testing.T) {
 	r.k.bridge.wait()
 	tap(t, r.c, r.tr("ui.print.print"))
 	r.k.bridge.wait()
-	if len(f.printed) != 1 || f.printed[0].Kind != PrintPage || f.printed[0].Staff != fd.Staff || f.printed[0].Participant.ID != s.Participant {
+	if len(f.printed) != 1 || f.printed[0].Kind != documents.PaymentPage || f.printed[0].Staff != fd.Staff || f.printed[0].Participant.ID != s.Participant {
 		t.Fatalf("assisted print %+v", f.printed)
 	}
 	tap(t, r.c, r.tr("ui.detail.back"))
@@ -324,7 +325,7 @@ func TestAssistedViewAndPrint(t *testing.T) {
 	r.k.bridge.wait()
 	tap(t, r.c, r.tr("ui.print.print"))
 	r.k.bridge.wait()
-	if len(f.printed) != 2 || f.printed[1].Kind != PrintCard || f.printed[1].PIN != "" {
+	if len(f.printed) != 2 || f.printed[1].Kind != documents.SignInCard || f.printed[1].PIN != "" {
 		t.Fatalf("card %+v", f.printed)
 	}
 	evs, _ := r.env.Cache.RecentAudit(30)
@@ -630,7 +631,7 @@ func TestStaffPrintsTheDaySummary(t *testing.T) {
 	r.k.bridge.wait()
 	mustHave(t, r.c, r.tr("ui.print.kind.day"))
 	j := f.last(t)
-	if j.Kind != PrintDay || !j.Kind.OnRoll() || j.Participant.ID != "" || len(j.Cases) != 0 {
+	if j.Kind != documents.KioskDay || !j.Kind.OnRoll() || j.Participant.ID != "" || len(j.Cases) != 0 {
 		t.Fatalf("day summary job %+v", j)
 	}
 	if j.Activity.N(domain.ActSignIn) != 1 || j.Activity.N(domain.ActStaffSignIn) != 1 {
@@ -642,7 +643,7 @@ func TestStaffPrintsTheDaySummary(t *testing.T) {
 	}
 	tap(t, r.c, r.tr("ui.print.print"))
 	r.k.bridge.wait()
-	if len(f.printed) != 1 || f.printed[0].Kind != PrintDay || f.printed[0].Staff != fd.Staff {
+	if len(f.printed) != 1 || f.printed[0].Kind != documents.KioskDay || f.printed[0].Staff != fd.Staff {
 		t.Fatalf("printed %+v", f.printed)
 	}
 	evs, _ := r.env.Cache.RecentAudit(10)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"childsupportkiosk/app/cache"
+	"childsupportkiosk/app/documents"
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/app/i18n"
 	"childsupportkiosk/app/pdf"
@@ -56,7 +57,7 @@ func todayCmd(e *env) func() error {
 		if err != nil {
 			return err
 		}
-		doc, err := m.Day(a)
+		doc, err := m.Make(c, documents.Job{Kind: documents.KioskDay, Profile: m.Profile, Lang: m.Lang, Activity: a})
 		if err != nil {
 			return err
 		}
@@ -65,7 +66,7 @@ func todayCmd(e *env) func() error {
 		}
 		fmt.Fprintf(e.stdout, "wrote the summary of %s (%d bytes) to %s\n", from.Format("2006-01-02"), len(doc.Bytes), *out)
 		return c.Send(domain.SendAudit, domain.AuditEvent{At: time.Now().UTC(), Kiosk: kioskID(c),
-			Action: "export_" + string(pdf.KioskDay), Detail: from.Format("2006-01-02")})
+			Action: "export_" + string(documents.KioskDay), Detail: from.Format("2006-01-02")})
 	}
 }
 
@@ -99,15 +100,14 @@ func statementCmd(e *env) func() error {
 		} else if err != nil {
 			return err
 		}
-		today := domain.DateOf(m.Now().In(location(m.Profile)))
-		kind, period := pdf.YearlyStatement, strconv.Itoa(*year)
-		var doc pdf.Document
-		if *month == 0 {
-			doc, err = m.YearlyStatement(r.Yearly(*year, today))
-		} else {
-			kind, period = pdf.MonthlyStatement, fmt.Sprintf("%d-%02d", *year, *month)
-			doc, err = m.MonthlyStatement(r.Monthly(*year, time.Month(*month), today))
+		// The same path as the screens' Print: the domain's privacy rules hold here too.
+		job := documents.Job{Kind: documents.YearlyStatement, Profile: m.Profile, Lang: m.Lang,
+			Participant: r.Participant, Year: *year}
+		period := strconv.Itoa(*year)
+		if *month != 0 {
+			job.Kind, job.Month, period = documents.MonthlyStatement, time.Month(*month), fmt.Sprintf("%d-%02d", *year, *month)
 		}
+		doc, err := m.Make(c, job)
 		if err != nil {
 			return err
 		}
@@ -117,7 +117,7 @@ func statementCmd(e *env) func() error {
 		// The statement holds personal data: say where it went, never what it says.
 		fmt.Fprintf(e.stdout, "wrote the %s statement (%d bytes) to %s\n", period, len(doc.Bytes), *out)
 		return c.Send(domain.SendAudit, domain.AuditEvent{At: time.Now().UTC(), Kiosk: kioskID(c),
-			Action:  "export_" + string(kind),
+			Action:  "export_" + string(job.Kind),
 			Subject: c.AuditSubject(r.Participant.ID), Detail: period})
 	}
 }

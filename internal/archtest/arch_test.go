@@ -22,16 +22,17 @@ var rooms = map[string][]string{
 	"app/seal/swtpmtest": {},
 	"app/cache": {"app/domain", "app/namefold", "app/seal", "sync/protocol", "sync/syncstate",
 		"github.com/mattn/go-sqlite3"},
-	"app/i18n":     {"app/domain", "translations"},
-	"app/config":   {"app/domain", "github.com/pelletier/go-toml"},
-	"app/session":  {"app/domain", "app/namefold"},
-	"app/speech":   {},
-	"app/printing": {"app/domain"},
-	"app/pdf": {"app/domain", "app/i18n", "assets", "github.com/phpdave11/gofpdf", "github.com/skip2/go-qrcode",
+	"app/i18n":      {"app/domain", "translations"},
+	"app/config":    {"app/domain", "github.com/pelletier/go-toml"},
+	"app/session":   {"app/domain", "app/namefold"},
+	"app/speech":    {},
+	"app/printing":  {"app/domain"},
+	"app/documents": {"app/domain", "app/i18n", "app/session"},
+	"app/pdf": {"app/documents", "app/domain", "app/i18n", "app/session", "assets", "github.com/phpdave11/gofpdf", "github.com/skip2/go-qrcode",
 		"golang.org/x/image"},
-	"app/ui": {"app/domain", "app/i18n", "app/session", "app/speech", "assets", "sync/syncstate",
+	"app/ui": {"app/documents", "app/domain", "app/i18n", "app/session", "app/speech", "assets", "sync/syncstate",
 		"fyne.io/fyne/v2", "github.com/skip2/go-qrcode"},
-	"app/ui/uiprint": {"app/domain", "app/pdf", "app/printing", "app/session", "app/ui"},
+	"app/ui/uiprint": {"app/documents", "app/domain", "app/pdf", "app/printing", "app/session", "app/ui"},
 	"app/ui/demoenv": {"app/cache", "app/domain", "assets", "sync/client", "sync/demo", "sync/server", "sync/syncstate"},
 	"assets":         {"app/domain"},
 	"translations":   {},
@@ -49,7 +50,7 @@ var rooms = map[string][]string{
 		"app/session", "app/speech", "app/ui", "app/ui/uiprint", "assets", "cmd/kiosk/internal/posixlocale",
 		"sync/client", "sync/syncstate", "fyne.io/fyne/v2"},
 	"cmd/kiosk/internal/posixlocale": {},
-	"cmd/kioskctl": {"app/cache", "app/domain", "app/i18n", "app/pdf", "app/printing", "app/seal", "assets",
+	"cmd/kioskctl": {"app/cache", "app/documents", "app/domain", "app/i18n", "app/pdf", "app/printing", "app/seal", "assets",
 		"sync/client", "sync/protocol", "sync/syncstate"},
 }
 
@@ -62,6 +63,8 @@ var never = map[string][]string{
 	"app/ui": {module + "sync/client", module + "sync/server", module + "app/cache", module + "app/pdf",
 		module + "app/printing", "github.com/klauspost/compress", "github.com/mattn/go-sqlite3",
 		"github.com/phpdave11/gofpdf"},
+	// The list of printed kinds holds no PDF maker and no screen, so every side can use it.
+	"app/documents": {"fyne.io", module + "app/pdf", "github.com/phpdave11/gofpdf", "github.com/mattn/go-sqlite3"},
 	// The cache implements the sync's Store without the sync client.
 	"app/cache": {module + "sync/client", "github.com/klauspost/compress", "fyne.io"},
 	// Printing takes a job's paper and bytes, not the PDF maker's types.

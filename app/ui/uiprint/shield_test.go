@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"childsupportkiosk/app/documents"
 	"childsupportkiosk/app/session"
-	"childsupportkiosk/app/ui"
 	"childsupportkiosk/sync/demo"
 )
 
@@ -32,15 +32,15 @@ func TestEveryKindHidesTheOtherParentOfASurvivor(t *testing.T) {
 	d := got[0]
 	row := session.Row{Date: d.Date, Amount: d.Amount, Source: d.Source, Case: d.Case, Received: &d}
 	p := &Printer{CaseFile: e.Cache, Now: func() time.Time { return at }}
-	edits := map[ui.PrintKind]func(*ui.PrintJob){
-		ui.PrintPage: func(j *ui.PrintJob) {
+	edits := map[documents.Kind]func(*documents.Job){
+		documents.PaymentPage: func(j *documents.Job) {
 			j.Side, j.Page, j.Pages, j.Rows = session.Received, 1, 1, []session.Row{row}
 		},
-		ui.PrintYear:    func(j *ui.PrintJob) { j.Year = d.Date.Year },
-		ui.PrintMonth:   func(j *ui.PrintJob) { j.Year, j.Month = d.Date.Year, d.Date.Month },
-		ui.PrintReceipt: func(j *ui.PrintJob) { j.Row = &row },
-		ui.PrintPINSlip: func(j *ui.PrintJob) { j.PIN, j.Expires = "482916", at.Add(24*time.Hour) },
-		ui.PrintCard:    func(j *ui.PrintJob) {},
+		documents.YearlyStatement:  func(j *documents.Job) { j.Year = d.Date.Year },
+		documents.MonthlyStatement: func(j *documents.Job) { j.Year, j.Month = d.Date.Year, d.Date.Month },
+		documents.PaymentReceipt:   func(j *documents.Job) { j.Row = &row },
+		documents.TempPINSlip:      func(j *documents.Job) { j.PIN, j.Expires = "482916", at.Add(24*time.Hour) },
+		documents.SignInCard:       func(j *documents.Job) {},
 	}
 	for _, lang := range []string{"en", "es", "fr"} {
 		for kind, edit := range edits {

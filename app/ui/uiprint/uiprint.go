@@ -8,17 +8,16 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"image"
 	"os/exec"
 	"strconv"
 	"sync"
 	"time"
 
+	"childsupportkiosk/app/documents"
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/app/pdf"
 	"childsupportkiosk/app/printing"
-	"childsupportkiosk/app/session"
 	"childsupportkiosk/app/ui"
 )
 
@@ -50,14 +49,7 @@ func (p *Printer) Queues() ui.Queues {
 	return ui.Queues{Office: p.Printer.Configured(printing.OfficePaper), Receipt: p.Printer.Configured(printing.RollPaper)}
 }
 
-func (p *Printer) now() time.Time {
-	if p.Now == nil {
-		return time.Now()
-	}
-	return p.Now()
-}
-
-func (p *Printer) maker(job ui.PrintJob) (pdf.Maker, error) {
+func (p *Printer) maker(job documents.Job) (pdf.Maker, error) {
 	office, err := p.CaseFile.Office()
 	if err != nil {
 		return pdf.Maker{}, err
@@ -67,7 +59,7 @@ func (p *Printer) maker(job ui.PrintJob) (pdf.Maker, error) {
 
 // Prepare makes the document of job and a picture of its first page; the other pages are
 // drawn when the preview asks for them (Page).
-func (p *Printer) Prepare(job ui.PrintJob) (ui.Prepared, error) {
+func (p *Printer) Prepare(job documents.Job) (ui.Prepared, error) {
 	doc, err := p.document(job)
 	if err != nil {
 		zero(doc.Bytes)
@@ -81,88 +73,13 @@ func (p *Printer) Prepare(job ui.PrintJob) (ui.Prepared, error) {
 	return d, nil
 }
 
-// document makes the PDF of a job.
-func (p *Printer) document(job ui.PrintJob) (pdf.Document, error) {
+// document makes the PDF of a job, the one way every printed kind is made (pdf.Maker.Make).
+func (p *Printer) document(job documents.Job) (pdf.Document, error) {
 	m, err := p.maker(job)
 	if err != nil {
 		return pdf.Document{}, err
 	}
-	today := domain.DateOf(p.local(job, p.now()))
-	part := job.Participant
-	switch job.Kind {
-	case ui.PrintPage:
-		dir := domain.Made
-		if job.Side == session.Received {
-			dir = domain.Received
-		}
-		page := pdf.Page{ParticipantID: part.ID, ParticipantName: part.Name,
-			Direction: dir, Number: job.Page, Of: job.Pages, DataAsOf: job.AsOf, Date: today}
-		for _, r := range job.Rows {
-			if ln, ok := line(r); ok {
-				page.Lines = append(page.Lines, ln)
-			}
-		}
-		return m.PaymentPage(page)
-	case ui.PrintYear, ui.PrintMonth, ui.PrintCoupon:
-		recs, err := domain.ReadRecords(p.CaseFile, part.ID) // with the domain's privacy rules
-		if err != nil {
-			return pdf.Document{}, err
-		}
-		switch job.Kind {
-		case ui.PrintYear:
-			return m.YearlyStatement(recs.Yearly(job.Year, today))
-		case ui.PrintMonth:
-			if job.Month < time.January || job.Month > time.December {
-				return pdf.Document{}, fmt.Errorf("uiprint: month %d", job.Month)
-			}
-			return m.MonthlyStatement(recs.Monthly(job.Year, job.Month, today))
-		default:
-			c, ok := recs.Coupon(job.Year, job.Month)
-			if !ok {
-				return pdf.Document{}, domain.ErrNotFound // a receiver gets no coupon
-			}
-			return m.Coupon(c, today)
-		}
-	case ui.PrintReceipt:
-		if job.Row == nil {
-			return pdf.Document{}, errors.New("uiprint: a receipt needs its payment")
-		}
-		ln, ok := line(*job.Row)
-		if !ok {
-			return pdf.Document{}, errors.New("uiprint: a receipt needs a payment made or received")
-		}
-		return m.PaymentReceipt(pdf.Receipt{ParticipantID: part.ID, ParticipantName: part.Name,
-			Line: ln, DataAsOf: job.AsOf})
-	case ui.PrintPINSlip:
-		if job.PIN == "" {
-			return pdf.Document{}, errors.New("uiprint: a PIN slip needs its PIN")
-		}
-		return m.TempPINSlip(pdf.PINSlip{ParticipantID: part.ID, ParticipantName: part.Name,
-			PIN: job.PIN, Expires: job.Expires, DataAsOf: job.AsOf})
-	case ui.PrintCard:
-		return m.SignInCard(pdf.Card{ParticipantID: part.ID, ParticipantName: part.Name})
-	case ui.PrintDay:
-		return m.Day(job.Activity)
-	}
-	return pdf.Document{}, fmt.Errorf("uiprint: unknown kind %q", job.Kind)
-}
-
-// line is a row of the Payments screen as a statement line.
-func line(r session.Row) (domain.StatementLine, bool) {
-	switch {
-	case r.Made != nil:
-		return domain.LineOfPayment(*r.Made), true
-	case r.Received != nil:
-		return domain.LineOfDisbursement(*r.Received), true
-	}
-	return domain.StatementLine{}, false
-}
-
-func (p *Printer) local(job ui.PrintJob, t time.Time) time.Time {
-	if loc, err := job.Profile.Location(); err == nil {
-		return t.In(loc)
-	}
-	return t
+	return m.Make(p.CaseFile, job)
 }
 
 // rasterize draws page n with pdftoppm: the PDF goes in on its standard input and the page
@@ -423,7 +340,7 @@ func zero(b []byte) {
 }
 
 // paperOf is the paper a kind of document prints on.
-func paperOf(k pdf.Kind) printing.Paper {
+func paperOf(k documents.Kind) printing.Paper {
 	if k.OnRoll() {
 		return printing.RollPaper
 	}

@@ -19,6 +19,7 @@ import (
 
 	qrcode "github.com/skip2/go-qrcode"
 
+	"childsupportkiosk/app/documents"
 	"childsupportkiosk/app/domain"
 	"childsupportkiosk/app/i18n"
 	"childsupportkiosk/app/printing"
@@ -68,7 +69,7 @@ func sampleOf(t *testing.T, e *demoenv.Env, role string) demo.Sample {
 }
 
 // job is a print job of a sample, as the kiosk's screens make it.
-func job(t *testing.T, e *demoenv.Env, s demo.Sample, kind ui.PrintKind, lang string) ui.PrintJob {
+func job(t *testing.T, e *demoenv.Env, s demo.Sample, kind documents.Kind, lang string) documents.Job {
 	t.Helper()
 	cat, err := i18n.Shipped()
 	if err != nil {
@@ -82,7 +83,7 @@ func job(t *testing.T, e *demoenv.Env, s demo.Sample, kind ui.PrintKind, lang st
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ui.PrintJob{Kind: kind, Profile: e.Profile, Lang: cat.Lang(lang), Participant: p, Cases: cases, AsOf: at}
+	return documents.Job{Kind: kind, Profile: e.Profile, Lang: cat.Lang(lang), Participant: p, Cases: cases, AsOf: at}
 }
 
 // text reads a PDF's text with pdftotext, through pipes.
@@ -125,26 +126,26 @@ func TestPrepareEveryKind(t *testing.T) {
 		cat, _ := i18n.Shipped()
 		l := cat.Lang(lang)
 		type want struct {
-			kind   ui.PrintKind
+			kind   documents.Kind
 			sample demo.Sample
-			edit   func(*ui.PrintJob)
+			edit   func(*documents.Job)
 			text   []string
 		}
 		kinds := []want{
-			{ui.PrintPage, payer, func(j *ui.PrintJob) {
+			{documents.PaymentPage, payer, func(j *documents.Job) {
 				j.Side, j.Page, j.Pages, j.Rows = session.Made, 1, 1, []session.Row{row}
 			}, []string{l.Money(pay.Amount), l.Date(pay.Received)}},
-			{ui.PrintYear, payer, func(j *ui.PrintJob) { j.Year = pay.Received.Year },
+			{documents.YearlyStatement, payer, func(j *documents.Job) { j.Year = pay.Received.Year },
 				[]string{l.T("doc.total_year", "year", strconv.Itoa(pay.Received.Year))}},
-			{ui.PrintMonth, both, func(j *ui.PrintJob) { j.Year, j.Month = pay.Received.Year, pay.Received.Month },
+			{documents.MonthlyStatement, both, func(j *documents.Job) { j.Year, j.Month = pay.Received.Year, pay.Received.Month },
 				[]string{l.T("doc.title.monthly", "month", l.MonthYear(pay.Received.Year, pay.Received.Month))}},
-			{ui.PrintCoupon, payer, func(j *ui.PrintJob) { j.Year, j.Month = 2026, time.March },
+			{documents.PaymentCoupon, payer, func(j *documents.Job) { j.Year, j.Month = 2026, time.March },
 				[]string{l.T("doc.coupon.for_month", "month", l.MonthYear(2026, time.March))}},
-			{ui.PrintReceipt, payer, func(j *ui.PrintJob) { j.Row = &row },
+			{documents.PaymentReceipt, payer, func(j *documents.Job) { j.Row = &row },
 				[]string{l.T("doc.title.receipt"), l.Money(pay.Amount)}},
-			{ui.PrintPINSlip, both, func(j *ui.PrintJob) { j.PIN, j.Expires = "482916", at.Add(24*time.Hour) },
+			{documents.TempPINSlip, both, func(j *documents.Job) { j.PIN, j.Expires = "482916", at.Add(24*time.Hour) },
 				[]string{l.T("doc.pin.label"), "4 8 2 9 1 6"}},
-			{ui.PrintCard, both, nil, []string{l.T("doc.title.card"), l.T("doc.card.scan")}},
+			{documents.SignInCard, both, nil, []string{l.T("doc.title.card"), l.T("doc.card.scan")}},
 		}
 		for _, k := range kinds {
 			t.Run(lang+"/"+string(k.kind), func(t *testing.T) {
@@ -182,7 +183,7 @@ func TestPrepareEveryKind(t *testing.T) {
 						t.Errorf("%q missing from:\n%s", w, got)
 					}
 				}
-				if k.kind == ui.PrintCard || k.kind == ui.PrintReceipt || k.kind == ui.PrintPINSlip {
+				if k.kind == documents.SignInCard || k.kind == documents.PaymentReceipt || k.kind == documents.TempPINSlip {
 					id := j.Participant.ID
 					if strings.Contains(got, id) || !strings.Contains(got, id[len(id)-4:]) {
 						t.Errorf("the ID must show masked but for its last four:\n%s", got)
@@ -220,7 +221,7 @@ func TestSignInCardQRHoldsTheID(t *testing.T) {
 	e := demoEnv(t)
 	s := sampleOf(t, e, "custodial")
 	p := &Printer{CaseFile: e.Cache, Now: func() time.Time { return at }}
-	prep, err := p.Prepare(job(t, e, s, ui.PrintCard, "en"))
+	prep, err := p.Prepare(job(t, e, s, documents.SignInCard, "en"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,7 +319,7 @@ func TestFamilyViolenceOffPaper(t *testing.T) {
 	if len(received) > 0 {
 		year, month = received[0].Date.Year, received[0].Date.Month
 	}
-	for _, kind := range []ui.PrintKind{ui.PrintYear, ui.PrintMonth} {
+	for _, kind := range []documents.Kind{documents.YearlyStatement, documents.MonthlyStatement} {
 		j := job(t, e, s, kind, "en")
 		j.Year, j.Month = year, month
 		prep, err := p.Prepare(j)
@@ -345,7 +346,7 @@ func TestNoRasterizerNoPreview(t *testing.T) {
 	s := sampleOf(t, e, "both")
 	p := &Printer{CaseFile: e.Cache, Rasterizer: "no-such-pdftoppm-here", Now: func() time.Time { return at },
 		Printer: &printing.Printer{Config: printing.Config{Server: "127.0.0.1:1"}}}
-	prep, err := p.Prepare(job(t, e, s, ui.PrintCard, "en"))
+	prep, err := p.Prepare(job(t, e, s, documents.SignInCard, "en"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -395,7 +396,7 @@ func TestPrintThroughCUPS(t *testing.T) {
 		Printer: &printing.Printer{Config: printing.Config{Office: office, Receipt: receipt, Timeout: time.Minute,
 			Poll: 200 * time.Millisecond}, Kiosk: "kiosk-9", Auditor: log}}
 	since := time.Now().Add(-time.Second)
-	j := job(t, e, s, ui.PrintCard, "es")
+	j := job(t, e, s, documents.SignInCard, "es")
 	j.Staff = "S-0042"
 	prep, err := p.Prepare(j)
 	if err != nil {
@@ -461,7 +462,7 @@ func TestDiscardWithdrawsAPrint(t *testing.T) {
 	p := &Printer{CaseFile: e.Cache, Rasterizer: "no-such-pdftoppm-here", Now: func() time.Time { return at },
 		Printer: &printing.Printer{Config: printing.Config{Receipt: "receipt", Timeout: time.Minute,
 			Server: strings.TrimPrefix(srv.URL, "http://")}}}
-	prep, err := p.Prepare(job(t, e, s, ui.PrintCard, "en"))
+	prep, err := p.Prepare(job(t, e, s, documents.SignInCard, "en"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -492,16 +493,16 @@ func TestDiscardWithdrawsAPrint(t *testing.T) {
 func TestQueuesByKind(t *testing.T) {
 	for _, c := range []struct {
 		printer *printing.Printer
-		kind    ui.PrintKind
+		kind    documents.Kind
 		want    bool
 	}{
-		{&printing.Printer{Config: printing.Config{Office: "Office"}}, ui.PrintYear, true},
-		{&printing.Printer{Config: printing.Config{Office: "Office"}}, ui.PrintCard, false},
-		{&printing.Printer{Config: printing.Config{Receipt: "Roll"}}, ui.PrintCard, true},
-		{&printing.Printer{Config: printing.Config{Receipt: "Roll"}}, ui.PrintYear, false},
-		{&printing.Printer{Config: printing.Config{Office: "Office", Receipt: "Roll"}}, ui.PrintReceipt, true},
-		{&printing.Printer{Config: printing.Config{Office: " ", Receipt: ""}}, ui.PrintPage, false},
-		{nil, ui.PrintYear, false},
+		{&printing.Printer{Config: printing.Config{Office: "Office"}}, documents.YearlyStatement, true},
+		{&printing.Printer{Config: printing.Config{Office: "Office"}}, documents.SignInCard, false},
+		{&printing.Printer{Config: printing.Config{Receipt: "Roll"}}, documents.SignInCard, true},
+		{&printing.Printer{Config: printing.Config{Receipt: "Roll"}}, documents.YearlyStatement, false},
+		{&printing.Printer{Config: printing.Config{Office: "Office", Receipt: "Roll"}}, documents.PaymentReceipt, true},
+		{&printing.Printer{Config: printing.Config{Office: " ", Receipt: ""}}, documents.PaymentPage, false},
+		{nil, documents.YearlyStatement, false},
 	} {
 		p := &Printer{Printer: c.printer}
 		if got := p.Queues().For(c.kind); got != c.want {
@@ -533,7 +534,7 @@ func threePages(t *testing.T, p *Printer) ui.Prepared {
 	e := demoEnv(t)
 	for _, s := range e.Samples {
 		for _, year := range []int{2025, 2024, 2026, 2023} {
-			j := job(t, e, s, ui.PrintYear, "en")
+			j := job(t, e, s, documents.YearlyStatement, "en")
 			j.Year = year
 			prep, err := p.Prepare(j)
 			if err != nil {
@@ -639,7 +640,7 @@ func TestPrepareDaySummary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	j := job(t, e, s, ui.PrintDay, "es")
+	j := job(t, e, s, documents.KioskDay, "es")
 	j.Participant, j.Cases, j.Activity = domain.Participant{}, nil, a
 	p := &Printer{CaseFile: e.Cache, Now: func() time.Time { return at }}
 	prep, err := p.Prepare(j)
