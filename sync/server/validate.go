@@ -237,6 +237,15 @@ func (c *checker) text(rec recRef, field, s string, max int, required bool) {
 	}
 }
 
+// identOnce checks a record's ID field: its shape, that list has it once, and that the
+// export does not delete it too (a record of kind).
+func (c *checker) identOnce(ids map[string]int, rec recRef, field, id string, i int, list, kind string) {
+	if c.ident(rec, field, id) {
+		c.seen(ids, rec, id, i, list)
+		c.alsoDeleted(rec, kind, id)
+	}
+}
+
 func (c *checker) seen(ids map[string]int, rec recRef, id string, i int, list string) {
 	if j, dup := ids[id]; dup {
 		c.add("%s: id: same as %s[%d]", rec, list, j)
@@ -269,7 +278,27 @@ func (c *checker) generatedDate(office string) domain.Date {
 	return d
 }
 
+// run checks the whole export, list by list in the export's order, collecting problems (add).
 func (c *checker) run() {
+	if !c.checkHeader() {
+		return
+	}
+	c.checkDeletions()
+	c.checkOffices()
+	c.checkStaff()
+	c.checkParticipants()
+	c.checkCases()
+	c.checkPayments()
+	c.checkDisbursements()
+	c.checkAppointments()
+	c.checkMessages()
+	c.checkDocuments()
+}
+
+// checkHeader checks the format, agency and generated time; false when nothing more can be
+// checked (an unknown agency, whose ID length every participant depends on, and no record
+// that failed to decode).
+func (c *checker) checkHeader() bool {
 	e := c.e
 	if e.Format != domain.ExportFormat {
 		c.add("format: must be %q", domain.ExportFormat)
@@ -285,7 +314,7 @@ func (c *checker) run() {
 		// Every participant ID's length depends on it: the records' decoding problems are all
 		// that can still be told.
 		if c.bad == nil || len(c.bad.records) == 0 {
-			return
+			return false
 		}
 		c.onlyUndecoded = true
 	} else {
@@ -294,7 +323,12 @@ func (c *checker) run() {
 	if e.Generated.IsZero() {
 		c.add("generated: is missing")
 	}
+	return true
+}
 
+// checkDeletions checks the deletions: a known kind, an ID, each once.
+func (c *checker) checkDeletions() {
+	e := c.e
 	for i, d := range e.Deletions {
 		rec := c.at("deletions", i, d.ID)
 		if !deletable[d.Kind] {
@@ -312,15 +346,16 @@ func (c *checker) run() {
 		}
 		c.deleted[d.Kind][d.ID] = true
 	}
+}
 
+// checkOffices checks the offices and keeps each, with its time zone, for the records that name it.
+func (c *checker) checkOffices() {
+	e := c.e
 	ids := map[string]int{}
 	for i := range e.Offices {
 		o := &e.Offices[i]
 		rec := c.at("offices", i, o.ID)
-		if c.ident(rec, "id", o.ID) {
-			c.seen(ids, rec, o.ID, i, "offices")
-			c.alsoDeleted(rec, "office", o.ID)
-		}
+		c.identOnce(ids, rec, "id", o.ID, i, "offices", "office")
 		c.text(rec, "name", o.Name, 200, true)
 		if o.Agency != e.Agency {
 			c.add("%s: agency: must be the export's agency %q", rec, e.Agency)
@@ -334,8 +369,12 @@ func (c *checker) run() {
 		c.text(rec, "phone", o.Phone, 40, false)
 		c.offices[o.ID] = o
 	}
+}
 
-	ids = map[string]int{}
+// checkStaff checks the staff accounts: ID, role, office and a password verifier.
+func (c *checker) checkStaff() {
+	e := c.e
+	ids := map[string]int{}
 	for i := range e.Staff {
 		s := &e.Staff[i]
 		rec := c.at("staff", i, s.ID)
@@ -358,8 +397,12 @@ func (c *checker) run() {
 			c.add("%s: password.temporary: staff passwords are not temporary", rec)
 		}
 	}
+}
 
-	ids = map[string]int{}
+// checkParticipants checks the participants: ID, SSN (unique here and on the server), name, birth date, language, office, PIN.
+func (c *checker) checkParticipants() {
+	e := c.e
+	ids := map[string]int{}
 	ssns := map[string]int{}
 	for i := range e.Participants {
 		p := &e.Participants[i]
@@ -404,15 +447,16 @@ func (c *checker) run() {
 	}
 	// A participant whose SSN another participant of the export had before is fine: the later
 	// record wins within one import only when the holder moves away, which the unique index checks.
+}
 
-	ids = map[string]int{}
+// checkCases checks the cases: number, office, parties and balances.
+func (c *checker) checkCases() {
+	e := c.e
+	ids := map[string]int{}
 	for i := range e.Cases {
 		k := &e.Cases[i]
 		rec := c.at("cases", i, k.Number)
-		if c.ident(rec, "number", k.Number) {
-			c.seen(ids, rec, k.Number, i, "cases")
-			c.alsoDeleted(rec, "case", k.Number)
-		}
+		c.identOnce(ids, rec, "number", k.Number, i, "cases", "case")
 		c.officeRef(rec, "office", k.Office)
 		c.text(rec, "court_order", k.CourtOrder, 64, false)
 		c.parties(rec, k)
@@ -430,15 +474,16 @@ func (c *checker) run() {
 		}
 		c.cases[k.Number] = k
 	}
+}
 
-	ids = make(map[string]int, len(e.Payments))
+// checkPayments checks the payments: ID, case and payer, amount, source, allocation, date.
+func (c *checker) checkPayments() {
+	e := c.e
+	ids := make(map[string]int, len(e.Payments))
 	for i := range e.Payments {
 		p := &e.Payments[i]
 		rec := c.at("payments", i, p.ID)
-		if c.ident(rec, "id", p.ID) {
-			c.seen(ids, rec, p.ID, i, "payments")
-			c.alsoDeleted(rec, "payment", p.ID)
-		}
+		c.identOnce(ids, rec, "id", p.ID, i, "payments", "payment")
 		office := c.partyRef(rec, "case", "payer", p.Case, p.Payer, domain.Noncustodial)
 		c.amount(rec, "amount", p.Amount)
 		if !p.Source.Valid() {
@@ -452,15 +497,16 @@ func (c *checker) run() {
 		}
 		c.date(rec, "received", p.Received, office)
 	}
+}
 
-	ids = make(map[string]int, len(e.Disbursements))
+// checkDisbursements checks the disbursements: ID, case and payee, amount, source, method, status and its reason, date.
+func (c *checker) checkDisbursements() {
+	e := c.e
+	ids := make(map[string]int, len(e.Disbursements))
 	for i := range e.Disbursements {
 		d := &e.Disbursements[i]
 		rec := c.at("disbursements", i, d.ID)
-		if c.ident(rec, "id", d.ID) {
-			c.seen(ids, rec, d.ID, i, "disbursements")
-			c.alsoDeleted(rec, "disbursement", d.ID)
-		}
+		c.identOnce(ids, rec, "id", d.ID, i, "disbursements", "disbursement")
 		office := c.partyRef(rec, "case", "payee", d.Case, d.Payee, domain.Custodial)
 		c.amount(rec, "amount", d.Amount)
 		if !d.Source.Valid() {
@@ -479,15 +525,16 @@ func (c *checker) run() {
 		}
 		c.date(rec, "date", d.Date, office)
 	}
+}
 
-	ids = map[string]int{}
+// checkAppointments checks the appointments: ID, whose, kind, time and place.
+func (c *checker) checkAppointments() {
+	e := c.e
+	ids := map[string]int{}
 	for i := range e.Appointments {
 		a := &e.Appointments[i]
 		rec := c.at("appointments", i, a.ID)
-		if c.ident(rec, "id", a.ID) {
-			c.seen(ids, rec, a.ID, i, "appointments")
-			c.alsoDeleted(rec, "appointment", a.ID)
-		}
+		c.identOnce(ids, rec, "id", a.ID, i, "appointments", "appointment")
 		c.ownerRef(rec, a.Participant, a.Case)
 		if a.Kind != domain.OfficeAppointment && a.Kind != domain.CourtDate {
 			c.add("%s: kind: must be appointment or court", rec)
@@ -498,15 +545,16 @@ func (c *checker) run() {
 		c.text(rec, "place", a.Place, 300, true)
 		c.text(rec, "topic", a.Topic, 100, false)
 	}
+}
 
-	ids = map[string]int{}
+// checkMessages checks the messages: ID, whose, time, texts and their translations.
+func (c *checker) checkMessages() {
+	e := c.e
+	ids := map[string]int{}
 	for i := range e.Messages {
 		m := &e.Messages[i]
 		rec := c.at("messages", i, m.ID)
-		if c.ident(rec, "id", m.ID) {
-			c.seen(ids, rec, m.ID, i, "messages")
-			c.alsoDeleted(rec, "message", m.ID)
-		}
+		c.identOnce(ids, rec, "id", m.ID, i, "messages", "message")
 		c.ownerRef(rec, m.Participant, m.Case)
 		if m.Sent.IsZero() {
 			c.add("%s: sent: is missing", rec)
@@ -524,15 +572,16 @@ func (c *checker) run() {
 				c.text(rec, field+".body", m.Translations[i].Body, 10000, true)
 			})
 	}
+}
 
-	ids = map[string]int{}
+// checkDocuments checks the documents: ID, whose, title and its translations, kind, date.
+func (c *checker) checkDocuments() {
+	e := c.e
+	ids := map[string]int{}
 	for i := range e.Documents {
 		d := &e.Documents[i]
 		rec := c.at("documents", i, d.ID)
-		if c.ident(rec, "id", d.ID) {
-			c.seen(ids, rec, d.ID, i, "documents")
-			c.alsoDeleted(rec, "document", d.ID)
-		}
+		c.identOnce(ids, rec, "id", d.ID, i, "documents", "document")
 		c.ownerRef(rec, d.Participant, d.Case)
 		c.text(rec, "title", d.Title, 200, true)
 		c.translations(rec, len(d.Translations), func(i int) string { return d.Translations[i].Lang },
@@ -544,6 +593,7 @@ func (c *checker) run() {
 			c.add("%s: date: is missing", rec)
 		}
 	}
+
 }
 
 // maxTranslations is how many languages one record's texts may be given in: California's
