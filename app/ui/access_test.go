@@ -208,7 +208,7 @@ func everyScreen(t *testing.T, r *rig, look func(where string)) {
 		}
 		for _, side := range r.k.sess.Sides() {
 			r.k.show(scrPayments)
-			r.k.pay = payState{side: side}
+			r.k.person.pay = payState{side: side}
 			r.k.render()
 			look(role + " payments " + string(side))
 			if len(rows(r.c)) > 0 {

@@ -159,7 +159,7 @@ func TestNoNumericDateOnAnyScreen(t *testing.T) {
 			}
 			for _, side := range r.k.sess.Sides() {
 				r.k.show(scrPayments)
-				r.k.pay = payState{side: side}
+				r.k.person.pay = payState{side: side}
 				r.k.render()
 				check(t, role+" "+lang+" payments "+string(side))
 				if len(rows(r.c)) > 0 {

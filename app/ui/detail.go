@@ -12,8 +12,8 @@ import (
 // detailScreen explains one payment in plain words: where the money came from, how it was
 // applied or sent, and why it is held when it is.
 func (k *Kiosk) detailScreen() fyne.CanvasObject {
-	r := k.pay.open
-	back := k.btn("ui.detail.back", func() { k.pay.open = nil; k.screen = scrPayments; k.render() })
+	r := k.person.pay.open
+	back := k.btn("ui.detail.back", func() { k.person.pay.open = nil; k.screen = scrPayments; k.render() })
 	if r == nil {
 		return container.NewVBox(back)
 	}
@@ -57,7 +57,7 @@ func (k *Kiosk) detailTop(back *widget.Button, r session.Row) fyne.CanvasObject 
 	receipt := k.btn("ui.print.receipt", func() {
 		job := k.printJob(documents.PaymentReceipt)
 		row := r
-		job.Row, job.Side = &row, k.pay.side
+		job.Row, job.Side = &row, k.person.pay.side
 		k.printDoc(job, scrDetail)
 	})
 	month := k.button(k.t("ui.print.month", "month", k.lang.MonthYear(r.Date.Year, r.Date.Month)), func() {

@@ -12,7 +12,7 @@ import (
 // myDetailsScreen shows who is signed in and takes requests to change the address, phone or
 // e-mail the office has; the office makes the change, so a request shows as pending.
 func (k *Kiosk) myDetailsScreen() fyne.CanvasObject {
-	f := &k.form
+	f := &k.person.form
 	p := k.sess.Participant()
 	id := domain.MaskID(p.ID)
 	if f.showID {
@@ -24,7 +24,7 @@ func (k *Kiosk) myDetailsScreen() fyne.CanvasObject {
 	}
 	box := container.NewVBox(heading(k.t("ui.details.title")),
 		pair(k.t("ui.details.name"), p.Name),
-		container.NewBorder(nil, nil, nil, k.btn(showKey, func() { k.form.showID = !k.form.showID; k.render() }),
+		container.NewBorder(nil, nil, nil, k.btn(showKey, func() { k.person.form.showID = !k.person.form.showID; k.render() }),
 			pair(k.t(k.prof.ParticipantID.NameKey), id)))
 	if pending := k.sess.PendingContactChanges(); len(pending) > 0 {
 		box.Add(subheading(k.t("ui.details.pending_title")))
@@ -44,7 +44,7 @@ func (k *Kiosk) myDetailsScreen() fyne.CanvasObject {
 	choices := container.NewHBox()
 	for _, name := range []string{session.FieldAddress, session.FieldPhone, session.FieldEmail} {
 		name := name
-		b := k.btn(fieldKey(name), func() { k.form.choice = name; k.form.field = "value"; k.render() })
+		b := k.btn(fieldKey(name), func() { k.person.form.choice = name; k.person.form.field = "value"; k.render() })
 		if name == f.choice {
 			b.Importance = widget.HighImportance
 		}
@@ -54,10 +54,10 @@ func (k *Kiosk) myDetailsScreen() fyne.CanvasObject {
 	f.field = "value"
 	box.Add(k.textField("value", k.t(fieldKey(f.choice))))
 	send := k.btn("ui.details.send", func() {
-		if err := k.sess.RequestContactChange(k.form.choice, k.form.value("value")); err != nil {
-			k.form.problem = err
+		if err := k.sess.RequestContactChange(k.person.form.choice, k.person.form.value("value")); err != nil {
+			k.person.form.problem = err
 		} else {
-			k.form = formState{sent: "ui.details.sent"}
+			k.person.form = formState{sent: "ui.details.sent"}
 		}
 		k.render()
 	})

@@ -23,7 +23,7 @@ const maxField = 600
 
 // formKey takes a key for the form field in use.
 func (k *Kiosk) formKey(r rune) {
-	f := &k.form
+	f := &k.person.form
 	if f.field == "" {
 		return
 	}
@@ -42,19 +42,19 @@ func (k *Kiosk) formKey(r rune) {
 
 // formProblem is what is wrong with the form, or nil.
 func (k *Kiosk) formProblem() fyne.CanvasObject {
-	if k.form.problem == nil {
+	if k.person.form.problem == nil {
 		return nil
 	}
-	return problemText(k.problem(k.form.problem))
+	return problemText(k.problem(k.person.form.problem))
 }
 
 // textField is a keyboard field of a form.
 func (k *Kiosk) textField(name, label string) fyne.CanvasObject {
-	shown := k.form.value(name)
-	if k.form.field == name {
+	shown := k.person.form.value(name)
+	if k.person.form.field == name {
 		shown += "▏"
 	}
-	return k.typedInto(k.form.field == name, k.field(label, shown, k.form.field == name, func() { k.form.field = name; k.render() }))
+	return k.typedInto(k.person.form.field == name, k.field(label, shown, k.person.form.field == name, func() { k.person.form.field = name; k.render() }))
 }
 
 // typedInto notes f as the field the keyboard types into when active, and returns it.

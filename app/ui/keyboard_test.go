@@ -34,7 +34,7 @@ func TestKeyboardShiftSignsAccents(t *testing.T) {
 	tap(t, r.c, r.tr("ui.key.accents"))
 	tap(t, r.c, "ñ")
 	tap(t, r.c, "é")
-	if got, want := r.k.form.value("body"), "When is?A1B#ñé"; got != want {
+	if got, want := r.k.person.form.value("body"), "When is?A1B#ñé"; got != want {
 		t.Fatalf("typed %q, want %q", got, want)
 	}
 	tap(t, r.c, r.tr("ui.messages.send"))

@@ -177,12 +177,12 @@ func TestNewPINTakesOtherScriptsAndRefusesLetters(t *testing.T) {
 	mustHave(t, r.c, r.tr("ui.pin.choose_title"))
 	r.typeText("7b")
 	mustHave(t, r.c, r.k.lang.Problem(domain.ErrPINDigits))
-	if r.k.pin.first != "7" {
-		t.Fatalf("the new PIN holds %q", r.k.pin.first)
+	if r.k.person.pin.first != "7" {
+		t.Fatalf("the new PIN holds %q", r.k.person.pin.first)
 	}
 	r.typeText(script("39164", '٠') + script("739164", '０'))
-	if r.k.pin.first != "739164" || r.k.pin.second != "739164" {
-		t.Fatalf("typed %q and %q", r.k.pin.first, r.k.pin.second)
+	if r.k.person.pin.first != "739164" || r.k.person.pin.second != "739164" {
+		t.Fatalf("typed %q and %q", r.k.person.pin.first, r.k.person.pin.second)
 	}
 	r.k.typedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	r.k.bridge.wait()
@@ -220,7 +220,7 @@ func TestNewPINMessagesWholeAndInView(t *testing.T) {
 	s := r.s["both"]
 	r.signIn(t, s.Participant, s.PIN)
 	save := func(a, b string) {
-		r.k.pin = pinState{field: 1}
+		r.k.person.pin = pinState{field: 1}
 		r.k.render()
 		for _, d := range a + b {
 			r.press(t, d)

@@ -334,8 +334,8 @@ func masked(r rune) bool { return r == '•' || r == '●' || r == '*' }
 
 // secrets are the values shown or typed now that are never said.
 func (k *Kiosk) secrets() []string {
-	out := []string{k.signin.id, k.signin.pin, k.pin.current, k.pin.first, k.pin.second, k.st.person}
-	for _, v := range k.form.values {
+	out := []string{k.signin.id, k.signin.pin, k.person.pin.current, k.person.pin.first, k.person.pin.second, k.st.person}
+	for _, v := range k.person.form.values {
 		out = append(out, v)
 	}
 	for _, v := range k.st.values {

@@ -191,7 +191,7 @@ func TestListenSaysEveryScreenAndNoSecret(t *testing.T) {
 			r.checkSaid(t, rec, role+" "+lang+" change PIN, typed", append(all, "4829")...)
 			for _, side := range r.k.sess.Sides() {
 				r.k.show(scrPayments)
-				r.k.pay = payState{side: side}
+				r.k.person.pay = payState{side: side}
 				r.k.render()
 				r.checkSaid(t, rec, role+" "+lang+" payments "+string(side), all...)
 				screens++

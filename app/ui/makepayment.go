@@ -30,15 +30,15 @@ func (k *Kiosk) makePaymentScreen() fyne.CanvasObject {
 		mail = append(mail, text(k.t(r.MemoKey)))
 	}
 	id := domain.MaskID(p.ID)
-	if k.form.showID {
+	if k.person.form.showID {
 		id = p.ID
 	}
 	showKey := "ui.signin.show_id"
-	if k.form.showID {
+	if k.person.form.showID {
 		showKey = "ui.signin.hide_id"
 	}
 	mail = append(mail, container.NewBorder(nil, nil, nil,
-		k.btn(showKey, func() { k.form.showID = !k.form.showID; k.render() }),
+		k.btn(showKey, func() { k.person.form.showID = !k.person.form.showID; k.render() }),
 		pair(k.t(k.prof.ParticipantID.NameKey), id)))
 	cases, _ := k.sess.Cases()
 	for _, c := range cases {

@@ -11,7 +11,7 @@ import (
 // messagesScreen shows the person's messages with the office and lets them write one; it is
 // sent with the next sync.
 func (k *Kiosk) messagesScreen() fyne.CanvasObject {
-	f := &k.form
+	f := &k.person.form
 	box := container.NewVBox(heading(k.t("ui.messages.title")))
 	if f.sent != "" {
 		box.Add(noteText(k.t(f.sent)))
@@ -22,10 +22,10 @@ func (k *Kiosk) messagesScreen() fyne.CanvasObject {
 		send := k.btn("ui.messages.send", k.sendMessage)
 		send.Importance = widget.HighImportance
 		box.Add(k.keyboard(k.formKey, k.formProblem(),
-			container.NewHBox(send, k.btn("ui.form.cancel", func() { k.form = formState{}; k.render() }))))
+			container.NewHBox(send, k.btn("ui.form.cancel", func() { k.person.form = formState{}; k.render() }))))
 		return box
 	}
-	write := k.btn("ui.messages.write", func() { k.form = formState{open: true, field: "body"}; k.render() })
+	write := k.btn("ui.messages.write", func() { k.person.form = formState{open: true, field: "body"}; k.render() })
 	write.Importance = widget.HighImportance
 	box.Add(container.NewHBox(write))
 	ms, err := k.sess.Messages()
@@ -68,12 +68,12 @@ func (k *Kiosk) messageCard(m domain.Message) fyne.CanvasObject {
 }
 
 func (k *Kiosk) sendMessage() {
-	body := k.form.value("body")
+	body := k.person.form.value("body")
 	if err := k.sess.SendMessage("", body, ""); err != nil {
-		k.form.problem = err
+		k.person.form.problem = err
 		k.render()
 		return
 	}
-	k.form = formState{sent: "ui.messages.sent"}
+	k.person.form = formState{sent: "ui.messages.sent"}
 	k.render()
 }

@@ -22,8 +22,8 @@ type pinState struct {
 // newPINScreen is shown right after a sign-in with a temporary PIN: choose a new PIN before
 // anything else.
 func (k *Kiosk) newPINScreen() fyne.CanvasObject {
-	if k.pin.field == 0 {
-		k.pin.field = 1
+	if k.person.pin.field == 0 {
+		k.person.pin.field = 1
 	}
 	intro := text(k.t("ui.pin.temporary_intro", "n", itoa(k.prof.PINLength)))
 	cancel := k.btn("ui.sign_out", func() { k.signOut(scrWelcome, "ui.signin.signed_out") })
@@ -33,7 +33,7 @@ func (k *Kiosk) newPINScreen() fyne.CanvasObject {
 // changePINScreen changes the PIN of a signed-in person, who types the current one first.
 func (k *Kiosk) changePINScreen() fyne.CanvasObject {
 	intro := text(k.t("ui.pin.change_intro", "n", itoa(k.prof.PINLength)))
-	if k.pin.done {
+	if k.person.pin.done {
 		return container.NewVBox(heading(k.t("ui.pin.change_title")), noteText(k.t("ui.pin.changed")),
 			container.NewHBox(k.btn("ui.nav.home", func() { k.show(scrHome) })))
 	}
@@ -41,7 +41,7 @@ func (k *Kiosk) changePINScreen() fyne.CanvasObject {
 }
 
 func (k *Kiosk) pinForm(title, intro fyne.CanvasObject, withCurrent bool, extra fyne.CanvasObject) fyne.CanvasObject {
-	st := &k.pin
+	st := &k.person.pin
 	left := container.NewVBox(title)
 	if st.problem != nil {
 		// Under the title, not below the form: in Spanish and French, and in large text, the
@@ -53,10 +53,10 @@ func (k *Kiosk) pinForm(title, intro fyne.CanvasObject, withCurrent bool, extra 
 	dots := func(s string) string { return strings.Repeat("●", len(s)) }
 	if withCurrent {
 		left.Add(k.field(k.t("ui.pin.current"), dots(st.current), st.field == 0,
-			func() { k.pin.field = 0; k.render() }))
+			func() { k.person.pin.field = 0; k.render() }))
 	}
-	left.Add(k.field(k.t("ui.pin.new"), dots(st.first), st.field == 1, func() { k.pin.field = 1; k.render() }))
-	left.Add(k.field(k.t("ui.pin.again"), dots(st.second), st.field == 2, func() { k.pin.field = 2; k.render() }))
+	left.Add(k.field(k.t("ui.pin.new"), dots(st.first), st.field == 1, func() { k.person.pin.field = 1; k.render() }))
+	left.Add(k.field(k.t("ui.pin.again"), dots(st.second), st.field == 2, func() { k.person.pin.field = 2; k.render() }))
 	save := k.btn("ui.pin.save", k.submitPIN)
 	save.Importance = widget.HighImportance
 	if st.busy {
@@ -73,7 +73,7 @@ func (k *Kiosk) pinForm(title, intro fyne.CanvasObject, withCurrent bool, extra 
 
 // pinKey takes a key for the PIN field in use.
 func (k *Kiosk) pinKey(r rune) {
-	st := &k.pin
+	st := &k.person.pin
 	if st.busy || st.done {
 		return
 	}
@@ -115,7 +115,7 @@ func (k *Kiosk) pinKey(r rune) {
 
 // submitPIN saves the new PIN off the UI goroutine (Argon2id).
 func (k *Kiosk) submitPIN() {
-	st := &k.pin
+	st := &k.person.pin
 	s := k.sess
 	if st.busy || s == nil {
 		return
@@ -130,16 +130,16 @@ func (k *Kiosk) submitPIN() {
 			return
 		}
 		if err != nil {
-			k.pin = pinState{problem: err, field: 1}
+			k.person.pin = pinState{problem: err, field: 1}
 			if !forced {
-				k.pin.field = 0
+				k.person.pin.field = 0
 			}
 			k.render()
 			return
 		}
-		k.pin = pinState{done: true}
+		k.person.pin = pinState{done: true}
 		if forced {
-			k.pin = pinState{}
+			k.person.pin = pinState{}
 			k.note = "ui.pin.changed"
 			k.screen = scrHome
 		}

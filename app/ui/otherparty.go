@@ -14,7 +14,7 @@ func (k *Kiosk) otherPartyScreen() fyne.CanvasObject {
 		k.screen = scrHome
 		return k.homeScreen()
 	}
-	f := &k.form
+	f := &k.person.form
 	box := container.NewVBox(heading(k.t("ui.other.title")))
 	cases, _ := k.sess.Cases()
 	choices := container.NewHBox()
@@ -27,7 +27,7 @@ func (k *Kiosk) otherPartyScreen() fyne.CanvasObject {
 			f.choice = c.Number
 		}
 		number := c.Number
-		b := k.button(number, func() { k.form.choice = number; k.render() })
+		b := k.button(number, func() { k.person.form.choice = number; k.render() })
 		if number == f.choice {
 			b.Importance = widget.HighImportance
 		}
@@ -45,11 +45,11 @@ func (k *Kiosk) otherPartyScreen() fyne.CanvasObject {
 	box.Add(k.textField("employer", k.t("ui.other.employer")))
 	box.Add(k.textField("address", k.t("ui.other.address")))
 	send := k.btn("ui.other.send", func() {
-		err := k.sess.SendOtherPartyInfo(k.form.choice, k.form.value("employer"), k.form.value("address"))
+		err := k.sess.SendOtherPartyInfo(k.person.form.choice, k.person.form.value("employer"), k.person.form.value("address"))
 		if err != nil {
-			k.form.problem = err
+			k.person.form.problem = err
 		} else {
-			k.form = formState{sent: "ui.other.sent"}
+			k.person.form = formState{sent: "ui.other.sent"}
 		}
 		k.render()
 	})

@@ -28,7 +28,7 @@ type payState struct {
 // paymentsScreen lists "Payments I Made" and "Payments I Received" (as the person's roles
 // have them), 20 a page, with a year filter and its total.
 func (k *Kiosk) paymentsScreen() fyne.CanvasObject {
-	st := &k.pay
+	st := &k.person.pay
 	sides := k.sess.Sides()
 	box := container.NewVBox(heading(k.t("ui.payments.title")))
 	if len(sides) == 0 {
@@ -42,7 +42,7 @@ func (k *Kiosk) paymentsScreen() fyne.CanvasObject {
 		tabs := container.NewGridWithColumns(len(sides))
 		for _, s := range sides {
 			s := s
-			b := k.btn(sideKey(s), func() { k.pay = payState{side: s}; k.render() })
+			b := k.btn(sideKey(s), func() { k.person.pay = payState{side: s}; k.render() })
 			if s == st.side {
 				b.Importance = widget.HighImportance
 			}
@@ -61,14 +61,14 @@ func (k *Kiosk) paymentsScreen() fyne.CanvasObject {
 
 	// The year filter and what the filter adds up to.
 	years := container.NewHBox()
-	all := k.btn("ui.payments.all_years", func() { k.pay.year, k.pay.page = 0, 1; k.render() })
+	all := k.btn("ui.payments.all_years", func() { k.person.pay.year, k.person.pay.page = 0, 1; k.render() })
 	if st.year == 0 {
 		all.Importance = widget.HighImportance
 	}
 	years.Add(all)
 	for _, y := range pg.Years {
 		y := y
-		b := k.button(fmt.Sprint(y), func() { k.pay.year, k.pay.page = y, 1; k.render() })
+		b := k.button(fmt.Sprint(y), func() { k.person.pay.year, k.person.pay.page = y, 1; k.render() })
 		if y == st.year {
 			b.Importance = widget.HighImportance
 		}
@@ -116,7 +116,7 @@ func sideKey(s session.Side) string {
 
 func (k *Kiosk) paymentHeader() fyne.CanvasObject {
 	cols := []string{k.t("ui.payments.col_date"), k.t("ui.payments.col_amount"), k.t("ui.payments.col_source")}
-	if k.pay.side == session.Received {
+	if k.person.pay.side == session.Received {
 		cols = append(cols, k.t("ui.payments.col_status"))
 	}
 	row := container.New(layout.NewGridLayoutWithColumns(len(cols)))
@@ -143,8 +143,8 @@ func (k *Kiosk) paymentRow(r session.Row) fyne.CanvasObject {
 	line := container.New(layout.NewGridLayoutWithColumns(len(cols)), cols...)
 	b := k.button("", func() {
 		row := r
-		k.pay.open = &row
-		k.pay.problem = nil
+		k.person.pay.open = &row
+		k.person.pay.problem = nil
 		k.screen = scrDetail
 		k.render()
 	})
@@ -157,7 +157,7 @@ func (k *Kiosk) pager(pg session.Page) fyne.CanvasObject {
 	if pg.Pages <= 1 {
 		return layout.NewSpacer()
 	}
-	go2 := func(n int) func() { return func() { k.pay.page = n; k.render() } }
+	go2 := func(n int) func() { return func() { k.person.pay.page = n; k.render() } }
 	bar := container.NewHBox()
 	prev := k.btn("ui.pager.previous", go2(pg.Number-1))
 	if pg.Number <= 1 {
@@ -192,7 +192,7 @@ func sideways(row fyne.CanvasObject) fyne.CanvasObject {
 // print shows the page on screen, or the yearly statement of the year of the filter, in the
 // print preview.
 func (k *Kiosk) print(year bool, pg session.Page) {
-	st := &k.pay
+	st := &k.person.pay
 	st.problem = nil
 	if year && st.year == 0 {
 		st.problem = uiProblem("ui.print.choose_year")

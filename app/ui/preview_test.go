@@ -22,7 +22,7 @@ func TestPrintReceiptAndMonthFromADetail(t *testing.T) {
 	r.signIn(t, s.Participant, s.PIN)
 	tap(t, r.c, r.tr("ui.nav.payments"))
 	tapFirstRow(t, r)
-	open := *r.k.pay.open
+	open := *r.k.person.pay.open
 
 	tap(t, r.c, r.tr("ui.print.receipt"))
 	r.k.bridge.wait()
@@ -38,7 +38,7 @@ func TestPrintReceiptAndMonthFromADetail(t *testing.T) {
 	mustHave(t, r.c, r.tr("ui.print.done_roll"))
 	tap(t, r.c, r.tr("ui.detail.back"))
 	mustHave(t, r.c, r.tr("ui.print.receipt")) // back on the same payment's detail
-	if r.k.pay.open == nil || r.k.pay.open.Date != open.Date {
+	if r.k.person.pay.open == nil || r.k.person.pay.open.Date != open.Date {
 		t.Fatal("the detail lost its payment")
 	}
 

@@ -62,9 +62,9 @@ func assertNoTrace(t *testing.T, r *rig, s sample) {
 		}
 	}
 	k := r.k
-	if k.sess != nil || k.mgr.Current() != nil || k.pay != (payState{}) || k.signin != (signinState{}) ||
-		k.form.values != nil || k.pin != (pinState{}) {
-		t.Errorf("view state kept after sign-out: sess=%v pay=%+v signin=%+v", k.sess, k.pay, k.signin)
+	if k.sess != nil || k.mgr.Current() != nil || k.person.pay != (payState{}) || k.signin != (signinState{}) ||
+		k.person.form.values != nil || k.person.pin != (pinState{}) {
+		t.Errorf("view state kept after sign-out: sess=%v pay=%+v signin=%+v", k.sess, k.person.pay, k.signin)
 	}
 	if got := r.w.Clipboard().Content(); got != "" {
 		t.Errorf("clipboard holds %q", got)

@@ -579,11 +579,8 @@ func (k *Kiosk) assist(pid string) {
 
 // endAssist closes the person's screens and goes back to their staff page.
 func (k *Kiosk) endAssist() {
-	k.gen++
-	k.mgr.SignOut()
-	k.sess = nil
-	k.pay, k.form, k.pin, k.note = payState{}, formState{}, pinState{}, ""
-	k.dropPreview()
+	k.forgetPerson()
+	k.note = ""
 	k.staffGo(scrStaffPerson)
 }
 

@@ -114,11 +114,10 @@ type Kiosk struct {
 	warnKey string // the language and look warn was built for
 	place   place  // where the screen's body was scrolled to (touchscroll.go)
 
-	// View state, cleared at sign-out.
+	// View state, cleared at sign-out: what is typed on the welcome screen, and person, what
+	// the screens hold of the person signed in (or helped by staff), forgotten whole.
 	signin   signinState
-	pin      pinState
-	pay      payState
-	form     formState
+	person   personView
 	keys     keyState // the on-screen keyboard's Shift (keypad.go)
 	choosing bool     // the language chooser is open (chooser.go)
 	note     string   // a translation key shown once on the next screen
@@ -220,7 +219,7 @@ func (k *Kiosk) problem(err error) string {
 // is shown instead.
 func (k *Kiosk) show(screen string) {
 	k.touch()
-	k.form, k.pin, k.note, k.keys, k.choosing = formState{}, pinState{}, "", keyState{}, false
+	k.person.form, k.person.pin, k.note, k.keys, k.choosing = formState{}, pinState{}, "", keyState{}, false
 	k.screen = screen
 	k.place = place{} // a screen one goes to starts at its top
 	k.render()
@@ -360,24 +359,37 @@ func (k *Kiosk) quickExit() {
 	k.signOut(scrNeutral, "")
 }
 
-// signOut ends the session and forgets everything the screens held about the person, then
-// shows screen with an optional one-time note.
-func (k *Kiosk) signOut(screen, note string) {
+// personView is what the screens hold of the person signed in, or helped by staff. It is
+// replaced whole when they leave (forgetPerson), so a field added here is forgotten with the
+// others.
+type personView struct {
+	pin  pinState
+	pay  payState
+	form formState
+}
+
+// forgetPerson ends the person's session and drops what the screens hold of them: their
+// views, the spoken text and the document in the preview (zeroed). A late answer of work
+// started for them is dropped (gen).
+func (k *Kiosk) forgetPerson() {
 	k.gen++
 	k.stopSpeech() // Quick Exit, sign-out and time-out silence the kiosk at once (listen.go)
 	k.mgr.SignOut()
 	k.sess = nil
-	k.signin = signinState{}
-	k.pin = pinState{}
-	k.pay = payState{}
-	k.form = formState{}
-	k.keys, k.choosing = keyState{}, false
+	k.person = personView{}
+	k.dropPreview()
+}
+
+// signOut ends the session and forgets everything the screens held about the person, then
+// shows screen with an optional one-time note.
+func (k *Kiosk) signOut(screen, note string) {
 	if k.prev.doc != nil && k.prev.stage == previewPrinting {
 		// Quick Exit, a time-out or a sign-out while the printer works: the job is withdrawn.
 		// (Leaving the preview for another screen while signed in lets it print.)
 		k.prev.doc.Discard()
 	}
-	k.dropPreview()
+	k.forgetPerson()
+	k.signin, k.keys, k.choosing = signinState{}, keyState{}, false
 	k.note = note
 	k.helpOut = ""
 	k.lang, k.langChosen = k.o.Catalog.Lang(k.defaultLang), false // the next person starts afresh

@@ -283,7 +283,7 @@ func (k *Kiosk) submitSignIn() {
 		k.speakTheirLanguage(s)
 		k.touch()
 		if s.NeedsNewPIN() {
-			k.pin = pinState{}
+			k.person.pin = pinState{}
 			k.screen = scrNewPIN
 		} else {
 			k.screen = scrHome
