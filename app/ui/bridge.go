@@ -35,6 +35,23 @@ func (b *bridge) background(work func(), then func()) {
 	}()
 }
 
+// async runs work off the UI goroutine and then, back on it, then: unless the person it was
+// started for has left since (sign-out, Quick Exit, time-out, the end of staff mode or of an
+// assisted session raise k.gen), when late runs instead, to undo what work did (nil: nothing).
+// Every late answer is dropped here, so no screen shows one person's result to the next.
+func (k *Kiosk) async(work, then, late func()) {
+	gen := k.gen
+	k.bridge.background(work, func() {
+		if gen != k.gen {
+			if late != nil {
+				late()
+			}
+			return
+		}
+		then()
+	})
+}
+
 // relay hands each value from src to f on the UI goroutine until stop is closed; wait waits
 // for it too.
 func relay[T any](b *bridge, src <-chan T, stop <-chan struct{}, f func(T)) {

@@ -123,12 +123,9 @@ func (k *Kiosk) submitPIN() {
 	forced := s.NeedsNewPIN()
 	st.busy, st.problem = true, nil
 	k.render()
-	cur, first, second, gen := st.current, st.first, st.second, k.gen
+	cur, first, second := st.current, st.first, st.second
 	var err error
-	k.bridge.background(func() { err = s.ChangePIN(cur, first, second) }, func() {
-		if gen != k.gen {
-			return
-		}
+	k.async(func() { err = s.ChangePIN(cur, first, second) }, func() {
 		if err != nil {
 			k.person.pin = pinState{problem: err, field: 1}
 			if !forced {
@@ -144,5 +141,5 @@ func (k *Kiosk) submitPIN() {
 			k.screen = scrHome
 		}
 		k.render()
-	})
+	}, nil)
 }

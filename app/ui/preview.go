@@ -89,21 +89,24 @@ func (k *Kiosk) printDoc(job documents.Job, back string) {
 	}
 	st.stage = previewPreparing
 	k.render()
-	gen, seq, printer := k.gen, st.seq, k.o.Printer
+	seq, printer := st.seq, k.o.Printer
 	var doc Prepared
 	var pic image.Image
 	var err error
-	k.bridge.background(func() {
+	discard := func() {
+		if doc != nil {
+			doc.Discard() // the person signed out or moved on
+		}
+	}
+	k.async(func() {
 		doc, err = printer.Prepare(job)
 		job.PIN = "" // the goroutine's copy of the job holds the PIN no longer than needed
 		if err == nil {
 			pic = doc.Page(1)
 		}
 	}, func() {
-		if gen != k.gen || seq != k.prev.seq || k.screen != scrPreview {
-			if doc != nil {
-				doc.Discard() // the person signed out or moved on
-			}
+		if seq != k.prev.seq || k.screen != scrPreview {
+			discard()
 			return
 		}
 		if err != nil {
@@ -113,7 +116,7 @@ func (k *Kiosk) printDoc(job documents.Job, back string) {
 		}
 		k.render()
 		k.drawAhead(2)
-	})
+	}, discard)
 }
 
 // turnPage shows the page delta away from the one on screen, if there is one: at once when it
@@ -130,16 +133,16 @@ func (k *Kiosk) turnPage(delta int) {
 	k.touch()
 	st.page, st.pic, st.drawing = n, nil, true
 	k.render()
-	gen, seq, doc := k.gen, st.seq, st.doc
+	seq, doc := st.seq, st.doc
 	var pic image.Image
-	k.bridge.background(func() { pic = doc.Page(n) }, func() {
-		if gen != k.gen || seq != k.prev.seq || k.prev.doc != doc || k.prev.page != n {
-			return // late: the person turned on, left or signed out (the document keeps or has zeroed it)
+	k.async(func() { pic = doc.Page(n) }, func() {
+		if seq != k.prev.seq || k.prev.doc != doc || k.prev.page != n {
+			return // late: the person turned on or left (the document keeps or has zeroed it)
 		}
 		k.prev.pic, k.prev.drawing = pic, false
 		k.render()
 		k.drawAhead(n + 1)
-	})
+	}, nil)
 }
 
 // drawAhead draws page n of the document on screen off the UI goroutine, so that Next shows
@@ -161,10 +164,10 @@ func (k *Kiosk) printPrepared() {
 	}
 	st.stage = previewPrinting
 	k.render()
-	gen, seq, doc := k.gen, st.seq, st.doc
+	seq, doc := st.seq, st.doc
 	var err error
-	k.bridge.background(func() { err = doc.Print() }, func() {
-		if gen != k.gen || seq != k.prev.seq {
+	k.async(func() { err = doc.Print() }, func() {
+		if seq != k.prev.seq {
 			doc.Discard() // the preview was left while the printer worked
 			return
 		}
@@ -177,7 +180,7 @@ func (k *Kiosk) printPrepared() {
 			k.prev.stage = previewDone
 		}
 		k.render()
-	})
+	}, doc.Discard) // signed out while the printer worked
 }
 
 // leavePreview discards the document and goes back.

@@ -250,14 +250,9 @@ func (k *Kiosk) staffSignIn() {
 	}
 	st.busy, st.problem = true, nil
 	k.render()
-	gen := k.gen
 	var s *session.Staff
 	var err error
-	k.bridge.background(func() { s, err = k.mgr.StaffSignIn(id, pw) }, func() {
-		if gen != k.gen {
-			k.mgr.EndStaff()
-			return
-		}
+	k.async(func() { s, err = k.mgr.StaffSignIn(id, pw) }, func() {
 		k.st.busy = false
 		delete(k.st.values, "password")
 		if err != nil {
@@ -271,7 +266,7 @@ func (k *Kiosk) staffSignIn() {
 		k.idle = session.NewIdle(k.mgr.StaffIdle(), k.prof.Warning(), k.mgr.Now())
 		k.screen = scrStaff
 		k.render()
-	})
+	}, k.mgr.EndStaff) // Quick Exit or a time-out came first: the sign-in no longer stands
 }
 
 // endStaff leaves staff mode: the staff member, any session they opened for a parent, the
@@ -500,14 +495,10 @@ func (k *Kiosk) issuePIN(pid string) {
 		return
 	}
 	st.busy, st.confirm = true, false
-	gen := k.gen
 	var issued session.IssuedPIN
 	var err error
 	staff := k.staff
-	k.bridge.background(func() { issued, err = staff.IssuePIN(pid) }, func() {
-		if gen != k.gen {
-			return
-		}
+	k.async(func() { issued, err = staff.IssuePIN(pid) }, func() {
 		k.st.busy = false
 		if err != nil {
 			k.st.problem = err
@@ -516,7 +507,7 @@ func (k *Kiosk) issuePIN(pid string) {
 		}
 		k.st.issued = &issued
 		k.staffGo(scrStaffPIN)
-	})
+	}, func() { issued.PIN = "" })
 }
 
 func (k *Kiosk) staffPINScreen() fyne.CanvasObject {
@@ -600,14 +591,13 @@ func (k *Kiosk) openStatus() {
 	k.st.printers = nil
 	k.staffGo(scrStaffStatus)
 	if pc, ok := k.o.Printer.(PrinterChecker); ok {
-		gen := k.gen
 		var checks []PrinterCheck
-		k.bridge.background(func() { checks = pc.Check() }, func() {
-			if gen == k.gen && k.screen == scrStaffStatus {
+		k.async(func() { checks = pc.Check() }, func() {
+			if k.screen == scrStaffStatus {
 				k.st.printers = checks
 				k.render()
 			}
-		})
+		}, nil)
 	}
 }
 
@@ -747,13 +737,10 @@ func (k *Kiosk) syncNow() {
 			}
 		})
 	}
-	k.bridge.background(func() {
+	k.async(func() {
 		res, err = syncer.Sync(context.Background())
 		close(stop)
 	}, func() {
-		if gen != k.gen {
-			return
-		}
 		k.st.syncing = false
 		if err != nil {
 			k.st.syncErr = err
@@ -763,7 +750,7 @@ func (k *Kiosk) syncNow() {
 		if k.screen == scrStaffStatus {
 			k.render()
 		}
-	})
+	}, nil)
 }
 
 func (k *Kiosk) openAudit() {

@@ -262,15 +262,10 @@ func (k *Kiosk) submitSignIn() {
 	} else {
 		k.render()
 	}
-	login, pin, gen := st.id, st.pin, k.gen
+	login, pin := st.id, st.pin
 	var s *session.Session
 	var err error
-	k.bridge.background(func() { s, err = k.mgr.SignIn(login, pin) }, func() {
-		if gen != k.gen {
-			// Quick Exit or a time-out came first: the sign-in no longer stands.
-			k.mgr.SignOut()
-			return
-		}
+	k.async(func() { s, err = k.mgr.SignIn(login, pin) }, func() {
 		k.signin.busy = false
 		k.signin.pin = ""
 		if err != nil {
@@ -289,7 +284,7 @@ func (k *Kiosk) submitSignIn() {
 			k.screen = scrHome
 		}
 		k.render()
-	})
+	}, k.mgr.SignOut) // Quick Exit or a time-out came first: the sign-in no longer stands
 }
 
 // forgotPIN queues a request for a new PIN. The answer is the same whether or not the ID is
