@@ -2,7 +2,6 @@ package cache
 
 import (
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"time"
 
@@ -48,23 +47,10 @@ func (c *Cache) countActivity(tx *sql.Tx, at time.Time, what string) error {
 	return setMeta(sqlStore{tx}, activityMeta, b)
 }
 
-func (c *Cache) activityIn(q interface {
-	QueryRow(query string, args ...any) *sql.Row
-}) (activityHours, error) {
-	var b []byte
-	err := q.QueryRow(`SELECT value FROM meta WHERE name = ?1`, activityMeta).Scan(&b)
-	if errors.Is(err, sql.ErrNoRows) {
-		return activityHours{}, nil
-	} else if err != nil {
-		return nil, err
-	}
-	p, err := c.sealer.Open(tableMeta, []byte(activityMeta), b)
-	if err != nil {
-		return nil, err
-	}
-	defer clear(p)
+// activityIn is the counts kept so far, none before the first.
+func (c *Cache) activityIn(q querier) (activityHours, error) {
 	h := activityHours{}
-	if err := json.Unmarshal(p, &h); err != nil {
+	if err := c.readMetaIn(q, activityMeta, &h); err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
 	return h, nil

@@ -20,16 +20,26 @@ var (
 )
 
 // readMeta opens a sealed value of the meta table into v. A missing value is sql.ErrNoRows.
-func (c *Cache) readMeta(name string, v any) error {
+func (c *Cache) readMeta(name string, v any) error { return c.readMetaIn(c.r, name, v) }
+
+// readMetaIn reads and opens the sealed meta value name into v, through q (the reader or a
+// write transaction); sql.ErrNoRows when there is none.
+func (c *Cache) readMetaIn(q querier, name string, v any) error {
 	var b []byte
-	if err := c.r.QueryRow(`SELECT value FROM meta WHERE name = ?1`, name).Scan(&b); err != nil {
+	if err := q.QueryRow(`SELECT value FROM meta WHERE name = ?1`, name).Scan(&b); err != nil {
 		return err
 	}
 	p, err := c.sealer.Open(tableMeta, []byte(name), b)
 	if err != nil {
 		return err
 	}
+	defer clear(p)
 	return json.Unmarshal(p, v)
+}
+
+// querier is what reads a row: the cache's reader or a transaction.
+type querier interface {
+	QueryRow(query string, args ...any) *sql.Row
 }
 
 func (c *Cache) sealMeta(name string, v any) ([]byte, error) {

@@ -68,20 +68,19 @@ func (k Kind) OnRoll() bool {
 	return e.Roll
 }
 
-// Job is what one printed document shows. The family-violence indicator of Cases applies on
-// paper as on screen: no other party is printed for a person with it on any case.
+// Job is what one printed document shows. What shows a person's cases reads them from the
+// kiosk's records through the domain's privacy rules (pdf.Maker.Make), so the family-violence
+// indicator holds on paper as on screen.
 type Job struct {
 	Kind        Kind
 	Profile     domain.Profile
 	Lang        i18n.Lang
 	Participant domain.Participant
-	Cases       []domain.Case
 	Side        session.Side
 	Year        int // YearlyStatement, MonthlyStatement, PaymentCoupon; PaymentPage: the filter (0: every year)
 	Month       time.Month
 	Page, Pages int // PaymentPage: the page on screen, of how many
 	Rows        []session.Row
-	Total       domain.Cents
 	Row         *session.Row    // PaymentReceipt
 	PIN         string          // TempPINSlip only; never logged; wiped with the document
 	Expires     time.Time       // TempPINSlip

@@ -50,7 +50,7 @@ func (m Maker) Day(a domain.Activity) (Document, error) {
 		}
 		sort.Strings(kinds)
 		for _, k := range kinds {
-			label := k
+			label := k // a kind counted by an earlier version and no longer printed
 			if key := "doc.day.kind." + k; l.Has(key) {
 				label = l.T(key)
 			}

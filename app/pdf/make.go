@@ -21,22 +21,22 @@ type source struct {
 // that every kind of documents.All has one.
 var makers = map[documents.Kind]func(source) (Document, error){}
 
-func register(kind documents.Kind, make func(source) (Document, error)) {
+func register(kind documents.Kind, maker func(source) (Document, error)) {
 	if _, dup := makers[kind]; dup {
 		panic("pdf: two makers for " + string(kind))
 	}
-	makers[kind] = make
+	makers[kind] = maker
 }
 
 // Make makes the document of job: the one path from a print job to its PDF, for the screens
 // (through uiprint) and for kioskctl. What shows a person's statements reads their records
 // through domain.ReadRecords, with the domain's privacy rules.
 func (m Maker) Make(cf domain.CaseFile, job documents.Job) (Document, error) {
-	make, ok := makers[job.Kind]
+	maker, ok := makers[job.Kind]
 	if !ok {
 		return Document{}, fmt.Errorf("pdf: no document of the kind %q", job.Kind)
 	}
-	return make(source{m: m, cf: cf, job: job, today: domain.DateOf(m.now().In(m.location()))})
+	return maker(source{m: m, cf: cf, job: job, today: domain.DateOf(m.now().In(m.location()))})
 }
 
 // records is the job's participant's records, read with the domain's privacy rules.

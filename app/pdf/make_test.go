@@ -8,7 +8,8 @@ import (
 	"childsupportkiosk/app/i18n"
 )
 
-// Every printed kind of the list has its maker, its title in every language, and Make refuses
+// Every printed kind of the list has its maker, its title and its line on the day summary in
+// every language, and Make refuses
 // a kind that is not on the list rather than printing something else.
 func TestEveryKindHasAMakerAndATitle(t *testing.T) {
 	cat, err := i18n.Shipped()
@@ -25,6 +26,9 @@ func TestEveryKindHasAMakerAndATitle(t *testing.T) {
 		for _, lang := range cat.Languages() {
 			if !cat.Lang(lang).Has(e.Title) {
 				t.Errorf("%s: no title %s for %s", lang, e.Title, e.Kind)
+			}
+			if key := "doc.day.kind." + string(e.Kind); !cat.Lang(lang).Has(key) {
+				t.Errorf("%s: no %s, the day summary would print the kind's code", lang, key)
 			}
 		}
 	}

@@ -200,16 +200,14 @@ func (k *Kiosk) print(year bool, pg session.Page) {
 		return
 	}
 	job := k.printJob(documents.PaymentPage)
-	job.Side, job.Year, job.Page, job.Pages, job.Rows, job.Total = st.side, st.year, pg.Number, pg.Pages, pg.Rows, pg.Total
+	job.Side, job.Year, job.Page, job.Pages, job.Rows = st.side, st.year, pg.Number, pg.Pages, pg.Rows
 	if year {
-		job.Kind, job.Rows, job.Page, job.Pages, job.Total = documents.YearlyStatement, nil, 0, 0, 0 // the statement reads the whole year itself
+		job.Kind, job.Rows, job.Page, job.Pages = documents.YearlyStatement, nil, 0, 0 // the statement reads the whole year itself
 	}
 	k.printDoc(job, scrPayments)
 }
 
 // printJob is a print job of the signed-in person.
 func (k *Kiosk) printJob(kind documents.Kind) documents.Job {
-	cases, _ := k.sess.Cases()
-	return documents.Job{Kind: kind, Profile: k.prof, Lang: k.lang, Participant: k.sess.Participant(),
-		Cases: cases, AsOf: k.asOf()}
+	return documents.Job{Kind: kind, Profile: k.prof, Lang: k.lang, Participant: k.sess.Participant(), AsOf: k.asOf()}
 }

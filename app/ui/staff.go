@@ -428,7 +428,7 @@ func (k *Kiosk) staffPersonScreen() fyne.CanvasObject {
 	prints := container.NewGridWithColumns(2)
 	staffID := k.staff.Account().ID
 	job := func(kind documents.Kind) documents.Job {
-		return documents.Job{Kind: kind, Profile: k.prof, Lang: k.lang, Participant: p, Cases: cases, Staff: staffID, AsOf: k.asOf()}
+		return documents.Job{Kind: kind, Profile: k.prof, Lang: k.lang, Participant: p, Staff: staffID, AsOf: k.asOf()}
 	}
 	prints.Add(sized(0, 56, k.btn("ui.staff.print_card", func() { k.printDoc(job(documents.SignInCard), scrStaffPerson) })))
 	year := k.local(k.mgr.Now()).Year()
@@ -515,7 +515,7 @@ func (k *Kiosk) staffPINScreen() fyne.CanvasObject {
 	if st.issued == nil {
 		return container.NewVBox(k.btn("ui.staff.back_to_search", func() { k.staffGo(scrStaff) }))
 	}
-	p, cases, err := k.staff.Person(st.person)
+	p, _, err := k.staff.Person(st.person)
 	if err != nil {
 		return problemText(k.problem(err))
 	}
@@ -529,7 +529,7 @@ func (k *Kiosk) staffPINScreen() fyne.CanvasObject {
 	box.Add(text(k.t("ui.staff.pin_issued_change", "n", itoa(k.prof.PINLength))))
 	box.Add(text(k.t("ui.staff.pin_issued_once")))
 	slip := k.btn("ui.staff.print_slip", func() {
-		k.printDoc(documents.Job{Kind: documents.TempPINSlip, Profile: k.prof, Lang: k.lang, Participant: p, Cases: cases,
+		k.printDoc(documents.Job{Kind: documents.TempPINSlip, Profile: k.prof, Lang: k.lang, Participant: p,
 			PIN: k.st.issued.PIN, Expires: k.st.issued.State.Expires, Staff: k.staff.Account().ID, AsOf: k.asOf()}, scrStaffPIN)
 	})
 	slip.Importance = widget.HighImportance
@@ -691,7 +691,7 @@ func (k *Kiosk) addDayButton(box *fyne.Container) {
 // counts, with no one's identity.
 func (k *Kiosk) printDay() {
 	now := k.local(k.mgr.Now())
-	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	midnight := domain.DateOf(now).Time(now.Location())
 	a, err := k.staff.Activity(midnight, now)
 	if k.st.dayErr = err; err != nil {
 		k.render()

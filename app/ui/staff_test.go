@@ -631,7 +631,7 @@ func TestStaffPrintsTheDaySummary(t *testing.T) {
 	r.k.bridge.wait()
 	mustHave(t, r.c, r.tr("ui.print.kind.day"))
 	j := f.last(t)
-	if j.Kind != documents.KioskDay || !j.Kind.OnRoll() || j.Participant.ID != "" || len(j.Cases) != 0 {
+	if j.Kind != documents.KioskDay || !j.Kind.OnRoll() || j.Participant.ID != "" || j.Participant.Name != "" || j.Row != nil || len(j.Rows) != 0 {
 		t.Fatalf("day summary job %+v", j)
 	}
 	if j.Activity.N(domain.ActSignIn) != 1 || j.Activity.N(domain.ActStaffSignIn) != 1 {

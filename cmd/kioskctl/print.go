@@ -42,7 +42,7 @@ func todayCmd(e *env) func() error {
 		defer c.Close()
 		loc := location(m.Profile)
 		now := m.Now().In(loc)
-		from := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+		from := domain.DateOf(now).Time(loc)
 		to := now
 		if *date != "" {
 			d, err := time.ParseInLocation("2006-01-02", *date, loc)

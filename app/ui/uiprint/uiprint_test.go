@@ -79,11 +79,7 @@ func job(t *testing.T, e *demoenv.Env, s demo.Sample, kind documents.Kind, lang 
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases, err := e.Cache.Cases(s.Participant)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return documents.Job{Kind: kind, Profile: e.Profile, Lang: cat.Lang(lang), Participant: p, Cases: cases, AsOf: at}
+	return documents.Job{Kind: kind, Profile: e.Profile, Lang: cat.Lang(lang), Participant: p, AsOf: at}
 }
 
 // text reads a PDF's text with pdftotext, through pipes.
@@ -641,7 +637,7 @@ func TestPrepareDaySummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	j := job(t, e, s, documents.KioskDay, "es")
-	j.Participant, j.Cases, j.Activity = domain.Participant{}, nil, a
+	j.Participant, j.Activity = domain.Participant{}, a
 	p := &Printer{CaseFile: e.Cache, Now: func() time.Time { return at }}
 	prep, err := p.Prepare(j)
 	if err != nil {
